@@ -1,0 +1,20 @@
+package org.clusterdb.api;
+
+import java.util.Objects;
+
+/**
+ * One row of a table with its MVCC metadata.
+ *
+ * @param key the key, never empty
+ * @param value the value, possibly empty
+ * @param createRevision the revision that created the key (since its last deletion)
+ * @param modRevision the revision of the last write to the key
+ * @param version writes since creation: 1 after the creating put; 0 for a deletion event
+ */
+public record KeyValue(
+    Bytes key, Bytes value, long createRevision, long modRevision, long version) {
+  public KeyValue {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
+  }
+}
