@@ -1,0 +1,482 @@
+package org.clusterdb.core;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.clusterdb.api.BlockingKeyValueStore;
+import org.clusterdb.api.Bytes;
+import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.Consistency;
+import org.clusterdb.api.DeleteResult;
+import org.clusterdb.api.ErrorCode;
+import org.clusterdb.api.Header;
+import org.clusterdb.api.KeyRange;
+import org.clusterdb.api.KeyValueStore;
+import org.clusterdb.api.MemberStatus;
+import org.clusterdb.api.PutResult;
+import org.clusterdb.api.RangeResult;
+import org.clusterdb.api.ReadOptions;
+import org.clusterdb.api.Table;
+import org.clusterdb.api.TableScope;
+import org.clusterdb.api.Txn;
+import org.clusterdb.api.TxnResult;
+import org.clusterdb.api.Watch;
+import org.clusterdb.api.WatchListener;
+import org.clusterdb.api.WatchRequest;
+import org.clusterdb.core.codec.ApiCodec;
+import org.clusterdb.core.config.ClusterDbConfig;
+import org.clusterdb.core.fsm.Applier;
+import org.clusterdb.core.fsm.CommandValidator;
+import org.clusterdb.core.fsm.HistoryPolicy;
+import org.clusterdb.core.fsm.Reader;
+import org.clusterdb.core.fsm.RequestLimits;
+import org.clusterdb.core.fsm.TableNames;
+import org.clusterdb.core.local.PeerStore;
+import org.clusterdb.core.ratis.RaftNode;
+import org.clusterdb.core.watch.WatchHub;
+import org.clusterdb.proto.log.v1.ApplyResult;
+import org.clusterdb.proto.log.v1.CreateTable;
+import org.clusterdb.proto.log.v1.DropTable;
+import org.clusterdb.proto.log.v1.Failure;
+import org.clusterdb.proto.log.v1.FormatVersion;
+import org.clusterdb.proto.log.v1.ListTables;
+import org.clusterdb.proto.log.v1.LogEntry;
+import org.clusterdb.proto.log.v1.Op;
+import org.clusterdb.proto.log.v1.Query;
+import org.clusterdb.proto.log.v1.QueryResult;
+import org.clusterdb.proto.log.v1.TableMeta;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An embedded clusterdb member: the entry point of the library.
+ *
+ * <p>{@link #start} opens this member's data directory and joins its Raft group; the cluster serves
+ * requests once a majority of the configured peers have started and elected a leader. Cluster
+ * tables are replicated through Raft and are linearizable; peer tables live only in this member's
+ * local database. All operations are asynchronous and thread-safe; failures complete the future
+ * with a {@link ClusterDbException} as the cause. {@link #close} stops the member; its data
+ * directory stays consistent and a later {@link #start} resumes from it.
+ */
+public final class ClusterDb implements KeyValueStore, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterDb.class);
+
+  private final ClusterDbConfig config;
+  private final CommandValidator validator;
+  private final ExecutorService watchExecutor;
+  private final WatchHub clusterHub;
+  private final WatchHub peerHub;
+  private final PeerStore peerStore;
+  private final RaftNode node;
+  private final BlockingKeyValueStore blocking;
+
+  private ClusterDb(
+      ClusterDbConfig config,
+      CommandValidator validator,
+      ExecutorService watchExecutor,
+      WatchHub clusterHub,
+      WatchHub peerHub,
+      PeerStore peerStore,
+      RaftNode node) {
+    this.config = config;
+    this.validator = validator;
+    this.watchExecutor = watchExecutor;
+    this.clusterHub = clusterHub;
+    this.peerHub = peerHub;
+    this.peerStore = peerStore;
+    this.node = node;
+    this.blocking = new BlockingKeyValueStore(this);
+  }
+
+  /**
+   * Starts this member. Returns once its Raft server is up; use {@link #status()} to see whether a
+   * leader is elected.
+   *
+   * @throws ClusterDbException {@link ErrorCode#INVALID_ARGUMENT} for an invalid config, {@link
+   *     ErrorCode#UNAVAILABLE} if the data directory cannot be opened or the port is taken
+   */
+  public static ClusterDb start(ClusterDbConfig config) {
+    config.validate();
+    LOG.info("starting clusterdb member={} config={}", config.memberId(), config);
+    CommandValidator validator =
+        new CommandValidator(
+            new RequestLimits(
+                config.maxKeyBytes(),
+                config.maxValueBytes(),
+                config.maxTxnOps(),
+                config.maxRequestBytes()));
+    HistoryPolicy history =
+        new HistoryPolicy(config.watchHistoryRevisions(), config.watchHistoryBytes());
+    AtomicInteger threads = new AtomicInteger();
+    ExecutorService watchExecutor =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t =
+                  new Thread(
+                      r, "clusterdb-watch-" + config.memberId() + "-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    WatchHub clusterHub =
+        new WatchHub("cluster-" + config.memberId(), watchExecutor, config.watchMaxPendingBytes());
+    WatchHub peerHub =
+        new WatchHub("peer-" + config.memberId(), watchExecutor, config.watchMaxPendingBytes());
+    PeerStore peerStore = null;
+    try {
+      Files.createDirectories(config.dataDir());
+      peerStore =
+          PeerStore.open(
+              config.dataDir().resolve("peer"), new Applier(history), peerHub, config.memberId());
+      RaftNode node = RaftNode.start(config, new Applier(history), validator, clusterHub);
+      return new ClusterDb(config, validator, watchExecutor, clusterHub, peerHub, peerStore, node);
+    } catch (IOException | RuntimeException e) {
+      if (peerStore != null) {
+        peerStore.close();
+      }
+      watchExecutor.shutdownNow();
+      if (e instanceof ClusterDbException c) {
+        throw c;
+      }
+      throw new ClusterDbException(
+          ErrorCode.UNAVAILABLE,
+          "cannot start member " + config.memberId() + ": " + e.getMessage(),
+          null,
+          true,
+          e);
+    }
+  }
+
+  public ClusterDbConfig config() {
+    return config;
+  }
+
+  /** The blocking view of this store. */
+  public BlockingKeyValueStore blocking() {
+    return blocking;
+  }
+
+  /** This member's Raft and replica status. */
+  public MemberStatus status() {
+    return node.status();
+  }
+
+  /** Takes a snapshot of the replicated state now; completes with its log index. */
+  public CompletableFuture<Long> snapshot() {
+    return node.snapshot();
+  }
+
+  /** The index of the first entry still in this member's Raft log; grows as snapshots purge it. */
+  public long logStartIndex() {
+    return node.logStartIndex();
+  }
+
+  @Override
+  public CompletableFuture<Table> createTable(String name, TableScope scope) {
+    return guard(() -> createTableNow(name, scope));
+  }
+
+  private CompletableFuture<Table> createTableNow(String name, TableScope scope) {
+    Objects.requireNonNull(scope, "scope");
+    if (!TableNames.isValid(name)) {
+      return failed(invalidName(name));
+    }
+    if (scope == TableScope.PEER) {
+      if (clusterTableExists(name)) {
+        return failed(tableExists(name, TableScope.CLUSTER));
+      }
+      return peerStore
+          .apply(createEntry(name))
+          .thenApply(r -> ApiCodec.table(check(r).getTable().getTable(), TableScope.PEER));
+    }
+    if (peerTableExists(name)) {
+      return failed(tableExists(name, TableScope.PEER));
+    }
+    return node.propose(createEntry(name))
+        .thenApply(r -> ApiCodec.table(check(r).getTable().getTable(), TableScope.CLUSTER));
+  }
+
+  @Override
+  public CompletableFuture<Void> dropTable(String name) {
+    return guard(() -> dropTableNow(name));
+  }
+
+  private CompletableFuture<Void> dropTableNow(String name) {
+    if (!TableNames.isValid(name)) {
+      return failed(invalidName(name));
+    }
+    LogEntry entry =
+        LogEntry.newBuilder()
+            .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
+            .setDropTable(DropTable.newBuilder().setName(name))
+            .build();
+    return apply(scopeOf(name), entry).thenApply(r -> null);
+  }
+
+  @Override
+  public CompletableFuture<List<Table>> listTables(Consistency consistency) {
+    return guard(() -> listTablesNow(consistency));
+  }
+
+  private CompletableFuture<List<Table>> listTablesNow(Consistency consistency) {
+    Query query =
+        Query.newBuilder()
+            .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
+            .setListTables(ListTables.getDefaultInstance())
+            .build();
+    return queryCluster(query, consistency)
+        .thenApply(
+            r -> {
+              List<Table> tables = new ArrayList<>();
+              for (TableMeta t : r.getTables().getTablesList()) {
+                tables.add(ApiCodec.table(t, TableScope.CLUSTER));
+              }
+              for (TableMeta t : peerStore.read(view -> view.tables())) {
+                tables.add(ApiCodec.table(t, TableScope.PEER));
+              }
+              return List.copyOf(tables);
+            });
+  }
+
+  @Override
+  public CompletableFuture<PutResult> put(String table, Bytes key, Bytes value) {
+    return guard(() -> putNow(table, key, value));
+  }
+
+  private CompletableFuture<PutResult> putNow(String table, Bytes key, Bytes value) {
+    Op op = Op.newBuilder().setPut(ApiCodec.put(table, key, value)).build();
+    return single(op, table)
+        .thenApply(r -> ApiCodec.putResult(header(r.scope, r.result), firstResult(r).getPut()));
+  }
+
+  @Override
+  public CompletableFuture<DeleteResult> deleteRange(String table, KeyRange range) {
+    return guard(() -> deleteRangeNow(table, range));
+  }
+
+  private CompletableFuture<DeleteResult> deleteRangeNow(String table, KeyRange range) {
+    Op op = Op.newBuilder().setDeleteRange(ApiCodec.deleteRange(table, range)).build();
+    return single(op, table)
+        .thenApply(
+            r -> ApiCodec.deleteResult(header(r.scope, r.result), firstResult(r).getDelete()));
+  }
+
+  @Override
+  public CompletableFuture<RangeResult> range(String table, KeyRange range, ReadOptions options) {
+    return guard(() -> rangeNow(table, range, options));
+  }
+
+  private CompletableFuture<RangeResult> rangeNow(
+      String table, KeyRange range, ReadOptions options) {
+    Objects.requireNonNull(options, "options");
+    org.clusterdb.proto.log.v1.Range r =
+        ApiCodec.range(table, range, options.limit(), options.countOnly());
+    Optional<Failure> invalid = validator.validateOp(Op.newBuilder().setRange(r).build(), "");
+    if (invalid.isPresent()) {
+      return failed(ApiCodec.exception(invalid.get()));
+    }
+    Query query =
+        Query.newBuilder().setFormatVersion(FormatVersion.FORMAT_VERSION_1).setRange(r).build();
+    TableScope scope = scopeOf(table);
+    CompletableFuture<QueryResult> result =
+        scope == TableScope.PEER
+            ? supply(() -> peerStore.read(view -> Reader.query(query, view)))
+            : queryCluster(query, options.consistency());
+    return result.thenApply(
+        q -> {
+          if (q.hasError()) {
+            throw ApiCodec.exception(q.getError());
+          }
+          return ApiCodec.rangeResult(header(scope, q.getRevision()), q.getRange());
+        });
+  }
+
+  @Override
+  public CompletableFuture<TxnResult> txn(Txn txn) {
+    return guard(() -> txnNow(txn));
+  }
+
+  private CompletableFuture<TxnResult> txnNow(Txn txn) {
+    Objects.requireNonNull(txn, "txn");
+    org.clusterdb.proto.log.v1.Txn proto = ApiCodec.txn(txn);
+    Optional<Failure> invalid = validator.validateTxn(proto, "txn.");
+    if (invalid.isPresent()) {
+      return failed(ApiCodec.exception(invalid.get()));
+    }
+    List<String> tables = txn.tables();
+    if (tables.isEmpty()) {
+      return failed(ClusterDbException.invalid("txn", "a transaction needs at least one op"));
+    }
+    TableScope scope = scopeOf(tables.get(0));
+    for (String t : tables) {
+      if (scopeOf(t) != scope) {
+        return failed(
+            ClusterDbException.invalid(
+                "txn", "mixes cluster and peer tables ('" + tables.get(0) + "', '" + t + "')"));
+      }
+    }
+    LogEntry entry =
+        LogEntry.newBuilder()
+            .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
+            .setTxn(proto)
+            .build();
+    return apply(scope, entry).thenApply(r -> ApiCodec.txnResult(header(scope, r), r.getTxn()));
+  }
+
+  @Override
+  public Watch watch(WatchRequest request, WatchListener listener) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(listener, "listener");
+    if (!TableNames.isValid(request.table())) {
+      throw invalidName(request.table());
+    }
+    return scopeOf(request.table()) == TableScope.PEER
+        ? peerStore.watch(request, listener)
+        : node.watch(request, listener);
+  }
+
+  /** Stops this member: watches end with UNAVAILABLE, queued peer writes finish, Raft stops. */
+  @Override
+  public void close() {
+    LOG.info("stopping clusterdb member={}", config.memberId());
+    clusterHub.close();
+    peerHub.close();
+    node.close();
+    peerStore.close();
+    watchExecutor.shutdown();
+  }
+
+  private record Applied(TableScope scope, ApplyResult result) {}
+
+  private CompletableFuture<Applied> single(Op op, String table) {
+    Optional<Failure> invalid = validator.validateOp(op, "");
+    if (invalid.isPresent()) {
+      return failed(ApiCodec.exception(invalid.get()));
+    }
+    LogEntry entry =
+        LogEntry.newBuilder()
+            .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
+            .setTxn(org.clusterdb.proto.log.v1.Txn.newBuilder().addSuccess(op))
+            .build();
+    if (entry.getSerializedSize() > config.maxRequestBytes()) {
+      return failed(
+          new ClusterDbException(
+              ErrorCode.LIMIT_EXCEEDED,
+              "request: " + entry.getSerializedSize() + " bytes exceeds maxRequestBytes",
+              "request",
+              true,
+              null));
+    }
+    TableScope scope = scopeOf(table);
+    return apply(scope, entry).thenApply(r -> new Applied(scope, r));
+  }
+
+  private CompletableFuture<ApplyResult> apply(TableScope scope, LogEntry entry) {
+    CompletableFuture<ApplyResult> f =
+        scope == TableScope.PEER ? peerStore.apply(entry) : node.propose(entry);
+    return f.thenApply(ClusterDb::check);
+  }
+
+  private CompletableFuture<QueryResult> queryCluster(Query query, Consistency consistency) {
+    CompletableFuture<QueryResult> f =
+        consistency == Consistency.LOCAL
+            ? supply(() -> node.readLocal(view -> Reader.query(query, view)))
+            : node.query(query);
+    return f.thenApply(
+        q -> {
+          if (q.hasError()) {
+            throw ApiCodec.exception(q.getError());
+          }
+          return q;
+        });
+  }
+
+  private static ApplyResult check(ApplyResult r) {
+    if (r.hasError()) {
+      throw ApiCodec.exception(r.getError());
+    }
+    return r;
+  }
+
+  private static org.clusterdb.proto.log.v1.OpResult firstResult(Applied r) {
+    return r.result().getTxn().getResults(0);
+  }
+
+  /**
+   * A cluster table this replica knows wins over a peer table of the same name, so that every peer
+   * resolves a replicated name alike; unknown names resolve to the cluster.
+   */
+  private TableScope scopeOf(String table) {
+    if (clusterTableExists(table)) {
+      return TableScope.CLUSTER;
+    }
+    return peerTableExists(table) ? TableScope.PEER : TableScope.CLUSTER;
+  }
+
+  private boolean clusterTableExists(String name) {
+    return node.readLocal(view -> view.table(name).isPresent());
+  }
+
+  private boolean peerTableExists(String name) {
+    return peerStore.read(view -> view.table(name).isPresent());
+  }
+
+  private Header header(TableScope scope, ApplyResult r) {
+    return header(scope, r.getRevision());
+  }
+
+  private Header header(TableScope scope, long revision) {
+    long term = scope == TableScope.CLUSTER ? node.appliedTerm() : 0;
+    return new Header(config.clusterName(), config.memberId(), revision, term);
+  }
+
+  private static LogEntry createEntry(String name) {
+    return LogEntry.newBuilder()
+        .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
+        .setCreateTable(CreateTable.newBuilder().setName(name))
+        .build();
+  }
+
+  private static ClusterDbException invalidName(String name) {
+    return ClusterDbException.invalid(
+        "name", "'" + name + "' is not a valid table name (" + TableNames.PATTERN.pattern() + ")");
+  }
+
+  private static ClusterDbException tableExists(String name, TableScope scope) {
+    return new ClusterDbException(
+        ErrorCode.TABLE_EXISTS,
+        "name: a " + scope.name().toLowerCase() + " table '" + name + "' already exists",
+        "name",
+        true,
+        null);
+  }
+
+  private static <T> CompletableFuture<T> supply(java.util.function.Supplier<T> s) {
+    try {
+      return CompletableFuture.completedFuture(s.get());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Turns a synchronous failure (closed store, bad argument) into a failed future. */
+  private static <T> CompletableFuture<T> guard(
+      java.util.function.Supplier<CompletableFuture<T>> op) {
+    try {
+      return op.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static <T> CompletableFuture<T> failed(ClusterDbException e) {
+    return CompletableFuture.failedFuture(e);
+  }
+}

@@ -1,0 +1,377 @@
+package org.clusterdb.core.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.ErrorCode;
+
+/**
+ * The one configuration of an embedded clusterdb member. Immutable; build with {@link #builder()},
+ * which validates every field at once and reports all problems together.
+ *
+ * @param clusterName the cluster's name (an FQDN in the appliance); equal on every peer
+ * @param memberId this member's id; one of {@code peers}
+ * @param peers every voting peer, this one included, in the admin's order (at most 6)
+ * @param dataDir this member's directory: {@code raft/} (log), {@code state/} (replicated state),
+ *     {@code peer/} (peer tables)
+ * @param electionTimeoutMin lower bound of the randomized Raft election timeout
+ * @param electionTimeoutMax upper bound of the randomized Raft election timeout
+ * @param requestTimeout deadline of one operation; a write past it fails as indeterminate
+ * @param maxKeyBytes largest key accepted
+ * @param maxValueBytes largest value accepted
+ * @param maxTxnOps most compares, and most ops per branch, in one transaction
+ * @param maxRequestBytes largest encoded command accepted
+ * @param snapshotEveryEntries take a snapshot after this many applied log entries
+ * @param snapshotsRetained snapshots kept on disk
+ * @param logSegmentBytes size of one Raft log segment file
+ * @param logPurgeGap purge the log only once this many entries are covered by a snapshot
+ * @param watchHistoryRevisions watch history kept, in revisions
+ * @param watchHistoryBytes watch history kept, in bytes
+ * @param watchMaxPendingBytes undelivered events one watcher may hold before it is stopped
+ */
+public record ClusterDbConfig(
+    String clusterName,
+    String memberId,
+    List<PeerAddress> peers,
+    Path dataDir,
+    Duration electionTimeoutMin,
+    Duration electionTimeoutMax,
+    Duration requestTimeout,
+    int maxKeyBytes,
+    int maxValueBytes,
+    int maxTxnOps,
+    int maxRequestBytes,
+    long snapshotEveryEntries,
+    int snapshotsRetained,
+    long logSegmentBytes,
+    int logPurgeGap,
+    long watchHistoryRevisions,
+    long watchHistoryBytes,
+    long watchMaxPendingBytes) {
+
+  /** The seed's appliance clusters hold at most six peers. */
+  public static final int MAX_PEERS = 6;
+
+  /** As etcd: long enough to ride out a GC pause on a loaded two-core peer. */
+  public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofMillis(1000);
+
+  /** Twice the minimum, so that split votes resolve in a round or two. */
+  public static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofMillis(2000);
+
+  /** Several election rounds: a write survives one leader failover before it times out. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Configuration keys are paths and names, never documents. */
+  public static final int DEFAULT_MAX_KEY_BYTES = 4 * 1024;
+
+  /** Configuration values are small; a megabyte bounds a log entry and a watch event. */
+  public static final int DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
+
+  /** As etcd's --max-txn-ops. */
+  public static final int DEFAULT_MAX_TXN_OPS = 128;
+
+  /** One maximal put, with room for its encoding, fits. */
+  public static final int DEFAULT_MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+
+  /** Keeps restart replay short while a snapshot stays rare. */
+  public static final long DEFAULT_SNAPSHOT_EVERY_ENTRIES = 10_000;
+
+  /** The latest, and one to fall back on. */
+  public static final int DEFAULT_SNAPSHOTS_RETAINED = 2;
+
+  /** Small segments let the log shrink soon after a snapshot. */
+  public static final long DEFAULT_LOG_SEGMENT_BYTES = 8L * 1024 * 1024;
+
+  /** Keeps recent entries so a briefly absent follower catches up without a snapshot. */
+  public static final int DEFAULT_LOG_PURGE_GAP = 1024;
+
+  /** Lets a watcher resume after a short disconnect under steady write load. */
+  public static final long DEFAULT_WATCH_HISTORY_REVISIONS = 10_000;
+
+  /** Bounds the history's disk and snapshot cost when values are large. */
+  public static final long DEFAULT_WATCH_HISTORY_BYTES = 64L * 1024 * 1024;
+
+  /** More than a full history replay, so a new watcher is never stopped by its own backlog. */
+  public static final long DEFAULT_WATCH_MAX_PENDING_BYTES = 128L * 1024 * 1024;
+
+  private static final Pattern MEMBER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,31}");
+  private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,252}");
+
+  public ClusterDbConfig {
+    peers = peers == null ? null : List.copyOf(peers);
+  }
+
+  /** This member's own address. */
+  public PeerAddress self() {
+    return peers.stream().filter(p -> p.id().equals(memberId)).findFirst().orElseThrow();
+  }
+
+  /** Every problem with this configuration, each naming its field; empty when valid. */
+  public List<String> problems() {
+    List<String> p = new ArrayList<>();
+    if (clusterName == null || !CLUSTER_NAME.matcher(clusterName).matches()) {
+      p.add("clusterName: must be a host-name-like string of letters, digits, '.' and '-'");
+    }
+    if (memberId == null || !MEMBER_ID.matcher(memberId).matches()) {
+      p.add("memberId: must match " + MEMBER_ID.pattern());
+    }
+    if (peers == null || peers.isEmpty()) {
+      p.add("peers: at least one peer is required");
+    } else {
+      if (peers.size() > MAX_PEERS) {
+        p.add("peers: at most " + MAX_PEERS + " peers, got " + peers.size());
+      }
+      Set<String> ids = new HashSet<>();
+      Set<String> addresses = new HashSet<>();
+      for (int i = 0; i < peers.size(); i++) {
+        PeerAddress peer = peers.get(i);
+        String f = "peers[" + i + "]";
+        if (!MEMBER_ID.matcher(peer.id()).matches()) {
+          p.add(f + ".id: must match " + MEMBER_ID.pattern());
+        }
+        if (!ids.add(peer.id())) {
+          p.add(f + ".id: duplicate id '" + peer.id() + "'");
+        }
+        if (peer.host().isBlank()) {
+          p.add(f + ".host: must not be empty");
+        }
+        if (peer.port() < 1 || peer.port() > 65535) {
+          p.add(f + ".port: must be 1..65535, was " + peer.port());
+        }
+        if (!addresses.add(peer.address())) {
+          p.add(f + ": duplicate address " + peer.address());
+        }
+      }
+      if (memberId != null && !ids.contains(memberId)) {
+        p.add("memberId: '" + memberId + "' is not one of the peers");
+      }
+    }
+    if (dataDir == null) {
+      p.add("dataDir: required");
+    }
+    positive(p, "electionTimeoutMin", electionTimeoutMin);
+    positive(p, "electionTimeoutMax", electionTimeoutMax);
+    positive(p, "requestTimeout", requestTimeout);
+    if (electionTimeoutMin != null
+        && electionTimeoutMax != null
+        && electionTimeoutMax.compareTo(electionTimeoutMin) <= 0) {
+      p.add("electionTimeoutMax: must be greater than electionTimeoutMin");
+    }
+    if (maxKeyBytes < 1) {
+      p.add("maxKeyBytes: must be >= 1");
+    }
+    if (maxValueBytes < 0) {
+      p.add("maxValueBytes: must be >= 0");
+    }
+    if (maxTxnOps < 1) {
+      p.add("maxTxnOps: must be >= 1");
+    }
+    if ((long) maxRequestBytes < (long) maxKeyBytes + maxValueBytes + 1024) {
+      p.add("maxRequestBytes: must be at least maxKeyBytes + maxValueBytes + 1024");
+    }
+    if (snapshotEveryEntries < 1) {
+      p.add("snapshotEveryEntries: must be >= 1");
+    }
+    if (snapshotsRetained < 1) {
+      p.add("snapshotsRetained: must be >= 1");
+    }
+    if (logSegmentBytes < (long) maxRequestBytes + 64 * 1024) {
+      p.add("logSegmentBytes: must be at least maxRequestBytes + 64 KiB");
+    }
+    if (logPurgeGap < 1) {
+      p.add("logPurgeGap: must be >= 1");
+    }
+    if (watchHistoryRevisions < 1) {
+      p.add("watchHistoryRevisions: must be >= 1");
+    }
+    if (watchHistoryBytes < 1) {
+      p.add("watchHistoryBytes: must be >= 1");
+    }
+    if (watchMaxPendingBytes < 1) {
+      p.add("watchMaxPendingBytes: must be >= 1");
+    }
+    return p;
+  }
+
+  private static void positive(List<String> p, String field, Duration d) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      p.add(field + ": must be a positive duration");
+    }
+  }
+
+  /** Throws {@link ErrorCode#INVALID_ARGUMENT} listing every problem, if there are any. */
+  public ClusterDbConfig validate() {
+    List<String> p = problems();
+    if (!p.isEmpty()) {
+      throw new ClusterDbException(
+          ErrorCode.INVALID_ARGUMENT, "invalid configuration: " + String.join("; ", p));
+    }
+    return this;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder seeded with this configuration. */
+  public Builder toBuilder() {
+    return new Builder()
+        .clusterName(clusterName)
+        .memberId(memberId)
+        .peers(peers)
+        .dataDir(dataDir)
+        .electionTimeout(electionTimeoutMin, electionTimeoutMax)
+        .requestTimeout(requestTimeout)
+        .maxKeyBytes(maxKeyBytes)
+        .maxValueBytes(maxValueBytes)
+        .maxTxnOps(maxTxnOps)
+        .maxRequestBytes(maxRequestBytes)
+        .snapshotEveryEntries(snapshotEveryEntries)
+        .snapshotsRetained(snapshotsRetained)
+        .logSegmentBytes(logSegmentBytes)
+        .logPurgeGap(logPurgeGap)
+        .watchHistoryRevisions(watchHistoryRevisions)
+        .watchHistoryBytes(watchHistoryBytes)
+        .watchMaxPendingBytes(watchMaxPendingBytes);
+  }
+
+  /** Builds a {@link ClusterDbConfig}; every field not set keeps its named default. */
+  public static final class Builder {
+    private String clusterName;
+    private String memberId;
+    private List<PeerAddress> peers = List.of();
+    private Path dataDir;
+    private Duration electionTimeoutMin = DEFAULT_ELECTION_TIMEOUT_MIN;
+    private Duration electionTimeoutMax = DEFAULT_ELECTION_TIMEOUT_MAX;
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private int maxKeyBytes = DEFAULT_MAX_KEY_BYTES;
+    private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
+    private int maxTxnOps = DEFAULT_MAX_TXN_OPS;
+    private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+    private long snapshotEveryEntries = DEFAULT_SNAPSHOT_EVERY_ENTRIES;
+    private int snapshotsRetained = DEFAULT_SNAPSHOTS_RETAINED;
+    private long logSegmentBytes = DEFAULT_LOG_SEGMENT_BYTES;
+    private int logPurgeGap = DEFAULT_LOG_PURGE_GAP;
+    private long watchHistoryRevisions = DEFAULT_WATCH_HISTORY_REVISIONS;
+    private long watchHistoryBytes = DEFAULT_WATCH_HISTORY_BYTES;
+    private long watchMaxPendingBytes = DEFAULT_WATCH_MAX_PENDING_BYTES;
+
+    private Builder() {}
+
+    public Builder clusterName(String v) {
+      clusterName = v;
+      return this;
+    }
+
+    public Builder memberId(String v) {
+      memberId = v;
+      return this;
+    }
+
+    public Builder peers(List<PeerAddress> v) {
+      peers = Objects.requireNonNull(v, "peers");
+      return this;
+    }
+
+    public Builder dataDir(Path v) {
+      dataDir = v;
+      return this;
+    }
+
+    public Builder electionTimeout(Duration min, Duration max) {
+      electionTimeoutMin = min;
+      electionTimeoutMax = max;
+      return this;
+    }
+
+    public Builder requestTimeout(Duration v) {
+      requestTimeout = v;
+      return this;
+    }
+
+    public Builder maxKeyBytes(int v) {
+      maxKeyBytes = v;
+      return this;
+    }
+
+    public Builder maxValueBytes(int v) {
+      maxValueBytes = v;
+      return this;
+    }
+
+    public Builder maxTxnOps(int v) {
+      maxTxnOps = v;
+      return this;
+    }
+
+    public Builder maxRequestBytes(int v) {
+      maxRequestBytes = v;
+      return this;
+    }
+
+    public Builder snapshotEveryEntries(long v) {
+      snapshotEveryEntries = v;
+      return this;
+    }
+
+    public Builder snapshotsRetained(int v) {
+      snapshotsRetained = v;
+      return this;
+    }
+
+    public Builder logSegmentBytes(long v) {
+      logSegmentBytes = v;
+      return this;
+    }
+
+    public Builder logPurgeGap(int v) {
+      logPurgeGap = v;
+      return this;
+    }
+
+    public Builder watchHistoryRevisions(long v) {
+      watchHistoryRevisions = v;
+      return this;
+    }
+
+    public Builder watchHistoryBytes(long v) {
+      watchHistoryBytes = v;
+      return this;
+    }
+
+    public Builder watchMaxPendingBytes(long v) {
+      watchMaxPendingBytes = v;
+      return this;
+    }
+
+    /** Builds and validates; throws {@link ErrorCode#INVALID_ARGUMENT} naming every problem. */
+    public ClusterDbConfig build() {
+      return new ClusterDbConfig(
+              clusterName,
+              memberId,
+              peers,
+              dataDir,
+              electionTimeoutMin,
+              electionTimeoutMax,
+              requestTimeout,
+              maxKeyBytes,
+              maxValueBytes,
+              maxTxnOps,
+              maxRequestBytes,
+              snapshotEveryEntries,
+              snapshotsRetained,
+              logSegmentBytes,
+              logPurgeGap,
+              watchHistoryRevisions,
+              watchHistoryBytes,
+              watchMaxPendingBytes)
+          .validate();
+    }
+  }
+}

@@ -1,0 +1,305 @@
+package org.clusterdb.core.fsm;
+
+import com.google.protobuf.ByteString;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.clusterdb.api.ErrorCode;
+import org.clusterdb.proto.log.v1.ApplyResult;
+import org.clusterdb.proto.log.v1.Compare;
+import org.clusterdb.proto.log.v1.DeleteRange;
+import org.clusterdb.proto.log.v1.DeleteResult;
+import org.clusterdb.proto.log.v1.Event;
+import org.clusterdb.proto.log.v1.Failure;
+import org.clusterdb.proto.log.v1.HistoryRecord;
+import org.clusterdb.proto.log.v1.KeyValue;
+import org.clusterdb.proto.log.v1.LogEntry;
+import org.clusterdb.proto.log.v1.Op;
+import org.clusterdb.proto.log.v1.OpResult;
+import org.clusterdb.proto.log.v1.Put;
+import org.clusterdb.proto.log.v1.PutResult;
+import org.clusterdb.proto.log.v1.StoredValue;
+import org.clusterdb.proto.log.v1.TableMeta;
+import org.clusterdb.proto.log.v1.TableResult;
+import org.clusterdb.proto.log.v1.Txn;
+import org.clusterdb.proto.log.v1.TxnResult;
+
+/**
+ * The deterministic apply logic: one command against one store's state.
+ *
+ * <p>Pure: no clock, no I/O of its own, no consensus types; the same command applied to the same
+ * state always writes the same batch and returns the same result, on every peer. Business failures
+ * (unknown table, table exists) are results, and leave the batch untouched. Size limits are not
+ * checked here: they are per-peer settings, enforced by {@link CommandValidator} before a command
+ * is replicated. Not thread-safe; one applier per store, driven by one thread.
+ */
+public final class Applier {
+  private final HistoryPolicy history;
+
+  public Applier(HistoryPolicy history) {
+    this.history = Objects.requireNonNull(history, "history");
+  }
+
+  /** Applies {@code entry} into {@code state}; the caller commits the batch. */
+  public ApplyOutcome apply(LogEntry entry, StateWriter state) {
+    return switch (entry.getCommandCase()) {
+      case CREATE_TABLE -> createTable(entry.getCreateTable().getName(), state);
+      case DROP_TABLE -> dropTable(entry.getDropTable().getName(), state);
+      case TXN -> txn(entry.getTxn(), state);
+      case COMMAND_NOT_SET ->
+          failed(
+              state,
+              CommandValidator.fail(ErrorCode.INVALID_ARGUMENT, "command", "no command set")
+                  .orElseThrow());
+    };
+  }
+
+  private ApplyOutcome createTable(String name, StateWriter state) {
+    if (state.table(name).isPresent()) {
+      return failed(
+          state,
+          Failure.newBuilder()
+              .setCode(ErrorCode.TABLE_EXISTS.number())
+              .setField("name")
+              .setMessage("name: table '" + name + "' already exists")
+              .build());
+    }
+    long revision = state.revision() + 1;
+    TableMeta meta = TableMeta.newBuilder().setName(name).setCreateRevision(revision).build();
+    state.putTable(meta);
+    commitRevision(state, revision, List.of());
+    return new ApplyOutcome(
+        ApplyResult.newBuilder()
+            .setRevision(revision)
+            .setTable(TableResult.newBuilder().setTable(meta))
+            .build(),
+        revision,
+        List.of());
+  }
+
+  private ApplyOutcome dropTable(String name, StateWriter state) {
+    Optional<TableMeta> meta = state.table(name);
+    if (meta.isEmpty()) {
+      return failed(state, Reader.unknownTable(name, "name"));
+    }
+    long revision = state.revision() + 1;
+    List<Event> events = new ArrayList<>();
+    deleteRows(name, new byte[0], null, revision, state, events);
+    state.deleteTable(name);
+    commitRevision(state, revision, events);
+    return new ApplyOutcome(
+        ApplyResult.newBuilder()
+            .setRevision(revision)
+            .setTable(TableResult.newBuilder().setTable(meta.get()))
+            .build(),
+        revision,
+        events);
+  }
+
+  private ApplyOutcome txn(Txn txn, StateWriter state) {
+    Optional<Failure> missing = missingTable(txn, state);
+    if (missing.isPresent()) {
+      return failed(state, missing.get());
+    }
+    boolean succeeded = true;
+    for (Compare c : txn.getComparesList()) {
+      if (!holds(c, state)) {
+        succeeded = false;
+        break;
+      }
+    }
+    List<Op> branch = succeeded ? txn.getSuccessList() : txn.getFailureList();
+    // Writes of this transaction carry the next revision; it is committed only if one happens.
+    long revision = state.revision() + 1;
+    List<Event> events = new ArrayList<>();
+    TxnResult.Builder result = TxnResult.newBuilder().setSucceeded(succeeded);
+    for (Op op : branch) {
+      result.addResults(run(op, revision, state, events));
+    }
+    long after = events.isEmpty() ? state.revision() : revision;
+    if (!events.isEmpty()) {
+      commitRevision(state, revision, events);
+    }
+    return new ApplyOutcome(
+        ApplyResult.newBuilder().setRevision(after).setTxn(result).build(), after, events);
+  }
+
+  private static Optional<Failure> missingTable(Txn txn, StateReader state) {
+    for (int i = 0; i < txn.getComparesCount(); i++) {
+      String table = txn.getCompares(i).getTable();
+      if (state.table(table).isEmpty()) {
+        return Optional.of(Reader.unknownTable(table, "txn.compare[" + i + "].table"));
+      }
+    }
+    Optional<Failure> f = missingTable(txn.getSuccessList(), "txn.success", state);
+    return f.isPresent() ? f : missingTable(txn.getFailureList(), "txn.failure", state);
+  }
+
+  private static Optional<Failure> missingTable(List<Op> ops, String name, StateReader state) {
+    for (int i = 0; i < ops.size(); i++) {
+      Op op = ops.get(i);
+      String table =
+          switch (op.getOpCase()) {
+            case PUT -> op.getPut().getTable();
+            case DELETE_RANGE -> op.getDeleteRange().getTable();
+            case RANGE -> op.getRange().getTable();
+            case OP_NOT_SET -> "";
+          };
+      if (state.table(table).isEmpty()) {
+        return Optional.of(Reader.unknownTable(table, name + "[" + i + "].table"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean holds(Compare c, StateReader state) {
+    Optional<StoredValue> row = state.get(c.getTable(), c.getKey().toByteArray());
+    if (c.getTarget() == Compare.Target.VALUE && row.isEmpty()) {
+      // A missing key has no value: it is unequal to, and unordered with, every operand.
+      return c.getResult() == Compare.Result.NOT_EQUAL;
+    }
+    int cmp =
+        switch (c.getTarget()) {
+          case VALUE ->
+              Arrays.compareUnsigned(
+                  row.orElseThrow().getValue().toByteArray(), c.getValue().toByteArray());
+          case VERSION -> Long.compare(row.map(StoredValue::getVersion).orElse(0L), c.getNumber());
+          case CREATE_REVISION ->
+              Long.compare(row.map(StoredValue::getCreateRevision).orElse(0L), c.getNumber());
+          case MOD_REVISION ->
+              Long.compare(row.map(StoredValue::getModRevision).orElse(0L), c.getNumber());
+          case EXISTS -> row.isPresent() == c.getExists() ? 0 : 1;
+          case TARGET_UNSPECIFIED, UNRECOGNIZED -> 1;
+        };
+    return switch (c.getResult()) {
+      case EQUAL -> cmp == 0;
+      case NOT_EQUAL -> cmp != 0;
+      case GREATER -> cmp > 0;
+      case LESS -> cmp < 0;
+      case RESULT_UNSPECIFIED, UNRECOGNIZED -> false;
+    };
+  }
+
+  private static OpResult run(Op op, long revision, StateWriter state, List<Event> events) {
+    return switch (op.getOpCase()) {
+      case PUT -> OpResult.newBuilder().setPut(put(op.getPut(), revision, state, events)).build();
+      case DELETE_RANGE -> {
+        DeleteRange d = op.getDeleteRange();
+        byte[] start = d.getKey().toByteArray();
+        byte[] end = d.getRangeEnd().toByteArray();
+        long deleted;
+        if (KeyRanges.isSingleKey(end)) {
+          deleted = deleteRow(d.getTable(), start, revision, state, events) ? 1 : 0;
+        } else {
+          deleted =
+              deleteRows(d.getTable(), start, KeyRanges.scanEnd(end), revision, state, events);
+        }
+        yield OpResult.newBuilder()
+            .setDelete(DeleteResult.newBuilder().setDeleted(deleted))
+            .build();
+      }
+      case RANGE -> OpResult.newBuilder().setRange(Reader.range(op.getRange(), state)).build();
+      case OP_NOT_SET -> OpResult.getDefaultInstance();
+    };
+  }
+
+  private static PutResult put(Put put, long revision, StateWriter state, List<Event> events) {
+    byte[] key = put.getKey().toByteArray();
+    Optional<StoredValue> prev = state.get(put.getTable(), key);
+    StoredValue next =
+        StoredValue.newBuilder()
+            .setValue(put.getValue())
+            .setCreateRevision(prev.map(StoredValue::getCreateRevision).orElse(revision))
+            .setModRevision(revision)
+            .setVersion(prev.map(StoredValue::getVersion).orElse(0L) + 1)
+            .build();
+    state.put(put.getTable(), key, next);
+    events.add(
+        Event.newBuilder()
+            .setType(Event.Type.PUT)
+            .setTable(put.getTable())
+            .setKv(Reader.toKeyValue(key, next))
+            .build());
+    PutResult.Builder result = PutResult.newBuilder();
+    prev.ifPresent(p -> result.setPrev(Reader.toKeyValue(key, p)));
+    return result.build();
+  }
+
+  private static boolean deleteRow(
+      String table, byte[] key, long revision, StateWriter state, List<Event> events) {
+    if (state.get(table, key).isEmpty()) {
+      return false;
+    }
+    state.delete(table, key);
+    events.add(deleteEvent(table, key, revision));
+    return true;
+  }
+
+  private static long deleteRows(
+      String table,
+      byte[] start,
+      byte[] end,
+      long revision,
+      StateWriter state,
+      List<Event> events) {
+    List<byte[]> keys = new ArrayList<>();
+    state.scan(
+        table,
+        start,
+        end,
+        (key, value) -> {
+          keys.add(key);
+          return true;
+        });
+    for (byte[] key : keys) {
+      state.delete(table, key);
+      events.add(deleteEvent(table, key, revision));
+    }
+    return keys.size();
+  }
+
+  private static Event deleteEvent(String table, byte[] key, long revision) {
+    return Event.newBuilder()
+        .setType(Event.Type.DELETE)
+        .setTable(table)
+        .setKv(KeyValue.newBuilder().setKey(ByteString.copyFrom(key)).setModRevision(revision))
+        .build();
+  }
+
+  /** Records the new revision and its history, then trims the history to the policy. */
+  private void commitRevision(StateWriter state, long revision, List<Event> events) {
+    state.setRevision(revision);
+    long bytes = state.historyBytes();
+    if (!events.isEmpty()) {
+      HistoryRecord record = HistoryRecord.newBuilder().addAllEvents(events).build();
+      state.putHistory(revision, record);
+      bytes += record.getSerializedSize();
+    }
+    long oldest = state.historyOldest();
+    long floor = revision - history.maxRevisions() + 1;
+    while (true) {
+      Optional<StateReader.HistoryEntry> first = state.historyAtOrAfter(oldest);
+      if (first.isEmpty() || first.get().revision() >= revision) {
+        break;
+      }
+      StateReader.HistoryEntry e = first.get();
+      if (e.revision() >= floor && bytes <= history.maxBytes()) {
+        break;
+      }
+      state.deleteHistory(e.revision());
+      bytes -= e.size();
+      oldest = e.revision() + 1;
+    }
+    state.setHistoryOldest(Math.max(oldest, floor));
+    state.setHistoryBytes(bytes);
+  }
+
+  private static ApplyOutcome failed(StateReader state, Failure failure) {
+    return new ApplyOutcome(
+        ApplyResult.newBuilder().setRevision(state.revision()).setError(failure).build(),
+        state.revision(),
+        List.of());
+  }
+}

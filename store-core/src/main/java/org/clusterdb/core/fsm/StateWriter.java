@@ -1,0 +1,30 @@
+package org.clusterdb.core.fsm;
+
+import org.clusterdb.proto.log.v1.HistoryRecord;
+import org.clusterdb.proto.log.v1.StoredValue;
+import org.clusterdb.proto.log.v1.TableMeta;
+
+/**
+ * A batch of changes over a {@link StateReader}. Reads see the batch's own writes; nothing is
+ * visible to others until the owner commits the batch, which happens all-or-nothing.
+ */
+public interface StateWriter extends StateReader {
+
+  void put(String table, byte[] key, StoredValue value);
+
+  void delete(String table, byte[] key);
+
+  void putTable(TableMeta table);
+
+  void deleteTable(String name);
+
+  void setRevision(long revision);
+
+  void putHistory(long revision, HistoryRecord record);
+
+  void deleteHistory(long revision);
+
+  void setHistoryOldest(long revision);
+
+  void setHistoryBytes(long bytes);
+}

@@ -1,0 +1,130 @@
+package org.clusterdb.core.local;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.ErrorCode;
+import org.clusterdb.api.Watch;
+import org.clusterdb.api.WatchListener;
+import org.clusterdb.api.WatchRequest;
+import org.clusterdb.core.fsm.Applier;
+import org.clusterdb.core.fsm.ApplyOutcome;
+import org.clusterdb.core.fsm.StateReader;
+import org.clusterdb.core.storage.ReadView;
+import org.clusterdb.core.storage.StateStore;
+import org.clusterdb.core.storage.WriteView;
+import org.clusterdb.core.watch.WatchHub;
+import org.clusterdb.proto.log.v1.ApplyResult;
+import org.clusterdb.proto.log.v1.LogEntry;
+
+/**
+ * The peer-specific tables of this member: the same apply logic as the replicated state, over a
+ * RocksDB of its own that is never replicated or shipped in a snapshot. Writes are applied one at a
+ * time by a single writer thread and fsynced before they are acknowledged. Thread-safe.
+ */
+public final class PeerStore implements AutoCloseable {
+  private final StateStore store;
+  private final Applier applier;
+  private final WatchHub hub;
+  private final ExecutorService writer;
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private volatile boolean closed;
+
+  private PeerStore(StateStore store, Applier applier, WatchHub hub, String memberId) {
+    this.store = store;
+    this.applier = applier;
+    this.hub = hub;
+    this.writer =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "clusterdb-peer-writer-" + memberId);
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Opens (creating if needed) the peer store in {@code dir}. */
+  public static PeerStore open(Path dir, Applier applier, WatchHub hub, String memberId)
+      throws IOException {
+    return new PeerStore(StateStore.open(dir, true), applier, hub, memberId);
+  }
+
+  /** Applies {@code entry} durably; the result says what it did. */
+  public CompletableFuture<ApplyResult> apply(LogEntry entry) {
+    try {
+      return CompletableFuture.supplyAsync(() -> applyNow(entry), writer);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(closedError());
+    }
+  }
+
+  private ApplyResult applyNow(LogEntry entry) {
+    ApplyOutcome outcome;
+    lock.readLock().lock();
+    try {
+      if (closed) {
+        throw closedError();
+      }
+      try (WriteView batch = store.write()) {
+        outcome = applier.apply(entry, batch);
+        if (!outcome.result().hasError()) {
+          store.commit(batch, null);
+        }
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+    hub.publish(outcome.revision(), outcome.events());
+    return outcome.result();
+  }
+
+  /** Runs {@code reader} on a consistent view. */
+  public <T> T read(Function<StateReader, T> reader) {
+    lock.readLock().lock();
+    try {
+      if (closed) {
+        throw closedError();
+      }
+      try (ReadView view = store.read()) {
+        return reader.apply(view);
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  public Watch watch(WatchRequest request, WatchListener listener) {
+    return read(view -> hub.register(request, listener, view));
+  }
+
+  /** Finishes queued writes, then closes the database; later calls fail UNAVAILABLE. */
+  @Override
+  public void close() {
+    writer.shutdown();
+    try {
+      writer.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    lock.writeLock().lock();
+    try {
+      if (!closed) {
+        closed = true;
+        store.close();
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private static ClusterDbException closedError() {
+    return new ClusterDbException(ErrorCode.UNAVAILABLE, "the store is closed", null, true, null);
+  }
+}

@@ -1,0 +1,2 @@
+/** Peer-specific tables: this member's own, never replicated, durable store. Internal. */
+package org.clusterdb.core.local;

@@ -1,0 +1,326 @@
+package org.clusterdb.core.ratis;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.TimeDuration;
+import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.ErrorCode;
+import org.clusterdb.api.MemberStatus;
+import org.clusterdb.api.Watch;
+import org.clusterdb.api.WatchListener;
+import org.clusterdb.api.WatchRequest;
+import org.clusterdb.core.config.ClusterDbConfig;
+import org.clusterdb.core.config.PeerAddress;
+import org.clusterdb.core.fsm.Applier;
+import org.clusterdb.core.fsm.CommandValidator;
+import org.clusterdb.core.fsm.StateReader;
+import org.clusterdb.core.watch.WatchHub;
+import org.clusterdb.proto.log.v1.ApplyResult;
+import org.clusterdb.proto.log.v1.LogEntry;
+import org.clusterdb.proto.log.v1.Query;
+import org.clusterdb.proto.log.v1.QueryResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This member's Raft replica: a Ratis server over the {@link ReplicatedStateMachine} and a Ratis
+ * client that proposes commands to the leader. The only public face of the Ratis adapter; its
+ * signatures carry no Ratis or shaded types.
+ *
+ * <p>Writes are proposed through the Ratis client, which sends them to the leader and retries on
+ * another peer when told or when the leader fails; Ratis's retry cache applies a retried proposal
+ * once. Thread-safe.
+ */
+public final class RaftNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
+  private static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
+
+  private final ClusterDbConfig config;
+  private final RaftGroup group;
+  private final RaftPeerId selfId;
+  private final ReplicatedStateMachine stateMachine;
+  private final WatchHub hub;
+  private final RaftServer server;
+
+  /** Replaced after a retry failure: Ratis then closes the client's ordered request window. */
+  private final AtomicReference<RaftClient> client;
+
+  private final ExecutorService admin;
+
+  private RaftNode(
+      ClusterDbConfig config,
+      RaftGroup group,
+      ReplicatedStateMachine stateMachine,
+      WatchHub hub,
+      RaftServer server) {
+    this.config = config;
+    this.group = group;
+    this.selfId = RaftPeerId.valueOf(config.memberId());
+    this.stateMachine = stateMachine;
+    this.hub = hub;
+    this.server = server;
+    this.client = new AtomicReference<>(newClient(config, group));
+    this.admin =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "clusterdb-admin-" + config.memberId());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Starts this member's Raft server on its configured address and opens its state under {@code
+   * dataDir/raft} and {@code dataDir/state}. Returns once the server is started; a leader may not
+   * be elected yet.
+   */
+  public static RaftNode start(
+      ClusterDbConfig config, Applier applier, CommandValidator validator, WatchHub hub)
+      throws IOException {
+    Path dataDir = config.dataDir();
+    RaftGroup group = group(config);
+    ReplicatedStateMachine sm =
+        new ReplicatedStateMachine(
+            config.memberId(),
+            dataDir.resolve("state"),
+            applier,
+            validator,
+            hub,
+            config.snapshotsRetained());
+    RaftServer server =
+        RaftServer.newBuilder()
+            .setServerId(RaftPeerId.valueOf(config.memberId()))
+            .setGroup(group)
+            .setStateMachine(sm)
+            .setProperties(RatisProperties.server(config, dataDir.resolve("raft")))
+            .setOption(RaftStorage.StartupOption.RECOVER)
+            .build();
+    server.start();
+    LOG.info(
+        "raft member started member={} group={} peers={}",
+        config.memberId(),
+        group.getGroupId(),
+        config.peers());
+    return new RaftNode(config, group, sm, hub, server);
+  }
+
+  private static RaftClient newClient(ClusterDbConfig config, RaftGroup group) {
+    int attempts =
+        (int)
+            Math.max(
+                1, config.requestTimeout().toMillis() / RETRY_SLEEP.toLong(TimeUnit.MILLISECONDS));
+    return RaftClient.newBuilder()
+        .setClientId(ClientId.randomId())
+        .setRaftGroup(group)
+        .setProperties(RatisProperties.client(config))
+        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts, RETRY_SLEEP))
+        .build();
+  }
+
+  /** Swaps in a fresh client if {@code failed} is still current; the old one is closed. */
+  private void renewClient(RaftClient failed) {
+    RaftClient fresh = newClient(config, group);
+    if (client.compareAndSet(failed, fresh)) {
+      LOG.info("raft client renewed after a retry failure member={}", config.memberId());
+      admin.execute(() -> closeQuietly(failed));
+    } else {
+      closeQuietly(fresh);
+    }
+  }
+
+  private void closeQuietly(RaftClient c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      LOG.warn("raft client close failed member={} error={}", config.memberId(), e.toString());
+    }
+  }
+
+  static RaftGroup group(ClusterDbConfig config) {
+    List<RaftPeer> peers = new ArrayList<>();
+    for (PeerAddress p : config.peers()) {
+      peers.add(RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).build());
+    }
+    UUID id =
+        UUID.nameUUIDFromBytes(
+            ("clusterdb/" + config.clusterName()).getBytes(StandardCharsets.UTF_8));
+    return RaftGroup.valueOf(RaftGroupId.valueOf(id), peers);
+  }
+
+  /**
+   * Replicates {@code entry} and returns its apply result. Fails with a definite error only when
+   * the entry was surely not appended.
+   */
+  public CompletableFuture<ApplyResult> propose(LogEntry entry) {
+    Message message = Message.valueOf(ReplicatedStateMachine.shaded(entry.toByteArray()));
+    RaftClient c = client.get();
+    CompletableFuture<RaftClientReply> sent;
+    try {
+      sent = c.async().send(message);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(RatisErrors.map(e, false));
+    }
+    // Watches Ratis's own outcome, which may come after our deadline.
+    sent.whenComplete(
+        (reply, error) -> {
+          if (error != null && RatisErrors.closesOrderedWindow(error)) {
+            renewClient(c);
+          }
+        });
+    return decode(sent, ApplyResult.parser(), true);
+  }
+
+  /** A linearizable read: a read-index round through the leader, then this replica. */
+  public CompletableFuture<QueryResult> query(Query query) {
+    Message message = Message.valueOf(ReplicatedStateMachine.shaded(query.toByteArray()));
+    CompletableFuture<RaftClientReply> sent;
+    try {
+      sent = client.get().async().sendReadOnlyUnordered(message, selfId);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(RatisErrors.map(e, false));
+    }
+    return decode(sent, QueryResult.parser(), false);
+  }
+
+  /**
+   * Waits for a reply up to the request deadline and decodes it; every failure becomes a typed
+   * error, indeterminate for writes.
+   */
+  private <T> CompletableFuture<T> decode(
+      CompletableFuture<RaftClientReply> sent, Parser<T> parser, boolean write) {
+    return sent.copy()
+        .orTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .handle(
+            (reply, error) -> {
+              if (error != null) {
+                throw RatisErrors.map(error, write);
+              }
+              if (!reply.isSuccess()) {
+                throw RatisErrors.map(reply.getException(), write);
+              }
+              try {
+                return parser.parseFrom(reply.getMessage().getContent().asReadOnlyByteBuffer());
+              } catch (InvalidProtocolBufferException e) {
+                throw new ClusterDbException(
+                    ErrorCode.INTERNAL, "undecodable reply", null, !write, e);
+              }
+            });
+  }
+
+  /** Runs {@code reader} on this replica as it is now, without a round trip. */
+  public <T> T readLocal(Function<StateReader, T> reader) {
+    return stateMachine.read(reader);
+  }
+
+  /** Registers a watch on this replica's changes. */
+  public Watch watch(WatchRequest request, WatchListener listener) {
+    return stateMachine.read(view -> hub.register(request, listener, view));
+  }
+
+  /** The term of the last entry this replica applied. */
+  public long appliedTerm() {
+    return stateMachine.getLastAppliedTermIndex().getTerm();
+  }
+
+  /** This member's Raft status. */
+  public MemberStatus status() {
+    String id = config.memberId();
+    RaftServer.Division division;
+    try {
+      division = server.getDivision(group.getGroupId());
+    } catch (IOException e) {
+      return new MemberStatus(
+          id, MemberStatus.Role.STOPPED, Optional.empty(), 0, -1, -1, -1, -1, 0);
+    }
+    DivisionInfo info = division.getInfo();
+    MemberStatus.Role role =
+        switch (info.getCurrentRole()) {
+          case LEADER -> MemberStatus.Role.LEADER;
+          case FOLLOWER -> MemberStatus.Role.FOLLOWER;
+          case CANDIDATE -> MemberStatus.Role.CANDIDATE;
+          case LISTENER -> MemberStatus.Role.LISTENER;
+          default -> MemberStatus.Role.STOPPED;
+        };
+    RaftPeerId leader = info.getLeaderId();
+    long revision;
+    try {
+      revision = stateMachine.read(StateReader::revision);
+    } catch (ClusterDbException e) {
+      revision = -1;
+    }
+    return new MemberStatus(
+        id,
+        info.isAlive() ? role : MemberStatus.Role.STOPPED,
+        Optional.ofNullable(leader).map(RaftPeerId::toString),
+        info.getCurrentTerm(),
+        division.getRaftLog().getLastCommittedIndex(),
+        stateMachine.getLastAppliedTermIndex().getIndex(),
+        stateMachine.latestSnapshotIndex(),
+        revision,
+        stateMachine.snapshotsInstalled());
+  }
+
+  /** The index of the first entry still in this member's log (higher after a purge). */
+  public long logStartIndex() {
+    try {
+      return server.getDivision(group.getGroupId()).getRaftLog().getStartIndex();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** Takes a snapshot of this member's state now; returns its log index. */
+  public CompletableFuture<Long> snapshot() {
+    long timeoutMs = config.requestTimeout().toMillis();
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            RaftClientReply reply = client.get().getSnapshotManagementApi(selfId).create(timeoutMs);
+            if (!reply.isSuccess()) {
+              throw RatisErrors.map(reply.getException(), false);
+            }
+            return reply.getLogIndex();
+          } catch (IOException e) {
+            throw RatisErrors.map(e, false);
+          }
+        },
+        admin);
+  }
+
+  @Override
+  public void close() {
+    admin.shutdownNow();
+    closeQuietly(client.get());
+    try {
+      server.close();
+    } catch (IOException e) {
+      LOG.warn("raft server close failed member={} error={}", config.memberId(), e.toString());
+    }
+    LOG.info("raft member stopped member={}", config.memberId());
+  }
+}

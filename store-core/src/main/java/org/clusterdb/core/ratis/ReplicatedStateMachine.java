@@ -1,0 +1,327 @@
+package org.clusterdb.core.ratis;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.LifeCycle;
+import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.ErrorCode;
+import org.clusterdb.core.codec.ApiCodec;
+import org.clusterdb.core.fsm.Applier;
+import org.clusterdb.core.fsm.ApplyOutcome;
+import org.clusterdb.core.fsm.CommandValidator;
+import org.clusterdb.core.fsm.Reader;
+import org.clusterdb.core.fsm.StateReader;
+import org.clusterdb.core.storage.ReadView;
+import org.clusterdb.core.storage.StateStore;
+import org.clusterdb.core.storage.WriteView;
+import org.clusterdb.core.watch.WatchHub;
+import org.clusterdb.proto.log.v1.AppliedIndex;
+import org.clusterdb.proto.log.v1.Failure;
+import org.clusterdb.proto.log.v1.LogEntry;
+import org.clusterdb.proto.log.v1.Query;
+import org.clusterdb.proto.log.v1.QueryResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thin Ratis adapter around the pure {@link Applier}: feeds it committed log entries, keeps its
+ * RocksDB state, takes and installs checkpoint snapshots, and publishes changes to watchers.
+ *
+ * <p>Ratis drives apply, snapshot and reload from one thread. Reads from other threads (queries,
+ * local reads, watch registration) take the read lock; swapping the state store after a snapshot
+ * install takes the write lock.
+ */
+final class ReplicatedStateMachine extends BaseStateMachine {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicatedStateMachine.class);
+
+  private final String memberId;
+  private final Path stateDir;
+  private final Applier applier;
+  private final CommandValidator validator;
+  private final WatchHub hub;
+  private final CheckpointSnapshots snapshots;
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final AtomicLong snapshotsInstalled = new AtomicLong();
+
+  /** Guarded by {@link #lock}; null once closed. */
+  private StateStore store;
+
+  /** Log entries at or below this index are already in the state: replay must skip them. */
+  private volatile long persistedApplied;
+
+  ReplicatedStateMachine(
+      String memberId,
+      Path stateDir,
+      Applier applier,
+      CommandValidator validator,
+      WatchHub hub,
+      int snapshotsRetained) {
+    this.memberId = memberId;
+    this.stateDir = stateDir;
+    this.applier = applier;
+    this.validator = validator;
+    this.hub = hub;
+    this.snapshots = new CheckpointSnapshots(snapshotsRetained);
+  }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
+      throws IOException {
+    super.initialize(server, groupId, raftStorage);
+    snapshots.init(raftStorage);
+    getLifeCycle().startAndTransition(this::loadState, IOException.class);
+  }
+
+  /**
+   * Opens the state store; restores it from the latest snapshot when the snapshot holds more (a
+   * wiped or lost state directory, or a crash during an install).
+   */
+  private void loadState() throws IOException {
+    Optional<CheckpointSnapshots.Snapshot> snapshot = snapshots.latest();
+    StateStore opened = StateStore.open(stateDir, false);
+    long applied = opened.applied().getIndex();
+    if (snapshot.isPresent() && snapshot.get().meta().getAppliedIndex() > applied) {
+      opened.close();
+      CheckpointSnapshots.Snapshot s = snapshot.get();
+      LOG.info(
+          "restoring state from snapshot member={} snapshot={} stateApplied={} snapshotApplied={}",
+          memberId,
+          s.termIndex(),
+          applied,
+          s.meta().getAppliedIndex());
+      StateStore.restore(s.dir(), s.meta().getFilesList(), stateDir);
+      opened = StateStore.open(stateDir, false);
+    }
+    lock.writeLock().lock();
+    try {
+      store = opened;
+      persistedApplied = opened.applied().getIndex();
+    } finally {
+      lock.writeLock().unlock();
+    }
+    snapshot.ifPresent(s -> setLastAppliedTermIndex(s.termIndex()));
+    LOG.info(
+        "state loaded member={} appliedIndex={} revision={} snapshot={}",
+        memberId,
+        persistedApplied,
+        opened.revision(),
+        snapshot.map(s -> s.termIndex().toString()).orElse("none"));
+  }
+
+  @Override
+  public StateMachineStorage getStateMachineStorage() {
+    return snapshots;
+  }
+
+  @Override
+  public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+    TransactionContext trx = super.startTransaction(request);
+    Optional<Failure> invalid;
+    try {
+      invalid =
+          validator.validate(
+              LogEntry.parseFrom(request.getMessage().getContent().asReadOnlyByteBuffer()));
+    } catch (InvalidProtocolBufferException e) {
+      invalid =
+          Optional.of(
+              Failure.newBuilder()
+                  .setCode(ErrorCode.INVALID_ARGUMENT.number())
+                  .setField("request")
+                  .setMessage("request: not a clusterdb log entry")
+                  .build());
+    }
+    // Refused before replication; the proposer gets the typed error as the cause.
+    invalid.ifPresent(f -> trx.setException(ApiCodec.exception(f)));
+    return trx;
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    long index = entry.getIndex();
+    long term = entry.getTerm();
+    if (index <= persistedApplied) {
+      // Ratis replays from the last snapshot, but the state already holds this entry.
+      updateLastAppliedTermIndex(term, index);
+      return CompletableFuture.completedFuture(Message.EMPTY);
+    }
+    LogEntry command;
+    try {
+      command =
+          LogEntry.parseFrom(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+    } catch (InvalidProtocolBufferException e) {
+      // A committed entry this build cannot read: stopping beats diverging from the peers.
+      LOG.error(
+          "cannot decode committed log entry member={} index={} term={}", memberId, index, term);
+      return CompletableFuture.failedFuture(e);
+    }
+    ApplyOutcome outcome;
+    lock.readLock().lock();
+    try {
+      try (WriteView batch = store.write()) {
+        outcome = applier.apply(command, batch);
+        store.commit(batch, AppliedIndex.newBuilder().setTerm(term).setIndex(index).build());
+      }
+      persistedApplied = index;
+      updateLastAppliedTermIndex(term, index);
+    } finally {
+      lock.readLock().unlock();
+    }
+    hub.publish(outcome.revision(), outcome.events());
+    return CompletableFuture.completedFuture(
+        Message.valueOf(shaded(outcome.result().toByteArray())));
+  }
+
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    Query query;
+    try {
+      query = Query.parseFrom(request.getContent().asReadOnlyByteBuffer());
+    } catch (InvalidProtocolBufferException e) {
+      return CompletableFuture.failedFuture(
+          ClusterDbException.invalid("request", "not a clusterdb query"));
+    }
+    Optional<Failure> invalid = validator.validate(query);
+    if (invalid.isPresent()) {
+      return CompletableFuture.failedFuture(ApiCodec.exception(invalid.get()));
+    }
+    QueryResult result = read(view -> Reader.query(query, view));
+    return CompletableFuture.completedFuture(Message.valueOf(shaded(result.toByteArray())));
+  }
+
+  /** Runs {@code reader} on a consistent view of this member's replica. */
+  <T> T read(Function<StateReader, T> reader) {
+    lock.readLock().lock();
+    try {
+      if (store == null) {
+        throw new ClusterDbException(ErrorCode.UNAVAILABLE, "the store is closed");
+      }
+      try (ReadView view = store.read()) {
+        return reader.apply(view);
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public long takeSnapshot() throws IOException {
+    TermIndex ti = getLastAppliedTermIndex();
+    Optional<CheckpointSnapshots.Snapshot> latest = snapshots.latest();
+    if (ti.getIndex() < 0
+        || latest.isPresent() && latest.get().termIndex().getIndex() >= ti.getIndex()) {
+      return latest.map(s -> s.termIndex().getIndex()).orElse(ti.getIndex());
+    }
+    lock.readLock().lock();
+    try {
+      Path tmp = snapshots.tempDir(ti);
+      store.checkpoint(tmp);
+      CheckpointSnapshots.Snapshot s =
+          snapshots.publish(tmp, ti, store.applied().getIndex(), store.revision());
+      LOG.info(
+          "snapshot taken member={} snapshot={} appliedIndex={} revision={}",
+          memberId,
+          ti,
+          s.meta().getAppliedIndex(),
+          s.meta().getRevision());
+      return ti.getIndex();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Ratis pauses before every chunk of a snapshot install, so this must be idempotent. */
+  @Override
+  public void pause() {
+    LifeCycle lifeCycle = getLifeCycle();
+    if (lifeCycle.getCurrentState() == LifeCycle.State.RUNNING) {
+      lifeCycle.transition(LifeCycle.State.PAUSING);
+      lifeCycle.transition(LifeCycle.State.PAUSED);
+    }
+  }
+
+  /** Swaps in the snapshot Ratis just installed from the leader. */
+  @Override
+  public void reinitialize() throws IOException {
+    CheckpointSnapshots.Snapshot s =
+        snapshots.reload().orElseThrow(() -> new IOException("no snapshot to reinitialize from"));
+    lock.writeLock().lock();
+    try {
+      if (store != null) {
+        store.close();
+        store = null;
+      }
+      StateStore.restore(s.dir(), s.meta().getFilesList(), stateDir);
+      store = StateStore.open(stateDir, false);
+      persistedApplied = store.applied().getIndex();
+      setLastAppliedTermIndex(s.termIndex());
+    } finally {
+      lock.writeLock().unlock();
+    }
+    snapshotsInstalled.incrementAndGet();
+    LOG.info(
+        "snapshot installed member={} snapshot={} appliedIndex={} revision={}",
+        memberId,
+        s.termIndex(),
+        persistedApplied,
+        s.meta().getRevision());
+    read(
+        view -> {
+          hub.resync(view);
+          return null;
+        });
+    getLifeCycle().transition(LifeCycle.State.STARTING);
+    getLifeCycle().transition(LifeCycle.State.RUNNING);
+  }
+
+  long snapshotsInstalled() {
+    return snapshotsInstalled.get();
+  }
+
+  long latestSnapshotIndex() {
+    return snapshots.latest().map(s -> s.termIndex().getIndex()).orElse(-1L);
+  }
+
+  long persistedApplied() {
+    return persistedApplied;
+  }
+
+  @Override
+  public void close() {
+    getLifeCycle()
+        .checkStateAndClose(
+            () -> {
+              lock.writeLock().lock();
+              try {
+                if (store != null) {
+                  store.close();
+                  store = null;
+                }
+              } finally {
+                lock.writeLock().unlock();
+              }
+            });
+  }
+
+  static ByteString shaded(byte[] bytes) {
+    return UnsafeByteOperations.unsafeWrap(bytes);
+  }
+}

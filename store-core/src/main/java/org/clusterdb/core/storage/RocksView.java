@@ -1,0 +1,129 @@
+package org.clusterdb.core.storage;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.clusterdb.core.fsm.StateReader;
+import org.clusterdb.proto.log.v1.HistoryRecord;
+import org.clusterdb.proto.log.v1.StoredValue;
+import org.clusterdb.proto.log.v1.TableMeta;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+
+/** The read logic shared by snapshot views and write batches over a {@link StateStore}. */
+abstract class RocksView implements StateReader {
+  final StateStore store;
+
+  RocksView(StateStore store) {
+    this.store = store;
+  }
+
+  abstract byte[] raw(ColumnFamilyHandle cf, byte[] key) throws RocksDBException;
+
+  abstract RocksIterator iterator(ColumnFamilyHandle cf);
+
+  @Override
+  public long revision() {
+    return metaLong(StateStore.META_REVISION, 0);
+  }
+
+  @Override
+  public long historyOldest() {
+    return metaLong(StateStore.META_HISTORY_OLDEST, 1);
+  }
+
+  @Override
+  public long historyBytes() {
+    return metaLong(StateStore.META_HISTORY_BYTES, 0);
+  }
+
+  long metaLong(byte[] key, long absent) {
+    byte[] v = get(store.meta(), key);
+    return v == null ? absent : Keys.revision(v);
+  }
+
+  byte[] get(ColumnFamilyHandle cf, byte[] key) {
+    try {
+      return raw(cf, key);
+    } catch (RocksDBException e) {
+      throw new StorageException("read failed", e);
+    }
+  }
+
+  @Override
+  public Optional<StoredValue> get(String table, byte[] key) {
+    byte[] v = get(store.kv(), Keys.row(Keys.tablePrefix(table), key));
+    return v == null ? Optional.empty() : Optional.of(parse(v, StoredValue.parser()));
+  }
+
+  @Override
+  public void scan(String table, byte[] start, byte[] end, RowVisitor visitor) {
+    byte[] prefix = Keys.tablePrefix(table);
+    byte[] upper = end == null ? Keys.tableEnd(prefix) : Keys.row(prefix, end);
+    try (RocksIterator it = iterator(store.kv())) {
+      for (it.seek(Keys.row(prefix, start)); it.isValid(); it.next()) {
+        byte[] row = it.key();
+        if (Arrays.compareUnsigned(row, upper) >= 0) {
+          break;
+        }
+        if (!visitor.visit(Keys.userKey(prefix, row), parse(it.value(), StoredValue.parser()))) {
+          break;
+        }
+      }
+      check(it);
+    }
+  }
+
+  @Override
+  public Optional<TableMeta> table(String name) {
+    byte[] v = get(store.tables(), Keys.tablePrefix(name));
+    return v == null ? Optional.empty() : Optional.of(parse(v, TableMeta.parser()));
+  }
+
+  @Override
+  public List<TableMeta> tables() {
+    List<TableMeta> tables = new ArrayList<>();
+    try (RocksIterator it = iterator(store.tables())) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        tables.add(parse(it.value(), TableMeta.parser()));
+      }
+      check(it);
+    }
+    tables.sort((a, b) -> a.getName().compareTo(b.getName()));
+    return tables;
+  }
+
+  @Override
+  public Optional<HistoryEntry> historyAtOrAfter(long revision) {
+    try (RocksIterator it = iterator(store.history())) {
+      it.seek(Keys.revision(Math.max(0, revision)));
+      if (!it.isValid()) {
+        check(it);
+        return Optional.empty();
+      }
+      byte[] value = it.value();
+      return Optional.of(
+          new HistoryEntry(
+              Keys.revision(it.key()), parse(value, HistoryRecord.parser()), value.length));
+    }
+  }
+
+  private static void check(RocksIterator it) {
+    try {
+      it.status();
+    } catch (RocksDBException e) {
+      throw new StorageException("iteration failed", e);
+    }
+  }
+
+  static <T> T parse(byte[] bytes, com.google.protobuf.Parser<T> parser) {
+    try {
+      return parser.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new StorageException("corrupt record", e);
+    }
+  }
+}
