@@ -1,0 +1,226 @@
+package org.clusterdb.core;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.clusterdb.api.MemberStatus;
+import org.clusterdb.core.config.ClusterDbConfig;
+import org.clusterdb.core.config.PeerAddress;
+import org.clusterdb.core.storage.FileOps;
+
+/**
+ * An in-process cluster of real members: each a {@link ClusterDb} with its own Ratis gRPC server on
+ * a free 127.0.0.1 port and its own data directory. Members are addressed by index (0-based; member
+ * ids are {@code p1..pN}). Stopping a member closes it; restarting reopens its directory.
+ */
+public final class MiniCluster implements AutoCloseable {
+  /** Short timeouts keep tests quick; wide enough for a loaded two-core machine. */
+  public static final Duration ELECTION_MIN = Duration.ofMillis(500);
+
+  public static final Duration ELECTION_MAX = Duration.ofMillis(1000);
+
+  private final List<ClusterDbConfig> configs;
+  private final ClusterDb[] members;
+
+  private MiniCluster(List<ClusterDbConfig> configs) {
+    this.configs = configs;
+    this.members = new ClusterDb[configs.size()];
+  }
+
+  /** Starts {@code size} members under {@code baseDir}; {@code tweak} adjusts every config. */
+  public static MiniCluster start(
+      int size, Path baseDir, UnaryOperator<ClusterDbConfig.Builder> tweak) {
+    List<PeerAddress> peers = new ArrayList<>();
+    for (int port : freePorts(size)) {
+      peers.add(new PeerAddress("p" + (peers.size() + 1), "127.0.0.1", port));
+    }
+    List<ClusterDbConfig> configs = new ArrayList<>();
+    for (PeerAddress p : peers) {
+      configs.add(
+          tweak
+              .apply(
+                  ClusterDbConfig.builder()
+                      .clusterName("mini.cluster.test")
+                      .memberId(p.id())
+                      .peers(peers)
+                      .dataDir(baseDir.resolve(p.id()))
+                      .electionTimeout(ELECTION_MIN, ELECTION_MAX))
+              .build());
+    }
+    MiniCluster cluster = new MiniCluster(configs);
+    try {
+      for (int i = 0; i < size; i++) {
+        cluster.restart(i);
+      }
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+    return cluster;
+  }
+
+  public static MiniCluster start(int size, Path baseDir) {
+    return start(size, baseDir, b -> b);
+  }
+
+  public int size() {
+    return members.length;
+  }
+
+  /** The running member {@code i}; fails if it is stopped. */
+  public ClusterDb member(int i) {
+    ClusterDb m = members[i];
+    if (m == null) {
+      throw new IllegalStateException("member " + i + " is stopped");
+    }
+    return m;
+  }
+
+  public ClusterDbConfig config(int i) {
+    return configs.get(i);
+  }
+
+  public boolean isRunning(int i) {
+    return members[i] != null;
+  }
+
+  /** Indexes of the running members. */
+  public List<Integer> running() {
+    List<Integer> r = new ArrayList<>();
+    for (int i = 0; i < members.length; i++) {
+      if (members[i] != null) {
+        r.add(i);
+      }
+    }
+    return r;
+  }
+
+  /** Waits until one running member leads and every running member agrees on it. */
+  public int awaitLeader() {
+    return awaitLeader(Duration.ofSeconds(30));
+  }
+
+  public int awaitLeader(Duration timeout) {
+    int[] leader = {-1};
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              Optional<Integer> l = currentLeader();
+              l.ifPresent(i -> leader[0] = i);
+              return l.isPresent();
+            });
+    return leader[0];
+  }
+
+  private Optional<Integer> currentLeader() {
+    Set<String> seen = new HashSet<>();
+    Integer leader = null;
+    for (int i : running()) {
+      MemberStatus s = members[i].status();
+      if (s.role() == MemberStatus.Role.LEADER) {
+        leader = i;
+      }
+      seen.add(s.leaderId().orElse(""));
+    }
+    if (leader == null || seen.size() != 1) {
+      return Optional.empty();
+    }
+    return seen.contains(configs.get(leader).memberId()) ? Optional.of(leader) : Optional.empty();
+  }
+
+  /** Some running member that is not the leader. */
+  public int aFollower() {
+    int leader = awaitLeader();
+    return running().stream().filter(i -> i != leader).findFirst().orElseThrow();
+  }
+
+  /** Waits until every running member has applied the same revision. */
+  public long awaitConverged() {
+    long[] revision = {-1};
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              Set<Long> revisions = new HashSet<>();
+              for (int i : running()) {
+                revisions.add(members[i].status().revision());
+              }
+              revision[0] = revisions.iterator().next();
+              return revisions.size() == 1;
+            });
+    return revision[0];
+  }
+
+  /** Stops member {@code i}, as if its process ended. */
+  public void stop(int i) {
+    ClusterDb m = members[i];
+    members[i] = null;
+    if (m != null) {
+      m.close();
+    }
+  }
+
+  /** Starts member {@code i} from its data directory (stopping it first if running). */
+  public ClusterDb restart(int i) {
+    stop(i);
+    members[i] = ClusterDb.start(configs.get(i));
+    return members[i];
+  }
+
+  /** Stops member {@code i} and deletes its whole data directory. */
+  public void wipe(int i) throws IOException {
+    stop(i);
+    FileOps.deleteRecursively(configs.get(i).dataDir());
+  }
+
+  @Override
+  public void close() {
+    for (int i = 0; i < members.length; i++) {
+      try {
+        stop(i);
+      } catch (RuntimeException e) {
+        // keep closing the others
+      }
+    }
+  }
+
+  /** Distinct free ports on 127.0.0.1, all held open until every one is chosen. */
+  public static List<Integer> freePorts(int n) {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        s.setReuseAddress(true);
+        sockets.add(s);
+      }
+      List<Integer> ports = new ArrayList<>();
+      for (ServerSocket s : sockets) {
+        ports.add(s.getLocalPort());
+      }
+      return ports;
+    } catch (IOException e) {
+      throw new IllegalStateException("no free port", e);
+    } finally {
+      for (ServerSocket s : sockets) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // closing a probe socket
+        }
+      }
+    }
+  }
+}
