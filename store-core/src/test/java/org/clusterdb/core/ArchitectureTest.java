@@ -16,8 +16,10 @@ import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.core.ratis.RaftNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The layering the style guide asks for, checked on the compiled classes. */
+@Timeout(60)
 class ArchitectureTest {
   static JavaClasses classes;
 
