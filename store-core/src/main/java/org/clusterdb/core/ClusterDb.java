@@ -23,6 +23,7 @@ import org.clusterdb.api.MemberStatus;
 import org.clusterdb.api.PutResult;
 import org.clusterdb.api.RangeResult;
 import org.clusterdb.api.ReadOptions;
+import org.clusterdb.api.RequestId;
 import org.clusterdb.api.Table;
 import org.clusterdb.api.TableScope;
 import org.clusterdb.api.Txn;
@@ -37,6 +38,7 @@ import org.clusterdb.core.fsm.CommandValidator;
 import org.clusterdb.core.fsm.HistoryPolicy;
 import org.clusterdb.core.fsm.Reader;
 import org.clusterdb.core.fsm.RequestLimits;
+import org.clusterdb.core.fsm.StateReader;
 import org.clusterdb.core.fsm.TableNames;
 import org.clusterdb.core.local.PeerStore;
 import org.clusterdb.core.ratis.RaftNode;
@@ -115,9 +117,9 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     HistoryPolicy history =
         new HistoryPolicy(config.watchHistoryRevisions(), config.watchHistoryBytes());
     AtomicInteger threads = new AtomicInteger();
+    // Cached, so that a listener blocking on a slow consumer delays only its own watch.
     ExecutorService watchExecutor =
-        Executors.newFixedThreadPool(
-            2,
+        Executors.newCachedThreadPool(
             r -> {
               Thread t =
                   new Thread(
@@ -163,9 +165,66 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     return blocking;
   }
 
+  /**
+   * A view of this store whose writes carry {@code id}, for servers relaying a remote client's
+   * write: the cluster applies it at most once per id, so a retry (say, on another member after a
+   * lost reply) gets the first outcome instead of applying twice. Reads and watches pass through.
+   */
+  public KeyValueStore forRequest(RequestId id) {
+    Objects.requireNonNull(id, "id");
+    return new KeyValueStore() {
+      @Override
+      public CompletableFuture<Table> createTable(String name, TableScope scope) {
+        return guard(() -> createTableNow(name, scope, id));
+      }
+
+      @Override
+      public CompletableFuture<Void> dropTable(String name) {
+        return guard(() -> dropTableNow(name, id));
+      }
+
+      @Override
+      public CompletableFuture<List<Table>> listTables(Consistency consistency) {
+        return ClusterDb.this.listTables(consistency);
+      }
+
+      @Override
+      public CompletableFuture<PutResult> put(String table, Bytes key, Bytes value) {
+        return guard(() -> putNow(table, key, value, id));
+      }
+
+      @Override
+      public CompletableFuture<RangeResult> range(
+          String table, KeyRange range, ReadOptions options) {
+        return ClusterDb.this.range(table, range, options);
+      }
+
+      @Override
+      public CompletableFuture<DeleteResult> deleteRange(String table, KeyRange range) {
+        return guard(() -> deleteRangeNow(table, range, id));
+      }
+
+      @Override
+      public CompletableFuture<TxnResult> txn(Txn txn) {
+        return guard(() -> txnNow(txn, id));
+      }
+
+      @Override
+      public Watch watch(WatchRequest request, WatchListener listener) {
+        return ClusterDb.this.watch(request, listener);
+      }
+    };
+  }
+
   /** This member's Raft and replica status. */
   public MemberStatus status() {
     return node.status();
+  }
+
+  /** A header describing this member's replica of the cluster tables as it is now. */
+  public Header currentHeader() {
+    long revision = node.readLocal(StateReader::revision);
+    return header(TableScope.CLUSTER, revision);
   }
 
   /** Takes a snapshot of the replicated state now; completes with its log index. */
@@ -180,10 +239,10 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   @Override
   public CompletableFuture<Table> createTable(String name, TableScope scope) {
-    return guard(() -> createTableNow(name, scope));
+    return guard(() -> createTableNow(name, scope, null));
   }
 
-  private CompletableFuture<Table> createTableNow(String name, TableScope scope) {
+  private CompletableFuture<Table> createTableNow(String name, TableScope scope, RequestId id) {
     Objects.requireNonNull(scope, "scope");
     if (!TableNames.isValid(name)) {
       return failed(invalidName(name));
@@ -193,22 +252,22 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
         return failed(tableExists(name, TableScope.CLUSTER));
       }
       return peerStore
-          .apply(createEntry(name))
+          .apply(withId(createEntry(name), id))
           .thenApply(r -> ApiCodec.table(check(r).getTable().getTable(), TableScope.PEER));
     }
     if (peerTableExists(name)) {
       return failed(tableExists(name, TableScope.PEER));
     }
-    return node.propose(createEntry(name))
+    return node.propose(withId(createEntry(name), id))
         .thenApply(r -> ApiCodec.table(check(r).getTable().getTable(), TableScope.CLUSTER));
   }
 
   @Override
   public CompletableFuture<Void> dropTable(String name) {
-    return guard(() -> dropTableNow(name));
+    return guard(() -> dropTableNow(name, null));
   }
 
-  private CompletableFuture<Void> dropTableNow(String name) {
+  private CompletableFuture<Void> dropTableNow(String name, RequestId id) {
     if (!TableNames.isValid(name)) {
       return failed(invalidName(name));
     }
@@ -217,7 +276,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
             .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
             .setDropTable(DropTable.newBuilder().setName(name))
             .build();
-    return apply(scopeOf(name), entry).thenApply(r -> null);
+    return apply(scopeOf(name), withId(entry, id)).thenApply(r -> null);
   }
 
   @Override
@@ -247,23 +306,24 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   @Override
   public CompletableFuture<PutResult> put(String table, Bytes key, Bytes value) {
-    return guard(() -> putNow(table, key, value));
+    return guard(() -> putNow(table, key, value, null));
   }
 
-  private CompletableFuture<PutResult> putNow(String table, Bytes key, Bytes value) {
+  private CompletableFuture<PutResult> putNow(String table, Bytes key, Bytes value, RequestId id) {
     Op op = Op.newBuilder().setPut(ApiCodec.put(table, key, value)).build();
-    return single(op, table)
+    return single(op, table, id)
         .thenApply(r -> ApiCodec.putResult(header(r.scope, r.result), firstResult(r).getPut()));
   }
 
   @Override
   public CompletableFuture<DeleteResult> deleteRange(String table, KeyRange range) {
-    return guard(() -> deleteRangeNow(table, range));
+    return guard(() -> deleteRangeNow(table, range, null));
   }
 
-  private CompletableFuture<DeleteResult> deleteRangeNow(String table, KeyRange range) {
+  private CompletableFuture<DeleteResult> deleteRangeNow(
+      String table, KeyRange range, RequestId id) {
     Op op = Op.newBuilder().setDeleteRange(ApiCodec.deleteRange(table, range)).build();
-    return single(op, table)
+    return single(op, table, id)
         .thenApply(
             r -> ApiCodec.deleteResult(header(r.scope, r.result), firstResult(r).getDelete()));
   }
@@ -300,10 +360,10 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   @Override
   public CompletableFuture<TxnResult> txn(Txn txn) {
-    return guard(() -> txnNow(txn));
+    return guard(() -> txnNow(txn, null));
   }
 
-  private CompletableFuture<TxnResult> txnNow(Txn txn) {
+  private CompletableFuture<TxnResult> txnNow(Txn txn, RequestId id) {
     Objects.requireNonNull(txn, "txn");
     org.clusterdb.proto.log.v1.Txn proto = ApiCodec.txn(txn);
     Optional<Failure> invalid = validator.validateTxn(proto, "txn.");
@@ -327,7 +387,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
             .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
             .setTxn(proto)
             .build();
-    return apply(scope, entry).thenApply(r -> ApiCodec.txnResult(header(scope, r), r.getTxn()));
+    return apply(scope, withId(entry, id))
+        .thenApply(r -> ApiCodec.txnResult(header(scope, r), r.getTxn()));
   }
 
   @Override
@@ -355,7 +416,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   private record Applied(TableScope scope, ApplyResult result) {}
 
-  private CompletableFuture<Applied> single(Op op, String table) {
+  private CompletableFuture<Applied> single(Op op, String table, RequestId id) {
     Optional<Failure> invalid = validator.validateOp(op, "");
     if (invalid.isPresent()) {
       return failed(ApiCodec.exception(invalid.get()));
@@ -375,7 +436,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
               null));
     }
     TableScope scope = scopeOf(table);
-    return apply(scope, entry).thenApply(r -> new Applied(scope, r));
+    return apply(scope, withId(entry, id)).thenApply(r -> new Applied(scope, r));
   }
 
   private CompletableFuture<ApplyResult> apply(TableScope scope, LogEntry entry) {
@@ -435,6 +496,19 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   private Header header(TableScope scope, long revision) {
     long term = scope == TableScope.CLUSTER ? node.appliedTerm() : 0;
     return new Header(config.clusterName(), config.memberId(), revision, term);
+  }
+
+  private static LogEntry withId(LogEntry entry, RequestId id) {
+    if (id == null) {
+      return entry;
+    }
+    return entry.toBuilder()
+        .setRequestId(
+            org.clusterdb.proto.log.v1.RequestId.newBuilder()
+                .setClientId(ApiCodec.bytes(id.clientId()))
+                .setSeq(id.seq())
+                .setAckedBelow(id.ackedBelow()))
+        .build();
   }
 
   private static LogEntry createEntry(String name) {

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.proto.log.v1.ApplyResult;
 import org.clusterdb.proto.log.v1.Compare;
+import org.clusterdb.proto.log.v1.DedupRecord;
 import org.clusterdb.proto.log.v1.DeleteRange;
 import org.clusterdb.proto.log.v1.DeleteResult;
 import org.clusterdb.proto.log.v1.Event;
@@ -20,6 +21,7 @@ import org.clusterdb.proto.log.v1.Op;
 import org.clusterdb.proto.log.v1.OpResult;
 import org.clusterdb.proto.log.v1.Put;
 import org.clusterdb.proto.log.v1.PutResult;
+import org.clusterdb.proto.log.v1.RequestId;
 import org.clusterdb.proto.log.v1.StoredValue;
 import org.clusterdb.proto.log.v1.TableMeta;
 import org.clusterdb.proto.log.v1.TableResult;
@@ -36,14 +38,67 @@ import org.clusterdb.proto.log.v1.TxnResult;
  * is replicated. Not thread-safe; one applier per store, driven by one thread.
  */
 public final class Applier {
+  /**
+   * How many request outcomes are remembered for deduplication, across all clients. Part of the log
+   * format's semantics, not a setting: peers that forgot differently would diverge.
+   */
+  public static final long DEDUP_WINDOW = 100_000;
+
   private final HistoryPolicy history;
+  private final long dedupWindow;
 
   public Applier(HistoryPolicy history) {
-    this.history = Objects.requireNonNull(history, "history");
+    this(history, DEDUP_WINDOW);
   }
 
-  /** Applies {@code entry} into {@code state}; the caller commits the batch. */
+  /** With a smaller deduplication window, so tests can reach it. */
+  Applier(HistoryPolicy history, long dedupWindow) {
+    this.history = Objects.requireNonNull(history, "history");
+    this.dedupWindow = dedupWindow;
+  }
+
+  /**
+   * Applies {@code entry} into {@code state}; the caller commits the batch. An entry carrying a
+   * request id already applied changes nothing and returns the first outcome.
+   */
   public ApplyOutcome apply(LogEntry entry, StateWriter state) {
+    if (!entry.hasRequestId() || entry.getRequestId().getClientId().isEmpty()) {
+      return applyCommand(entry, state);
+    }
+    RequestId id = entry.getRequestId();
+    byte[] client = id.getClientId().toByteArray();
+    long count = state.dedupCount();
+    for (long seq : state.dedupSeqsBelow(client, id.getAckedBelow())) {
+      state.deleteDedup(client, seq, state.dedup(client, seq).orElseThrow().getRevision());
+      count--;
+    }
+    Optional<DedupRecord> seen = state.dedup(client, id.getSeq());
+    if (seen.isPresent()) {
+      state.setDedupCount(count);
+      return new ApplyOutcome(seen.get().getResult(), state.revision(), List.of());
+    }
+    ApplyOutcome outcome = applyCommand(entry, state);
+    state.putDedup(
+        client,
+        id.getSeq(),
+        DedupRecord.newBuilder()
+            .setRevision(outcome.revision())
+            .setResult(outcome.result())
+            .build());
+    count++;
+    while (count > dedupWindow) {
+      StateReader.DedupKey oldest = state.oldestDedup().orElseThrow();
+      state.deleteDedup(
+          oldest.clientId(),
+          oldest.seq(),
+          state.dedup(oldest.clientId(), oldest.seq()).orElseThrow().getRevision());
+      count--;
+    }
+    state.setDedupCount(count);
+    return outcome;
+  }
+
+  private ApplyOutcome applyCommand(LogEntry entry, StateWriter state) {
     return switch (entry.getCommandCase()) {
       case CREATE_TABLE -> createTable(entry.getCreateTable().getName(), state);
       case DROP_TABLE -> dropTable(entry.getDropTable().getName(), state);

@@ -51,6 +51,18 @@ public final class CommandValidator {
               + " bytes; the limit is "
               + limits.maxRequestBytes());
     }
+    if (entry.hasRequestId()) {
+      var id = entry.getRequestId();
+      if (id.getClientId().isEmpty() || id.getClientId().size() > 64) {
+        return fail(ErrorCode.INVALID_ARGUMENT, "request_id.client_id", "must be 1 to 64 bytes");
+      }
+      if (id.getSeq() < 1 || id.getAckedBelow() > id.getSeq()) {
+        return fail(
+            ErrorCode.INVALID_ARGUMENT,
+            "request_id.seq",
+            "seq must be >= 1 and acked_below must not exceed it");
+      }
+    }
     return switch (entry.getCommandCase()) {
       case CREATE_TABLE -> tableName(entry.getCreateTable().getName(), "name");
       case DROP_TABLE -> tableName(entry.getDropTable().getName(), "name");

@@ -2,6 +2,7 @@ package org.clusterdb.core.fsm;
 
 import java.util.List;
 import java.util.Optional;
+import org.clusterdb.proto.log.v1.DedupRecord;
 import org.clusterdb.proto.log.v1.HistoryRecord;
 import org.clusterdb.proto.log.v1.StoredValue;
 import org.clusterdb.proto.log.v1.TableMeta;
@@ -37,6 +38,18 @@ public interface StateReader {
   /** The first history record at or after {@code revision}, if any. */
   Optional<HistoryEntry> historyAtOrAfter(long revision);
 
+  /** The remembered outcome of request {@code (clientId, seq)}, if any. */
+  Optional<DedupRecord> dedup(byte[] clientId, long seq);
+
+  /** How many request outcomes are remembered. */
+  long dedupCount();
+
+  /** The remembered seqs of {@code clientId} below {@code below}, ascending. */
+  List<Long> dedupSeqsBelow(byte[] clientId, long below);
+
+  /** The remembered request that was applied longest ago. */
+  Optional<DedupKey> oldestDedup();
+
   /** Receives rows during a scan. */
   @FunctionalInterface
   interface RowVisitor {
@@ -46,4 +59,7 @@ public interface StateReader {
 
   /** A retained history record with its revision and serialized size. */
   record HistoryEntry(long revision, HistoryRecord record, int size) {}
+
+  /** A remembered request. */
+  record DedupKey(byte[] clientId, long seq) {}
 }

@@ -1,5 +1,6 @@
 package org.clusterdb.core.fsm;
 
+import org.clusterdb.proto.log.v1.DedupRecord;
 import org.clusterdb.proto.log.v1.HistoryRecord;
 import org.clusterdb.proto.log.v1.StoredValue;
 import org.clusterdb.proto.log.v1.TableMeta;
@@ -27,4 +28,12 @@ public interface StateWriter extends StateReader {
   void setHistoryOldest(long revision);
 
   void setHistoryBytes(long bytes);
+
+  /** Remembers the outcome of request {@code (clientId, seq)}. */
+  void putDedup(byte[] clientId, long seq, DedupRecord record);
+
+  /** Forgets request {@code (clientId, seq)}, remembered at {@code revision}. */
+  void deleteDedup(byte[] clientId, long seq, long revision);
+
+  void setDedupCount(long count);
 }

@@ -36,6 +36,38 @@ final class Keys {
     return Arrays.copyOfRange(row, tablePrefix.length, row.length);
   }
 
+  /** {@code [id length][client id][seq]}: one client's requests sort together, by seq. */
+  static byte[] dedup(byte[] clientId, long seq) {
+    byte[] key = new byte[1 + clientId.length + 8];
+    key[0] = (byte) clientId.length;
+    System.arraycopy(clientId, 0, key, 1, clientId.length);
+    System.arraycopy(revision(seq), 0, key, 1 + clientId.length, 8);
+    return key;
+  }
+
+  static byte[] dedupPrefix(byte[] clientId) {
+    byte[] key = new byte[1 + clientId.length];
+    key[0] = (byte) clientId.length;
+    System.arraycopy(clientId, 0, key, 1, clientId.length);
+    return key;
+  }
+
+  /** {@code [revision][dedup key]}: requests in the order they were applied. */
+  static byte[] dedupOrder(long revision, byte[] clientId, long seq) {
+    byte[] dedup = dedup(clientId, seq);
+    byte[] key = Arrays.copyOf(revision(revision), 8 + dedup.length);
+    System.arraycopy(dedup, 0, key, 8, dedup.length);
+    return key;
+  }
+
+  static byte[] dedupClient(byte[] dedupKey) {
+    return Arrays.copyOfRange(dedupKey, 1, 1 + (dedupKey[0] & 0xff));
+  }
+
+  static long dedupSeq(byte[] dedupKey) {
+    return revision(Arrays.copyOfRange(dedupKey, dedupKey.length - 8, dedupKey.length));
+  }
+
   static byte[] revision(long revision) {
     byte[] b = new byte[8];
     for (int i = 7; i >= 0; i--) {

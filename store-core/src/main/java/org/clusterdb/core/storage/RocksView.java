@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.clusterdb.core.fsm.StateReader;
+import org.clusterdb.proto.log.v1.DedupRecord;
 import org.clusterdb.proto.log.v1.HistoryRecord;
 import org.clusterdb.proto.log.v1.StoredValue;
 import org.clusterdb.proto.log.v1.TableMeta;
@@ -108,6 +109,48 @@ abstract class RocksView implements StateReader {
       return Optional.of(
           new HistoryEntry(
               Keys.revision(it.key()), parse(value, HistoryRecord.parser()), value.length));
+    }
+  }
+
+  @Override
+  public Optional<DedupRecord> dedup(byte[] clientId, long seq) {
+    byte[] v = get(store.dedup(), Keys.dedup(clientId, seq));
+    return v == null ? Optional.empty() : Optional.of(parse(v, DedupRecord.parser()));
+  }
+
+  @Override
+  public long dedupCount() {
+    return metaLong(StateStore.META_DEDUP_COUNT, 0);
+  }
+
+  @Override
+  public List<Long> dedupSeqsBelow(byte[] clientId, long below) {
+    List<Long> seqs = new ArrayList<>();
+    byte[] prefix = Keys.dedupPrefix(clientId);
+    byte[] upper = Keys.dedup(clientId, below);
+    try (RocksIterator it = iterator(store.dedup())) {
+      for (it.seek(prefix); it.isValid(); it.next()) {
+        byte[] key = it.key();
+        if (Arrays.compareUnsigned(key, upper) >= 0) {
+          break;
+        }
+        seqs.add(Keys.dedupSeq(key));
+      }
+      check(it);
+    }
+    return seqs;
+  }
+
+  @Override
+  public Optional<DedupKey> oldestDedup() {
+    try (RocksIterator it = iterator(store.dedupOrder())) {
+      it.seekToFirst();
+      if (!it.isValid()) {
+        check(it);
+        return Optional.empty();
+      }
+      byte[] dedupKey = Arrays.copyOfRange(it.key(), 8, it.key().length);
+      return Optional.of(new DedupKey(Keys.dedupClient(dedupKey), Keys.dedupSeq(dedupKey)));
     }
   }
 

@@ -23,9 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One RocksDB database holding a store's state: rows, table catalog, watch history and metadata,
- * each in its own column family. The last applied log position is written in the same atomic batch
- * as the changes it describes, so after a crash the state and its position always agree.
+ * One RocksDB database holding a store's state: rows, table catalog, watch history, remembered
+ * request outcomes and metadata, each in its own column family. The last applied log position is
+ * written in the same atomic batch as the changes it describes, so after a crash the state and its
+ * position always agree.
  *
  * <p>Thread-safety: views may be opened from any thread; at most one {@link WriteView} may be in
  * use at a time. The owner must not close the store while views are open.
@@ -38,6 +39,7 @@ public final class StateStore implements AutoCloseable {
   static final byte[] META_HISTORY_BYTES = bytes("history.bytes");
   static final byte[] META_APPLIED = bytes("applied");
   static final byte[] META_FORMAT = bytes("format");
+  static final byte[] META_DEDUP_COUNT = bytes("dedup.count");
 
   private static final String RESTORE_SUFFIX = ".restore";
   private static final String OLD_SUFFIX = ".old";
@@ -89,7 +91,9 @@ public final class StateStore implements AutoCloseable {
             new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
             new ColumnFamilyDescriptor(bytes("kv"), cfOptions),
             new ColumnFamilyDescriptor(bytes("tables"), cfOptions),
-            new ColumnFamilyDescriptor(bytes("history"), cfOptions));
+            new ColumnFamilyDescriptor(bytes("history"), cfOptions),
+            new ColumnFamilyDescriptor(bytes("dedup"), cfOptions),
+            new ColumnFamilyDescriptor(bytes("dedup_order"), cfOptions));
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     RocksDB db;
     try {
@@ -254,6 +258,14 @@ public final class StateStore implements AutoCloseable {
 
   ColumnFamilyHandle history() {
     return handles.get(3);
+  }
+
+  ColumnFamilyHandle dedup() {
+    return handles.get(4);
+  }
+
+  ColumnFamilyHandle dedupOrder() {
+    return handles.get(5);
   }
 
   @Override

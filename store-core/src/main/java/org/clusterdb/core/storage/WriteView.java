@@ -1,6 +1,7 @@
 package org.clusterdb.core.storage;
 
 import org.clusterdb.core.fsm.StateWriter;
+import org.clusterdb.proto.log.v1.DedupRecord;
 import org.clusterdb.proto.log.v1.HistoryRecord;
 import org.clusterdb.proto.log.v1.StoredValue;
 import org.clusterdb.proto.log.v1.TableMeta;
@@ -79,6 +80,23 @@ public final class WriteView extends RocksView implements StateWriter, AutoClose
   @Override
   public void setHistoryBytes(long bytes) {
     write(store.meta(), StateStore.META_HISTORY_BYTES, Keys.revision(bytes));
+  }
+
+  @Override
+  public void putDedup(byte[] clientId, long seq, DedupRecord record) {
+    write(store.dedup(), Keys.dedup(clientId, seq), record.toByteArray());
+    write(store.dedupOrder(), Keys.dedupOrder(record.getRevision(), clientId, seq), new byte[0]);
+  }
+
+  @Override
+  public void deleteDedup(byte[] clientId, long seq, long revision) {
+    remove(store.dedup(), Keys.dedup(clientId, seq));
+    remove(store.dedupOrder(), Keys.dedupOrder(revision, clientId, seq));
+  }
+
+  @Override
+  public void setDedupCount(long count) {
+    write(store.meta(), StateStore.META_DEDUP_COUNT, Keys.revision(count));
   }
 
   void write(ColumnFamilyHandle cf, byte[] key, byte[] value) {

@@ -1,0 +1,139 @@
+package org.clusterdb.core.fsm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.clusterdb.core.storage.ReadView;
+import org.clusterdb.core.storage.StateStore;
+import org.clusterdb.core.storage.WriteView;
+import org.clusterdb.proto.log.v1.LogEntry;
+import org.clusterdb.proto.log.v1.RequestId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Requests carrying an id apply at most once, and their remembered outcomes are bounded. */
+@Timeout(30)
+class ApplierDedupTest {
+  private static final HistoryPolicy HISTORY = new HistoryPolicy(1_000, 1 << 20);
+  private static final ByteString CLIENT_A = ByteString.copyFromUtf8("client-a");
+  private static final ByteString CLIENT_B = ByteString.copyFromUtf8("client-b");
+
+  @TempDir Path dir;
+  private StateStore store;
+  private Applier applier;
+
+  @BeforeEach
+  void open() throws IOException {
+    store = StateStore.open(dir.resolve("state"), false);
+    applier = new Applier(HISTORY, 4);
+    apply(ApplierTest.createTable("t"));
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private ApplyOutcome apply(LogEntry entry) {
+    try (WriteView w = store.write()) {
+      ApplyOutcome out = applier.apply(entry, w);
+      store.commit(w, null);
+      return out;
+    }
+  }
+
+  private static LogEntry put(String key, ByteString client, long seq, long ackedBelow) {
+    return ApplierTest.put("t", key, "v").toBuilder()
+        .setRequestId(
+            RequestId.newBuilder().setClientId(client).setSeq(seq).setAckedBelow(ackedBelow))
+        .build();
+  }
+
+  private long version(String key) {
+    try (ReadView v = store.read()) {
+      return v.get("t", key.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+          .map(s -> s.getVersion())
+          .orElse(0L);
+    }
+  }
+
+  private long remembered() {
+    try (ReadView v = store.read()) {
+      return v.dedupCount();
+    }
+  }
+
+  @Test
+  void aRepeatedRequestChangesNothingAndReturnsTheFirstResult() {
+    ApplyOutcome first = apply(put("k", CLIENT_A, 1, 0));
+    ApplyOutcome repeat = apply(put("k", CLIENT_A, 1, 0));
+    assertThat(repeat.result()).isEqualTo(first.result());
+    assertThat(repeat.events()).isEmpty();
+    assertThat(repeat.revision()).isEqualTo(first.revision());
+    assertThat(version("k")).isEqualTo(1);
+  }
+
+  @Test
+  void theSameSeqFromAnotherClientIsAnotherRequest() {
+    apply(put("k", CLIENT_A, 1, 0));
+    apply(put("k", CLIENT_B, 1, 0));
+    assertThat(version("k")).isEqualTo(2);
+  }
+
+  @Test
+  void aFailedFirstOutcomeIsRepeatedToo() {
+    LogEntry missingTable =
+        ApplierTest.put("nope", "k", "v").toBuilder()
+            .setRequestId(RequestId.newBuilder().setClientId(CLIENT_A).setSeq(9))
+            .build();
+    ApplyOutcome first = apply(missingTable);
+    assertThat(first.result().hasError()).isTrue();
+    apply(ApplierTest.createTable("nope"));
+    ApplyOutcome repeat = apply(missingTable);
+    assertThat(repeat.result()).isEqualTo(first.result());
+  }
+
+  @Test
+  void ackedSeqsAreForgotten() {
+    apply(put("a", CLIENT_A, 1, 0));
+    apply(put("b", CLIENT_A, 2, 0));
+    assertThat(remembered()).isEqualTo(2);
+    apply(put("c", CLIENT_A, 3, 3));
+    assertThat(remembered()).isEqualTo(1);
+    // Seq 1 was acknowledged as answered: the client promised never to send it again.
+    try (ReadView v = store.read()) {
+      assertThat(v.dedup(CLIENT_A.toByteArray(), 1)).isEmpty();
+      assertThat(v.dedup(CLIENT_A.toByteArray(), 3)).isPresent();
+    }
+  }
+
+  @Test
+  void theWindowForgetsTheOldestOutcomesFirst() {
+    for (int seq = 1; seq <= 6; seq++) {
+      apply(put("k" + seq, CLIENT_A, seq, 0));
+    }
+    assertThat(remembered()).isEqualTo(4);
+    try (ReadView v = store.read()) {
+      assertThat(v.dedup(CLIENT_A.toByteArray(), 1)).isEmpty();
+      assertThat(v.dedup(CLIENT_A.toByteArray(), 2)).isEmpty();
+      assertThat(v.dedup(CLIENT_A.toByteArray(), 3)).isPresent();
+      assertThat(v.dedup(CLIENT_A.toByteArray(), 6)).isPresent();
+    }
+    // Beyond the window a repeat applies again: the window bounds how late a retry may come.
+    apply(put("k1", CLIENT_A, 1, 0));
+    assertThat(version("k1")).isEqualTo(2);
+  }
+
+  @Test
+  void entriesWithoutAnIdAreNotRemembered() {
+    apply(ApplierTest.put("t", "k", "v"));
+    apply(ApplierTest.put("t", "k", "v"));
+    assertThat(version("k")).isEqualTo(2);
+    assertThat(remembered()).isZero();
+  }
+}
