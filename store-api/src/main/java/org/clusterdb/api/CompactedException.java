@@ -7,15 +7,17 @@ public final class CompactedException extends ClusterDbException {
   private final long oldestRevision;
 
   public CompactedException(long requested, long oldestRevision) {
-    super(
-        ErrorCode.COMPACTED,
+    this(
         "revision "
             + requested
             + " is compacted; the oldest retained revision is "
             + oldestRevision,
-        "startRevision",
-        true,
-        null);
+        oldestRevision);
+  }
+
+  /** With the message as the server gave it; for clients rebuilding a remote error. */
+  public CompactedException(String message, long oldestRevision) {
+    super(ErrorCode.COMPACTED, message, "startRevision", true, null);
     this.oldestRevision = oldestRevision;
   }
 
