@@ -1,0 +1,542 @@
+package org.clusterdb.client;
+
+import io.grpc.MethodDescriptor;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.clusterdb.api.BlockingKeyValueStore;
+import org.clusterdb.api.Bytes;
+import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.Consistency;
+import org.clusterdb.api.DeleteResult;
+import org.clusterdb.api.ErrorCode;
+import org.clusterdb.api.KeyRange;
+import org.clusterdb.api.KeyValueStore;
+import org.clusterdb.api.MemberStatus;
+import org.clusterdb.api.PutResult;
+import org.clusterdb.api.RangeResult;
+import org.clusterdb.api.ReadOptions;
+import org.clusterdb.api.RequestId;
+import org.clusterdb.api.Table;
+import org.clusterdb.api.TableScope;
+import org.clusterdb.api.Txn;
+import org.clusterdb.api.TxnResult;
+import org.clusterdb.api.Watch;
+import org.clusterdb.api.WatchListener;
+import org.clusterdb.api.WatchRequest;
+import org.clusterdb.client.RetryingCaller.Kind;
+import org.clusterdb.proto.api.v1.ClusterGrpc;
+import org.clusterdb.proto.api.v1.CreateTableRequest;
+import org.clusterdb.proto.api.v1.DropTableRequest;
+import org.clusterdb.proto.api.v1.KVGrpc;
+import org.clusterdb.proto.api.v1.LeaderRequest;
+import org.clusterdb.proto.api.v1.LeaderResponse;
+import org.clusterdb.proto.api.v1.ListTablesRequest;
+import org.clusterdb.proto.api.v1.MaintenanceGrpc;
+import org.clusterdb.proto.api.v1.MembersRequest;
+import org.clusterdb.proto.api.v1.SnapshotRequest;
+import org.clusterdb.proto.api.v1.StatusRequest;
+import org.clusterdb.proto.wire.WireCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client of a clusterdb cluster over gRPC: the same {@link KeyValueStore} operations and typed
+ * errors as the embedded library, with endpoint failover, deadlines and safe retries.
+ *
+ * <p><b>Thread-safety:</b> thread-safe; share one instance. Futures complete on library threads:
+ * continuations should not block.
+ *
+ * <p><b>Deadlines:</b> every operation has {@link ClientConfig#requestTimeout()} in all; each
+ * attempt at most {@link ClientConfig#attemptTimeout()}.
+ *
+ * <p><b>Endpoints:</b> writes and linearizable reads go to the leader first once it is known (asked
+ * of the cluster in the background, and taken from NOT_LEADER hints), else to the endpoint that
+ * last answered, else to the configured ones in order. A failed attempt moves on to the next
+ * endpoint after a jittered, growing pause.
+ *
+ * <p><b>Reads</b> are retried on any retryable error ({@link ErrorCode#retryable()}, a lost
+ * connection, an attempt's deadline) until the request timeout; then the last error is returned.
+ * Errors retrying cannot fix ({@link ErrorCode#INVALID_ARGUMENT}, {@link ErrorCode#UNKNOWN_TABLE},
+ * ...) are returned at once.
+ *
+ * <p><b>Writes</b> carry a {@link RequestId} (a random client id, a sequence number per logical
+ * write, and the smallest sequence still outstanding); every retry resends the same id, which the
+ * cluster applies at most once, answering a repeat with the first outcome. So a retry never turns
+ * into a second write. A write fails with {@code definite() == true} only when no attempt can have
+ * been applied (say every connection was refused); if the request timeout passes after an attempt
+ * that may have reached a member, it fails with {@link ErrorCode#TIMEOUT} and {@code definite() ==
+ * false}: the write may or may not have been applied, and calling the method again is a new write.
+ *
+ * <p><b>Watches</b> survive the loss of a member: see {@link #watch(WatchRequest, WatchListener)}.
+ *
+ * <p>{@link #close()} fails operations in progress with {@link ErrorCode#UNAVAILABLE} (not definite
+ * for a write that may have been sent) and ends watches the same way.
+ */
+public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterDbClient.class);
+
+  private final ClientConfig config;
+  private final Endpoints endpoints;
+  private final RequestIds ids;
+  private final ScheduledExecutorService timer;
+  private final ExecutorService worker;
+  private final RetryingCaller caller;
+  private final Backoff backoff;
+  private final Set<ClientWatch> watches = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean leaderLookup = new AtomicBoolean();
+  private final BlockingKeyValueStore blocking;
+
+  private ClusterDbClient(ClientConfig config, ChannelFactory channels) {
+    this.config = config;
+    this.ids = RequestIds.random();
+    this.endpoints = new Endpoints(config.endpoints(), channels, config.backoffMax());
+    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemon("timer"));
+    t.setRemoveOnCancelPolicy(true);
+    this.timer = t;
+    this.worker = Executors.newCachedThreadPool(daemon("worker"));
+    this.caller = new RetryingCaller(config, endpoints, timer, worker);
+    this.backoff = new Backoff(config.backoffInitial(), config.backoffMax());
+    this.blocking = new BlockingKeyValueStore(this);
+    LOG.info(
+        "clusterdb client started endpoints={} requestTimeout={} attemptTimeout={} clientId={}",
+        config.endpoints(),
+        config.requestTimeout(),
+        config.attemptTimeout(),
+        ids.clientId());
+    refreshLeaderIfDue();
+  }
+
+  /** A builder with every setting at its default and no endpoints. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A client of the cluster {@code config} names. Connects lazily: an unreachable endpoint fails
+   * operations, not this call.
+   *
+   * @throws ClusterDbException INVALID_ARGUMENT naming the first bad field
+   */
+  public static ClusterDbClient connect(ClientConfig config) {
+    return new ClusterDbClient(
+        Objects.requireNonNull(config, "config").validate(), ChannelFactory.PLAINTEXT);
+  }
+
+  public ClientConfig config() {
+    return config;
+  }
+
+  /** The blocking view of this client; it throws the same {@link ClusterDbException}s. */
+  public BlockingKeyValueStore blocking() {
+    return blocking;
+  }
+
+  // ---- tables ----
+
+  @Override
+  public CompletableFuture<Table> createTable(String name, TableScope scope) {
+    return guard(
+        () -> {
+          Objects.requireNonNull(name, "name");
+          Objects.requireNonNull(scope, "scope");
+          return write(
+              KVGrpc.getCreateTableMethod(),
+              id ->
+                  CreateTableRequest.newBuilder()
+                      .setName(name)
+                      .setScope(WireCodec.scope(scope))
+                      .setRequestId(WireCodec.requestId(id))
+                      .build(),
+              r -> WireCodec.table(r.getTable()));
+        });
+  }
+
+  @Override
+  public CompletableFuture<Void> dropTable(String name) {
+    return guard(
+        () -> {
+          Objects.requireNonNull(name, "name");
+          return write(
+              KVGrpc.getDropTableMethod(),
+              id ->
+                  DropTableRequest.newBuilder()
+                      .setName(name)
+                      .setRequestId(WireCodec.requestId(id))
+                      .build(),
+              r -> null);
+        });
+  }
+
+  @Override
+  public CompletableFuture<List<Table>> listTables(Consistency consistency) {
+    return guard(
+        () -> {
+          Objects.requireNonNull(consistency, "consistency");
+          return read(
+              KVGrpc.getListTablesMethod(),
+              ListTablesRequest.newBuilder()
+                  .setConsistency(WireCodec.consistency(consistency))
+                  .build(),
+              consistency,
+              r -> r.getTablesList().stream().map(WireCodec::table).toList());
+        });
+  }
+
+  // ---- rows ----
+
+  @Override
+  public CompletableFuture<PutResult> put(String table, Bytes key, Bytes value) {
+    return guard(
+        () -> {
+          Objects.requireNonNull(table, "table");
+          Objects.requireNonNull(key, "key");
+          Objects.requireNonNull(value, "value");
+          return write(
+              KVGrpc.getPutMethod(),
+              id ->
+                  WireCodec.putRequest(table, key, value).toBuilder()
+                      .setRequestId(WireCodec.requestId(id))
+                      .build(),
+              WireCodec::putResult);
+        });
+  }
+
+  @Override
+  public CompletableFuture<RangeResult> range(String table, KeyRange range, ReadOptions options) {
+    return guard(
+        () -> {
+          Objects.requireNonNull(table, "table");
+          Objects.requireNonNull(range, "range");
+          Objects.requireNonNull(options, "options");
+          return read(
+              KVGrpc.getRangeMethod(),
+              WireCodec.rangeRequest(table, range, options),
+              options.consistency(),
+              WireCodec::rangeResult);
+        });
+  }
+
+  @Override
+  public CompletableFuture<DeleteResult> deleteRange(String table, KeyRange range) {
+    return guard(
+        () -> {
+          Objects.requireNonNull(table, "table");
+          Objects.requireNonNull(range, "range");
+          return write(
+              KVGrpc.getDeleteRangeMethod(),
+              id ->
+                  WireCodec.deleteRequest(table, range).toBuilder()
+                      .setRequestId(WireCodec.requestId(id))
+                      .build(),
+              WireCodec::deleteResult);
+        });
+  }
+
+  @Override
+  public CompletableFuture<TxnResult> txn(Txn txn) {
+    return guard(
+        () -> {
+          Objects.requireNonNull(txn, "txn");
+          return write(
+              KVGrpc.getTxnMethod(),
+              id ->
+                  WireCodec.txnRequest(txn).toBuilder()
+                      .setRequestId(WireCodec.requestId(id))
+                      .build(),
+              WireCodec::txnResult);
+        });
+  }
+
+  /**
+   * Watches a table or key prefix on whichever member is reachable. The listener gets every
+   * revision from {@code request.startRevision()} on (0: from the next write) exactly once, in
+   * order, one call at a time, from a library thread.
+   *
+   * <p>When the stream or its member fails, the watch resumes on another member from {@link
+   * Watch#nextRevision()}, after a pause that grows to {@link ClientConfig#backoffMax()}, and keeps
+   * trying until closed; a batch already delivered is dropped. A member ending the watch for a
+   * reason another member would share ends it for good through {@link
+   * WatchListener#onError(ClusterDbException)}: {@link ErrorCode#COMPACTED} (the exception is a
+   * {@link org.clusterdb.api.CompactedException} with the oldest retained revision), {@link
+   * ErrorCode#SLOW_WATCHER}, or a bad request. Closing the client ends it with {@link
+   * ErrorCode#UNAVAILABLE}.
+   *
+   * <p>{@link Watch#close()} waits for a listener call in progress (unless made from the listener);
+   * no call starts after it returns.
+   *
+   * @throws ClusterDbException UNAVAILABLE if this client is closed
+   */
+  @Override
+  public Watch watch(WatchRequest request, WatchListener listener) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(listener, "listener");
+    if (closed.get()) {
+      throw new ClusterDbException(ErrorCode.UNAVAILABLE, "the client is closed", null, true, null);
+    }
+    ClientWatch w =
+        new ClientWatch(request, listener, endpoints, timer, worker, backoff, watches::remove);
+    watches.add(w);
+    if (closed.get()) {
+      // close() may have swept the set just before this watch joined it.
+      w.end(new ClusterDbException(ErrorCode.UNAVAILABLE, "the client is closed"));
+      return w;
+    }
+    w.start();
+    return w;
+  }
+
+  // ---- cluster ----
+
+  /**
+   * The Raft and replica status of the member this client talks to now (the leader, if known, is
+   * not preferred: another member answers if that one cannot). Blocks up to the request timeout.
+   *
+   * @throws ClusterDbException as the asynchronous operations fail
+   */
+  public MemberStatus status() {
+    return BlockingKeyValueStore.await(
+        guard(
+            () ->
+                caller.call(
+                    ClusterGrpc.getStatusMethod(),
+                    StatusRequest.getDefaultInstance(),
+                    Kind.READ,
+                    r -> WireCodec.memberStatus(r.getStatus()))));
+  }
+
+  /**
+   * Every member of the cluster, in the cluster's configured order. Blocks up to the request
+   * timeout.
+   *
+   * @throws ClusterDbException as the asynchronous operations fail
+   */
+  public List<Member> members() {
+    return BlockingKeyValueStore.await(
+        guard(
+            () ->
+                caller.call(
+                    ClusterGrpc.getMembersMethod(),
+                    MembersRequest.getDefaultInstance(),
+                    Kind.READ,
+                    r -> r.getMembersList().stream().map(Member::of).toList())));
+  }
+
+  /**
+   * The leader as a member sees it; empty when that member knows none (say, during an election).
+   * Also what this client prefers for writes from now on. Blocks up to the request timeout.
+   *
+   * @throws ClusterDbException as the asynchronous operations fail
+   */
+  public Optional<Member> leader() {
+    return BlockingKeyValueStore.await(fetchLeader());
+  }
+
+  /**
+   * Asks the member this client talks to now to take a snapshot; completes with the log index the
+   * snapshot covers. Retried on another member like a read: a second snapshot is harmless.
+   */
+  public CompletableFuture<Long> snapshot() {
+    return guard(
+        () ->
+            caller.call(
+                MaintenanceGrpc.getSnapshotMethod(),
+                SnapshotRequest.getDefaultInstance(),
+                Kind.READ,
+                r -> r.getSnapshotIndex()));
+  }
+
+  /**
+   * Closes every channel. Operations in progress fail with {@link ErrorCode#UNAVAILABLE}; watches
+   * end with it. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.info("clusterdb client closing clientId={} watches={}", ids.clientId(), watches.size());
+    ClusterDbException closing =
+        new ClusterDbException(ErrorCode.UNAVAILABLE, "the client is closed");
+    for (ClientWatch w : watches) {
+      w.end(closing);
+    }
+    caller.close();
+    endpoints.close();
+    timer.shutdownNow();
+    // Not shutdownNow: a worker may be running a caller's continuation, which is not ours to
+    // interrupt; what is still queued finds the operation already failed.
+    worker.shutdown();
+  }
+
+  @Override
+  public String toString() {
+    return "ClusterDbClient{endpoints=" + config.endpoints() + ", clientId=" + ids.clientId() + "}";
+  }
+
+  private <Req, Resp, T> CompletableFuture<T> read(
+      MethodDescriptor<Req, Resp> method,
+      Req request,
+      Consistency consistency,
+      Function<Resp, T> decode) {
+    Kind kind = consistency == Consistency.LINEARIZABLE ? Kind.LEADER_READ : Kind.READ;
+    if (kind.prefersLeader) {
+      refreshLeaderIfDue();
+    }
+    return caller.call(method, request, kind, decode);
+  }
+
+  private <Req, Resp, T> CompletableFuture<T> write(
+      MethodDescriptor<Req, Resp> method,
+      Function<RequestId, Req> build,
+      Function<Resp, T> decode) {
+    refreshLeaderIfDue();
+    RequestId id = ids.next();
+    CompletableFuture<T> result;
+    try {
+      result = caller.call(method, build.apply(id), Kind.WRITE, decode);
+    } catch (RuntimeException e) {
+      ids.done(id.seq());
+      throw e;
+    }
+    result.whenComplete((r, e) -> ids.done(id.seq()));
+    return result;
+  }
+
+  private CompletableFuture<Optional<Member>> fetchLeader() {
+    return guard(
+        () ->
+            caller.call(
+                ClusterGrpc.getLeaderMethod(),
+                LeaderRequest.getDefaultInstance(),
+                Kind.READ,
+                (LeaderResponse r) -> {
+                  if (r.hasLeader() && !r.getLeader().getClientAddress().isEmpty()) {
+                    endpoints.leaderIs(r.getLeader().getClientAddress());
+                    return Optional.of(Member.of(r.getLeader()));
+                  }
+                  endpoints.leaderUnknown();
+                  return Optional.empty();
+                }));
+  }
+
+  /** Asks for the leader in the background when none is known or the known one is due a check. */
+  private void refreshLeaderIfDue() {
+    // One lookup at a time: during an outage each one retries for a whole request timeout.
+    if (!closed.get()
+        && endpoints.claimLeaderRefresh()
+        && leaderLookup.compareAndSet(false, true)) {
+      fetchLeader()
+          .whenComplete(
+              (r, e) -> {
+                leaderLookup.set(false);
+                if (e != null) {
+                  LOG.debug("leader lookup failed error={}", e.toString());
+                }
+              });
+    }
+  }
+
+  /** Turns a synchronous failure (a null argument, a closed client) into a failed future. */
+  private static <T> CompletableFuture<T> guard(Supplier<CompletableFuture<T>> op) {
+    try {
+      return op.get();
+    } catch (NullPointerException e) {
+      return CompletableFuture.failedFuture(
+          ClusterDbException.invalid(String.valueOf(e.getMessage()), "must not be null"));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(BlockingKeyValueStore.unwrap(e));
+    }
+  }
+
+  private static ThreadFactory daemon(String role) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "clusterdb-client-" + role + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /**
+   * Builds a {@link ClusterDbClient}; every setting not given keeps its default from {@link
+   * ClientConfig}. Not thread-safe.
+   */
+  public static final class Builder {
+    private List<String> endpoints = List.of();
+    private Duration requestTimeout = ClientConfig.DEFAULT_REQUEST_TIMEOUT;
+    private Duration attemptTimeout = ClientConfig.DEFAULT_ATTEMPT_TIMEOUT;
+    private Duration backoffInitial = ClientConfig.DEFAULT_BACKOFF_INITIAL;
+    private Duration backoffMax = ClientConfig.DEFAULT_BACKOFF_MAX;
+    private ChannelFactory channels = ChannelFactory.PLAINTEXT;
+
+    private Builder() {}
+
+    /** The members' client addresses, {@code host:port}, in order of preference. */
+    public Builder endpoints(List<String> endpoints) {
+      this.endpoints = endpoints;
+      return this;
+    }
+
+    public Builder endpoints(String... endpoints) {
+      return endpoints(Arrays.asList(endpoints));
+    }
+
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = timeout;
+      return this;
+    }
+
+    public Builder attemptTimeout(Duration timeout) {
+      this.attemptTimeout = timeout;
+      return this;
+    }
+
+    /** The first pause between retries, and the longest. */
+    public Builder backoff(Duration initial, Duration max) {
+      this.backoffInitial = initial;
+      this.backoffMax = max;
+      return this;
+    }
+
+    /** For tests: channels of another transport, e.g. in-process. */
+    Builder channelFactory(ChannelFactory factory) {
+      this.channels = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
+
+    /**
+     * The validated configuration.
+     *
+     * @throws ClusterDbException INVALID_ARGUMENT naming the first bad field
+     */
+    public ClientConfig config() {
+      return new ClientConfig(endpoints, requestTimeout, attemptTimeout, backoffInitial, backoffMax)
+          .validate();
+    }
+
+    /**
+     * A client with this configuration.
+     *
+     * @throws ClusterDbException INVALID_ARGUMENT naming the first bad field
+     */
+    public ClusterDbClient build() {
+      return new ClusterDbClient(config(), channels);
+    }
+  }
+}
