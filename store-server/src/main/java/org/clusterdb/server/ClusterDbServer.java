@@ -1,0 +1,186 @@
+package org.clusterdb.server;
+
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.ErrorCode;
+import org.clusterdb.core.ClusterDb;
+import org.clusterdb.proto.api.v1.Member;
+import org.clusterdb.server.config.PeerEndpoint;
+import org.clusterdb.server.config.ServerConfig;
+import org.clusterdb.server.grpc.ClusterService;
+import org.clusterdb.server.grpc.KvService;
+import org.clusterdb.server.grpc.MaintenanceService;
+import org.clusterdb.server.grpc.WatchService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One clusterdb server process: an embedded member plus its gRPC client API (KV, Watch, Cluster,
+ * Maintenance, the standard health service and server reflection).
+ *
+ * <p>Health is SERVING while the member knows a leader, NOT_SERVING otherwise and during shutdown.
+ * {@link #shutdown(Duration)} stops taking new calls, lets calls in flight finish for the grace
+ * period, then stops the member, leaving its data directory consistent.
+ */
+public final class ClusterDbServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterDbServer.class);
+
+  private final ServerConfig config;
+  private final ClusterDb db;
+  private final Server grpc;
+  private final WatchService watches;
+  private final HealthStatusManager health;
+  private final ScheduledExecutorService ticker;
+  private volatile boolean stopped;
+
+  private ClusterDbServer(
+      ServerConfig config,
+      ClusterDb db,
+      Server grpc,
+      WatchService watches,
+      HealthStatusManager health,
+      ScheduledExecutorService ticker) {
+    this.config = config;
+    this.db = db;
+    this.grpc = grpc;
+    this.watches = watches;
+    this.health = health;
+    this.ticker = ticker;
+  }
+
+  /** Starts the member and its client API; returns once both listen. */
+  public static ClusterDbServer start(ServerConfig config) {
+    LOG.info("starting clusterdb server member={} {}", config.memberId(), config.describe());
+    ClusterDb db = ClusterDb.start(config.toClusterDbConfig());
+    HealthStatusManager health = new HealthStatusManager();
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
+    PeerEndpoint self = config.self();
+    WatchService watches = new WatchService(db);
+    Server grpc =
+        NettyServerBuilder.forAddress(
+                new InetSocketAddress(config.clientBindHost(), self.clientPort()))
+            .maxInboundMessageSize(config.maxRequestBytes() + 1024 * 1024)
+            // Clients ping idle watch streams to notice a partitioned member; let them.
+            .permitKeepAliveTime(10, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .addService(new KvService(db))
+            .addService(watches)
+            .addService(new ClusterService(db, members(config)))
+            .addService(new MaintenanceService(db))
+            .addService(health.getHealthService())
+            .addService(ProtoReflectionServiceV1.newInstance())
+            .build();
+    try {
+      grpc.start();
+    } catch (IOException e) {
+      db.close();
+      throw new ClusterDbException(
+          ErrorCode.UNAVAILABLE,
+          "cannot listen on " + self.clientAddress() + ": " + e.getMessage(),
+          null,
+          true,
+          e);
+    }
+    ScheduledExecutorService ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "clusterdb-health");
+              t.setDaemon(true);
+              return t;
+            });
+    ClusterDbServer server = new ClusterDbServer(config, db, grpc, watches, health, ticker);
+    ticker.scheduleWithFixedDelay(server::updateHealth, 0, 200, TimeUnit.MILLISECONDS);
+    LOG.info(
+        "clusterdb server listening member={} clientAddress={} peerAddress={}",
+        config.memberId(),
+        self.clientAddress(),
+        self.peerAddress().address());
+    return server;
+  }
+
+  static List<Member> members(ServerConfig config) {
+    List<Member> members = new ArrayList<>();
+    for (PeerEndpoint p : config.peers()) {
+      members.add(
+          Member.newBuilder()
+              .setId(p.id())
+              .setPeerAddress(p.peerAddress().address())
+              .setClientAddress(p.clientAddress())
+              .build());
+    }
+    return members;
+  }
+
+  private void updateHealth() {
+    if (stopped) {
+      return;
+    }
+    try {
+      boolean serving = db.status().leaderId().isPresent();
+      health.setStatus(
+          HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
+          serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+    } catch (RuntimeException e) {
+      LOG.debug("health check failed error={}", e.toString());
+    }
+  }
+
+  public ClusterDb db() {
+    return db;
+  }
+
+  /** The port the client API listens on. */
+  public int port() {
+    return grpc.getPort();
+  }
+
+  /** Blocks until the server has shut down. */
+  public void awaitTermination() throws InterruptedException {
+    grpc.awaitTermination();
+  }
+
+  /**
+   * Stops taking calls, gives calls in flight up to {@code grace} to finish, then stops the member.
+   * Idempotent.
+   */
+  public synchronized void shutdown(Duration grace) {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    LOG.info("stopping clusterdb server member={} grace={}", config.memberId(), grace);
+    health.enterTerminalState();
+    ticker.shutdownNow();
+    grpc.shutdown();
+    watches.shutdown();
+    try {
+      if (!grpc.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("calls still in flight after grace, cancelling member={}", config.memberId());
+        grpc.shutdownNow();
+        grpc.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      grpc.shutdownNow();
+    }
+    db.close();
+    LOG.info("clusterdb server stopped member={}", config.memberId());
+  }
+
+  @Override
+  public void close() {
+    shutdown(config.shutdownGrace());
+  }
+}

@@ -1,0 +1,256 @@
+package org.clusterdb.server.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.clusterdb.api.Bytes;
+import org.clusterdb.api.TableScope;
+import org.clusterdb.client.ClusterDbClient;
+import org.clusterdb.server.config.PeerEndpoint;
+import org.clusterdb.server.config.ServerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code clusterdb local-cluster}: a cluster of real {@code clusterdb server} processes on
+ * 127.0.0.1, on embedded defaults. Generates one config per peer, starts the processes, waits until
+ * the cluster serves, writes a sample configuration through the primary (peer 1), then prints the
+ * clustering status and every change of it until Ctrl-C, when it stops every process it started.
+ */
+@Command(
+    name = "local-cluster",
+    mixinStandardHelpOptions = true,
+    description =
+        "Start a local cluster of server processes on 127.0.0.1 and watch its status until"
+            + " Ctrl-C.")
+final class LocalClusterCommand implements Callable<Integer> {
+  @Option(
+      names = "--peers",
+      defaultValue = "3",
+      description = "Number of peers, 1 to 6 (default: ${DEFAULT-VALUE}).")
+  int peers;
+
+  @Option(
+      names = "--dir",
+      defaultValue = "local-cluster",
+      description = "Directory for configs, data and logs (default: ${DEFAULT-VALUE}).")
+  Path dir;
+
+  @Option(
+      names = "--base-port",
+      defaultValue = "7000",
+      description =
+          "Peer N listens on BASE+N (Raft) and BASE+100+N (clients) (default: ${DEFAULT-VALUE}).")
+  int basePort;
+
+  @Option(
+      names = "--ready-timeout",
+      defaultValue = "60s",
+      converter = DurationConverter.class,
+      description = "How long to wait for the cluster to serve (default: ${DEFAULT-VALUE}).")
+  Duration readyTimeout;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  // Read by the shutdown hook while start-up may still add to it.
+  private final List<Process> processes = new CopyOnWriteArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    if (peers < 1 || peers > 6) {
+      throw new Main.UsageException("--peers must be 1 to 6, was " + peers);
+    }
+    if (basePort < 1024 || basePort + 100 + peers > 65535) {
+      throw new Main.UsageException("--base-port must leave room for the peers' ports");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    List<PeerEndpoint> endpoints = new ArrayList<>();
+    for (int i = 1; i <= peers; i++) {
+      endpoints.add(new PeerEndpoint("p" + i, "127.0.0.1", basePort + i, basePort + 100 + i));
+    }
+    for (PeerEndpoint p : endpoints) {
+      for (int port : List.of(p.peerPort(), p.clientPort())) {
+        if (!free(port)) {
+          throw new IllegalStateException(
+              "port " + port + " is in use; stop what uses it or pass --base-port");
+        }
+      }
+    }
+    Files.createDirectories(dir);
+    Thread hook = new Thread(() -> stopAll(out), "clusterdb-local-cluster-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+
+    List<String> clientAddresses = new ArrayList<>();
+    for (PeerEndpoint p : endpoints) {
+      Path peerDir = dir.resolve(p.id()).toAbsolutePath();
+      Files.createDirectories(peerDir);
+      ServerConfig config =
+          ServerConfig.builder()
+              .clusterName("local.clusterdb")
+              .memberId(p.id())
+              .peers(endpoints)
+              .dataDir(peerDir.resolve("data"))
+              .build();
+      Path file = peerDir.resolve("peer.yaml");
+      Files.writeString(file, config.toYaml());
+      Process proc = start(file, peerDir.resolve("server.log"));
+      processes.add(proc);
+      clientAddresses.add(p.clientAddress());
+      out.printf(
+          "started %s pid=%d raft=%s client=%s log=%s%n",
+          p.id(),
+          proc.pid(),
+          p.peerAddress().address(),
+          p.clientAddress(),
+          peerDir.resolve("server.log"));
+    }
+    out.flush();
+
+    try (ClusterDbClient primary =
+        ClusterDbClient.builder()
+            .endpoints(List.of(clientAddresses.get(0)))
+            .requestTimeout(readyTimeout)
+            .build()) {
+      awaitReady(clientAddresses);
+      writeSample(primary);
+    }
+    out.println(
+        "cluster ready: try  bin/clusterdb get zones edge.example.com   or   bin/clusterdb"
+            + " xstatus");
+    out.println("Ctrl-C stops every peer");
+    out.flush();
+
+    List<ClusterView.Peer> view = new ArrayList<>();
+    for (int i = 0; i < endpoints.size(); i++) {
+      view.add(new ClusterView.Peer(i + 1, endpoints.get(i).id(), clientAddresses.get(i)));
+    }
+    printStatus(out, view);
+    return Main.OK;
+  }
+
+  /** Prints the table once, then one line per change, until the shutdown hook releases us. */
+  private void printStatus(PrintWriter out, List<ClusterView.Peer> peers)
+      throws InterruptedException {
+    ClusterView first = ClusterView.observe(peers, Duration.ofSeconds(1));
+    out.println("System > Clustering (seen from peer 1, the configuration primary)");
+    first.lines().forEach(out::println);
+    out.flush();
+    List<String> last = first.states();
+    boolean[] reported = new boolean[processes.size()];
+    while (true) {
+      Thread.sleep(1000);
+      for (int i = 0; i < processes.size(); i++) {
+        Process p = processes.get(i);
+        if (!p.isAlive() && !reported[i]) {
+          reported[i] = true;
+          out.printf("%s exited with code %d%n", peers.get(i).id(), p.exitValue());
+        }
+      }
+      ClusterView now = ClusterView.observe(peers, Duration.ofSeconds(1));
+      List<String> states = now.states();
+      for (int i = 0; i < states.size(); i++) {
+        if (!states.get(i).equals(last.get(i))) {
+          out.printf("%s  %s  (was: %s)%n", Instant.now(), states.get(i), last.get(i));
+        }
+      }
+      out.flush();
+      last = states;
+    }
+  }
+
+  private Process start(Path config, Path log) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java,
+            "-Xmx256m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "server",
+            "--config",
+            config.toString());
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    return pb.start();
+  }
+
+  private void awaitReady(List<String> clientAddresses) throws InterruptedException {
+    long deadline = System.nanoTime() + readyTimeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (Process p : processes) {
+        if (!p.isAlive()) {
+          throw new IllegalStateException(
+              "a peer exited during start-up (code " + p.exitValue() + "); see its server.log");
+        }
+      }
+      boolean allServe =
+          clientAddresses.stream()
+              .allMatch(
+                  a ->
+                      ClusterView.statusOf(a, Duration.ofMillis(500))
+                          .map(s -> s.leaderId().isPresent())
+                          .orElse(false));
+      if (allServe) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("the cluster did not become ready within " + readyTimeout);
+  }
+
+  private static void writeSample(ClusterDbClient primary) {
+    var db = primary.blocking();
+    boolean exists =
+        db.listTables(org.clusterdb.api.Consistency.LINEARIZABLE).stream()
+            .anyMatch(t -> t.name().equals("zones"));
+    if (!exists) {
+      db.createTable("zones", TableScope.CLUSTER);
+      db.createTable("search_rules", TableScope.CLUSTER);
+    }
+    db.put(
+        "zones", Bytes.of("edge.example.com"), Bytes.of("{\"type\":\"traversal\",\"h323\":true}"));
+    db.put("zones", Bytes.of("internal.example.com"), Bytes.of("{\"type\":\"local\"}"));
+    db.put(
+        "search_rules",
+        Bytes.of("010-to-edge"),
+        Bytes.of("{\"pattern\":\".*@example.com\",\"target\":\"edge.example.com\"}"));
+  }
+
+  private void stopAll(PrintWriter out) {
+    for (Process p : processes) {
+      p.destroy();
+    }
+    for (Process p : processes) {
+      try {
+        if (!p.waitFor(15, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+          p.waitFor(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+      }
+      out.printf("stopped pid=%d%n", p.pid());
+    }
+    out.flush();
+  }
+
+  private static boolean free(int port) {
+    try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package org.clusterdb.server.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.clusterdb.server.ClusterDbServer;
+import org.clusterdb.server.config.ConfigException;
+import org.clusterdb.server.config.ConfigLoader;
+import org.clusterdb.server.config.ServerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code clusterdb server --config peer.yaml}: runs one peer until SIGTERM or SIGINT. */
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    description = "Run one clusterdb peer until stopped (SIGTERM/SIGINT shut it down gracefully).")
+final class ServerCommand implements Callable<Integer> {
+  @Option(
+      names = "--config",
+      required = true,
+      paramLabel = "FILE",
+      description = "The peer's YAML configuration (see docs/configuration.md).")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    ServerConfig cfg;
+    try {
+      cfg = ConfigLoader.load(config);
+    } catch (ConfigException e) {
+      throw new Main.UsageException(e.getMessage());
+    }
+    ClusterDbServer server = ClusterDbServer.start(cfg);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.shutdown(cfg.shutdownGrace());
+                  stopped.countDown();
+                },
+                "clusterdb-shutdown"));
+    server.awaitTermination();
+    stopped.await();
+    return Main.OK;
+  }
+}

@@ -1,0 +1,541 @@
+package org.clusterdb.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.clusterdb.core.config.ClusterDbConfig;
+import org.clusterdb.server.config.ConfigException.Problem;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The one configuration of a {@code clusterdb server} process: the embedded member's settings
+ * ({@link #toClusterDbConfig()}) plus what only a server has, its peers' client ports, the address
+ * its gRPC API binds and how it shuts down. Immutable. Read it from a file with {@link
+ * ConfigLoader}, write one with {@link #toYaml()}, or build it with {@link #builder()}; both report
+ * every problem at once. The file format and each field's meaning, default and constraints are in
+ * {@code docs/configuration.md}; problems name fields by their path in the file.
+ *
+ * @param clusterName {@code cluster.name}: the cluster's name; equal on every peer
+ * @param memberId {@code member}: this process's member id; one of {@code peers}
+ * @param peers {@code cluster.peers}: every voting peer, this one included, in the admin's order
+ * @param dataDir {@code dataDir}: this member's data directory
+ * @param electionTimeoutMin {@code raft.electionTimeoutMin}
+ * @param electionTimeoutMax {@code raft.electionTimeoutMax}
+ * @param requestTimeout {@code requests.timeout}: deadline of one operation
+ * @param maxKeyBytes {@code requests.maxKeyBytes}
+ * @param maxValueBytes {@code requests.maxValueBytes}
+ * @param maxTxnOps {@code requests.maxTxnOps}
+ * @param maxRequestBytes {@code requests.maxRequestBytes}
+ * @param snapshotEveryEntries {@code raft.snapshotEveryEntries}
+ * @param snapshotsRetained {@code raft.snapshotsRetained}
+ * @param logSegmentBytes {@code raft.logSegmentBytes}
+ * @param logPurgeGap {@code raft.logPurgeGap}
+ * @param watchHistoryRevisions {@code watch.historyRevisions}
+ * @param watchHistoryBytes {@code watch.historyBytes}
+ * @param watchMaxPendingBytes {@code watch.maxPendingBytes}
+ * @param shutdownGrace {@code server.shutdownGrace}: how long in-flight requests get to finish
+ *     after SIGTERM before the server stops
+ * @param clientBindHost {@code server.clientBindHost}: the address the gRPC client API listens on;
+ *     null means this member's own peer host, and the constructor puts that in its place (it stays
+ *     null only when {@code memberId} names no peer with a host, which {@link #problems()} reports)
+ */
+public record ServerConfig(
+    String clusterName,
+    String memberId,
+    List<PeerEndpoint> peers,
+    Path dataDir,
+    Duration electionTimeoutMin,
+    Duration electionTimeoutMax,
+    Duration requestTimeout,
+    int maxKeyBytes,
+    int maxValueBytes,
+    int maxTxnOps,
+    int maxRequestBytes,
+    long snapshotEveryEntries,
+    int snapshotsRetained,
+    long logSegmentBytes,
+    int logPurgeGap,
+    long watchHistoryRevisions,
+    long watchHistoryBytes,
+    long watchMaxPendingBytes,
+    Duration shutdownGrace,
+    String clientBindHost) {
+
+  /**
+   * Long enough for a write in flight to commit through one leader change, short enough for ops.
+   */
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+  /** The source named by problems of a configuration built in code. */
+  private static final String BUILT_IN_CODE = "ServerConfig";
+
+  private static final int MAX_PORT = 65535;
+
+  /** The embedded member's field names, as {@link ClusterDbConfig#problems()} reports them. */
+  private static final Map<String, String> CORE_FIELDS =
+      Map.ofEntries(
+          Map.entry("clusterName", "cluster.name"),
+          Map.entry("memberId", "member"),
+          Map.entry("peers", "cluster.peers"),
+          Map.entry("dataDir", "dataDir"),
+          Map.entry("electionTimeoutMin", "raft.electionTimeoutMin"),
+          Map.entry("electionTimeoutMax", "raft.electionTimeoutMax"),
+          Map.entry("requestTimeout", "requests.timeout"),
+          Map.entry("maxKeyBytes", "requests.maxKeyBytes"),
+          Map.entry("maxValueBytes", "requests.maxValueBytes"),
+          Map.entry("maxTxnOps", "requests.maxTxnOps"),
+          Map.entry("maxRequestBytes", "requests.maxRequestBytes"),
+          Map.entry("snapshotEveryEntries", "raft.snapshotEveryEntries"),
+          Map.entry("snapshotsRetained", "raft.snapshotsRetained"),
+          Map.entry("logSegmentBytes", "raft.logSegmentBytes"),
+          Map.entry("logPurgeGap", "raft.logPurgeGap"),
+          Map.entry("watchHistoryRevisions", "watch.historyRevisions"),
+          Map.entry("watchHistoryBytes", "watch.historyBytes"),
+          Map.entry("watchMaxPendingBytes", "watch.maxPendingBytes"));
+
+  private static final Pattern CORE_PEER_FIELD = Pattern.compile("peers\\[(\\d+)](?:\\.(\\w+))?");
+
+  public ServerConfig {
+    peers = List.copyOf(Objects.requireNonNull(peers, "peers"));
+    if (clientBindHost == null) {
+      clientBindHost = selfHost(memberId, peers);
+    }
+  }
+
+  private static String selfHost(String memberId, List<PeerEndpoint> peers) {
+    return peers.stream()
+        .filter(p -> p.id().equals(memberId) && !p.host().isBlank())
+        .map(PeerEndpoint::host)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * This member's own entry in {@code peers}.
+   *
+   * @throws java.util.NoSuchElementException if {@code memberId} names no peer, which {@link
+   *     #problems()} reports
+   */
+  public PeerEndpoint self() {
+    return peers.stream().filter(p -> p.id().equals(memberId)).findFirst().orElseThrow();
+  }
+
+  /**
+   * The embedded member's configuration: the same fields, each peer as its Raft address. Not
+   * validated again: it is valid when this configuration is.
+   */
+  public ClusterDbConfig toClusterDbConfig() {
+    return new ClusterDbConfig(
+        clusterName,
+        memberId,
+        peers.stream().map(PeerEndpoint::peerAddress).toList(),
+        dataDir,
+        electionTimeoutMin,
+        electionTimeoutMax,
+        requestTimeout,
+        maxKeyBytes,
+        maxValueBytes,
+        maxTxnOps,
+        maxRequestBytes,
+        snapshotEveryEntries,
+        snapshotsRetained,
+        logSegmentBytes,
+        logPurgeGap,
+        watchHistoryRevisions,
+        watchHistoryBytes,
+        watchMaxPendingBytes);
+  }
+
+  /**
+   * Every problem with this configuration, each naming its field by its path in the file, with line
+   * 0; empty when valid. The server's own checks come first (every port of every peer in range and
+   * used once per host, the server section), then {@link ClusterDbConfig#problems()}.
+   */
+  public List<Problem> problems() {
+    List<Problem> p = new ArrayList<>();
+    Map<String, String> portUsers = new HashMap<>();
+    for (int i = 0; i < peers.size(); i++) {
+      PeerEndpoint peer = peers.get(i);
+      String f = "cluster.peers[" + i + "]";
+      port(p, portUsers, peer.host(), peer.peerPort(), f + ".peerPort");
+      port(p, portUsers, peer.host(), peer.clientPort(), f + ".clientPort");
+    }
+    wholeMillis(p, "raft.electionTimeoutMin", electionTimeoutMin);
+    wholeMillis(p, "raft.electionTimeoutMax", electionTimeoutMax);
+    wholeMillis(p, "requests.timeout", requestTimeout);
+    if (shutdownGrace == null || shutdownGrace.isNegative()) {
+      p.add(problem("server.shutdownGrace", "must be a duration of 0s or more"));
+    } else {
+      wholeMillis(p, "server.shutdownGrace", shutdownGrace);
+    }
+    if (clientBindHost != null && clientBindHost.isBlank()) {
+      p.add(problem("server.clientBindHost", "must not be empty"));
+    }
+    for (String core : toClusterDbConfig().problems()) {
+      int colon = core.indexOf(": ");
+      String field = colon < 0 ? "" : core.substring(0, colon);
+      Matcher peer = CORE_PEER_FIELD.matcher(field);
+      if (peer.matches() && (peer.group(2) == null || peer.group(2).equals("port"))) {
+        // The embedded member checks Raft ports alone; the checks above cover them with the
+        // client ports, so its findings would only repeat ours.
+        continue;
+      }
+      String yamlField =
+          peer.matches()
+              ? "cluster.peers[" + peer.group(1) + "]." + peer.group(2)
+              : CORE_FIELDS.getOrDefault(field, field);
+      p.add(problem(yamlField, colon < 0 ? core : core.substring(colon + 2)));
+    }
+    return p;
+  }
+
+  private static void port(
+      List<Problem> p, Map<String, String> users, String host, int port, String field) {
+    if (port < 1 || port > MAX_PORT) {
+      p.add(problem(field, "must be 1.." + MAX_PORT + ", was " + port));
+      return;
+    }
+    String address = PeerEndpoint.hostPort(host.toLowerCase(Locale.ROOT), port);
+    String first = users.putIfAbsent(address, field);
+    if (first != null) {
+      p.add(problem(field, address + " is already used by " + first));
+    }
+  }
+
+  private static void wholeMillis(List<Problem> p, String field, Duration d) {
+    if (d != null && d.getNano() % 1_000_000 != 0) {
+      p.add(problem(field, "must be a whole number of milliseconds, was " + d));
+    }
+  }
+
+  private static Problem problem(String field, String message) {
+    return new Problem(field, 0, message);
+  }
+
+  /**
+   * Returns this configuration if it is valid.
+   *
+   * @throws ConfigException listing every problem, with source {@code ServerConfig}
+   */
+  public ServerConfig validate() {
+    List<Problem> p = problems();
+    if (!p.isEmpty()) {
+      throw new ConfigException(BUILT_IN_CODE, p);
+    }
+    return this;
+  }
+
+  /**
+   * This configuration as a complete configuration file, every field written out. {@link
+   * ConfigLoader#parse} reads it back to an equal configuration; so does {@link ConfigLoader#load}
+   * when {@code dataDir} is absolute (a relative one is resolved against the file's directory).
+   */
+  public String toYaml() {
+    DumperOptions options = new DumperOptions();
+    options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+    options.setIndent(2);
+    options.setIndicatorIndent(2);
+    options.setIndentWithIndicator(true);
+    options.setWidth(Integer.MAX_VALUE);
+    return new Yaml(options).dump(sections());
+  }
+
+  /**
+   * The effective configuration on one line, {@code key=value} pairs separated by spaces, keys as
+   * in the file ({@code cluster.name=… member=… cluster.peers=p1@host:7001/7101,… dataDir=…});
+   * values with spaces, quotes or {@code =} are double-quoted. For the start-up log line.
+   */
+  public String describe() {
+    Map<String, String> flat = new LinkedHashMap<>();
+    flatten("", sections(), flat);
+    flat.put(
+        "cluster.peers",
+        peers.stream().map(PeerEndpoint::toString).collect(Collectors.joining(",")));
+    return flat.entrySet().stream()
+        .map(e -> e.getKey() + "=" + quoted(e.getValue()))
+        .collect(Collectors.joining(" "));
+  }
+
+  private static void flatten(String prefix, Map<String, Object> map, Map<String, String> out) {
+    for (Map.Entry<String, Object> e : map.entrySet()) {
+      String key = prefix + e.getKey();
+      if (e.getValue() instanceof Map<?, ?> section) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> child = (Map<String, Object>) section;
+        flatten(key + ".", child, out);
+      } else {
+        out.put(key, String.valueOf(e.getValue()));
+      }
+    }
+  }
+
+  private static String quoted(String value) {
+    if (!value.isEmpty()
+        && value.chars().noneMatch(c -> Character.isWhitespace(c) || c == '"' || c == '=')) {
+      return value;
+    }
+    return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
+
+  /** The file's sections in the file's order; the one place that names the keys for output. */
+  private Map<String, Object> sections() {
+    Map<String, Object> cluster = new LinkedHashMap<>();
+    cluster.put("name", clusterName);
+    cluster.put(
+        "peers",
+        peers.stream()
+            .map(
+                p -> {
+                  Map<String, Object> peer = new LinkedHashMap<>();
+                  peer.put("id", p.id());
+                  peer.put("host", p.host());
+                  peer.put("peerPort", p.peerPort());
+                  peer.put("clientPort", p.clientPort());
+                  return peer;
+                })
+            .toList());
+    Map<String, Object> raft = new LinkedHashMap<>();
+    raft.put("electionTimeoutMin", duration(electionTimeoutMin));
+    raft.put("electionTimeoutMax", duration(electionTimeoutMax));
+    raft.put("snapshotEveryEntries", snapshotEveryEntries);
+    raft.put("snapshotsRetained", snapshotsRetained);
+    raft.put("logSegmentBytes", size(logSegmentBytes));
+    raft.put("logPurgeGap", logPurgeGap);
+    Map<String, Object> requests = new LinkedHashMap<>();
+    requests.put("timeout", duration(requestTimeout));
+    requests.put("maxKeyBytes", size(maxKeyBytes));
+    requests.put("maxValueBytes", size(maxValueBytes));
+    requests.put("maxTxnOps", maxTxnOps);
+    requests.put("maxRequestBytes", size(maxRequestBytes));
+    Map<String, Object> watch = new LinkedHashMap<>();
+    watch.put("historyRevisions", watchHistoryRevisions);
+    watch.put("historyBytes", size(watchHistoryBytes));
+    watch.put("maxPendingBytes", size(watchMaxPendingBytes));
+    Map<String, Object> server = new LinkedHashMap<>();
+    server.put("clientBindHost", clientBindHost);
+    server.put("shutdownGrace", duration(shutdownGrace));
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("cluster", cluster);
+    root.put("member", memberId);
+    root.put("dataDir", dataDir == null ? null : dataDir.toString());
+    root.put("raft", raft);
+    root.put("requests", requests);
+    root.put("watch", watch);
+    root.put("server", server);
+    return root;
+  }
+
+  /** A size in its binary unit, else a number, which the file shows unquoted. */
+  private static Object size(long bytes) {
+    String text = Units.formatSize(bytes);
+    return text.endsWith("iB") ? text : bytes;
+  }
+
+  private static String duration(Duration d) {
+    return d == null ? null : Units.formatDuration(d);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder seeded with this configuration. */
+  public Builder toBuilder() {
+    return new Builder()
+        .clusterName(clusterName)
+        .memberId(memberId)
+        .peers(peers)
+        .dataDir(dataDir)
+        .electionTimeoutMin(electionTimeoutMin)
+        .electionTimeoutMax(electionTimeoutMax)
+        .requestTimeout(requestTimeout)
+        .maxKeyBytes(maxKeyBytes)
+        .maxValueBytes(maxValueBytes)
+        .maxTxnOps(maxTxnOps)
+        .maxRequestBytes(maxRequestBytes)
+        .snapshotEveryEntries(snapshotEveryEntries)
+        .snapshotsRetained(snapshotsRetained)
+        .logSegmentBytes(logSegmentBytes)
+        .logPurgeGap(logPurgeGap)
+        .watchHistoryRevisions(watchHistoryRevisions)
+        .watchHistoryBytes(watchHistoryBytes)
+        .watchMaxPendingBytes(watchMaxPendingBytes)
+        .shutdownGrace(shutdownGrace)
+        .clientBindHost(clientBindHost);
+  }
+
+  /**
+   * Builds a {@link ServerConfig}; every field not set keeps its named default ({@code
+   * ClusterDbConfig.DEFAULT_*}, {@link #DEFAULT_SHUTDOWN_GRACE}, and this member's own host for
+   * {@code clientBindHost}). Not thread-safe.
+   */
+  public static final class Builder {
+    private String clusterName;
+    private String memberId;
+    private List<PeerEndpoint> peers = List.of();
+    private Path dataDir;
+    private Duration electionTimeoutMin = ClusterDbConfig.DEFAULT_ELECTION_TIMEOUT_MIN;
+    private Duration electionTimeoutMax = ClusterDbConfig.DEFAULT_ELECTION_TIMEOUT_MAX;
+    private Duration requestTimeout = ClusterDbConfig.DEFAULT_REQUEST_TIMEOUT;
+    private int maxKeyBytes = ClusterDbConfig.DEFAULT_MAX_KEY_BYTES;
+    private int maxValueBytes = ClusterDbConfig.DEFAULT_MAX_VALUE_BYTES;
+    private int maxTxnOps = ClusterDbConfig.DEFAULT_MAX_TXN_OPS;
+    private int maxRequestBytes = ClusterDbConfig.DEFAULT_MAX_REQUEST_BYTES;
+    private long snapshotEveryEntries = ClusterDbConfig.DEFAULT_SNAPSHOT_EVERY_ENTRIES;
+    private int snapshotsRetained = ClusterDbConfig.DEFAULT_SNAPSHOTS_RETAINED;
+    private long logSegmentBytes = ClusterDbConfig.DEFAULT_LOG_SEGMENT_BYTES;
+    private int logPurgeGap = ClusterDbConfig.DEFAULT_LOG_PURGE_GAP;
+    private long watchHistoryRevisions = ClusterDbConfig.DEFAULT_WATCH_HISTORY_REVISIONS;
+    private long watchHistoryBytes = ClusterDbConfig.DEFAULT_WATCH_HISTORY_BYTES;
+    private long watchMaxPendingBytes = ClusterDbConfig.DEFAULT_WATCH_MAX_PENDING_BYTES;
+    private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+    private String clientBindHost;
+
+    private Builder() {}
+
+    public Builder clusterName(String v) {
+      clusterName = v;
+      return this;
+    }
+
+    public Builder memberId(String v) {
+      memberId = v;
+      return this;
+    }
+
+    public Builder peers(List<PeerEndpoint> v) {
+      peers = Objects.requireNonNull(v, "peers");
+      return this;
+    }
+
+    public Builder dataDir(Path v) {
+      dataDir = v;
+      return this;
+    }
+
+    public Builder electionTimeoutMin(Duration v) {
+      electionTimeoutMin = v;
+      return this;
+    }
+
+    public Builder electionTimeoutMax(Duration v) {
+      electionTimeoutMax = v;
+      return this;
+    }
+
+    public Builder requestTimeout(Duration v) {
+      requestTimeout = v;
+      return this;
+    }
+
+    public Builder maxKeyBytes(int v) {
+      maxKeyBytes = v;
+      return this;
+    }
+
+    public Builder maxValueBytes(int v) {
+      maxValueBytes = v;
+      return this;
+    }
+
+    public Builder maxTxnOps(int v) {
+      maxTxnOps = v;
+      return this;
+    }
+
+    public Builder maxRequestBytes(int v) {
+      maxRequestBytes = v;
+      return this;
+    }
+
+    public Builder snapshotEveryEntries(long v) {
+      snapshotEveryEntries = v;
+      return this;
+    }
+
+    public Builder snapshotsRetained(int v) {
+      snapshotsRetained = v;
+      return this;
+    }
+
+    public Builder logSegmentBytes(long v) {
+      logSegmentBytes = v;
+      return this;
+    }
+
+    public Builder logPurgeGap(int v) {
+      logPurgeGap = v;
+      return this;
+    }
+
+    public Builder watchHistoryRevisions(long v) {
+      watchHistoryRevisions = v;
+      return this;
+    }
+
+    public Builder watchHistoryBytes(long v) {
+      watchHistoryBytes = v;
+      return this;
+    }
+
+    public Builder watchMaxPendingBytes(long v) {
+      watchMaxPendingBytes = v;
+      return this;
+    }
+
+    public Builder shutdownGrace(Duration v) {
+      shutdownGrace = v;
+      return this;
+    }
+
+    /** The gRPC client API's bind address; null (the default) means this member's own host. */
+    public Builder clientBindHost(String v) {
+      clientBindHost = v;
+      return this;
+    }
+
+    /**
+     * Builds and validates.
+     *
+     * @throws ConfigException listing every problem, with source {@code ServerConfig} and line 0
+     */
+    public ServerConfig build() {
+      return buildUnvalidated().validate();
+    }
+
+    /** For {@link ConfigLoader}, which reports these problems with its own, at their lines. */
+    ServerConfig buildUnvalidated() {
+      return new ServerConfig(
+          clusterName,
+          memberId,
+          peers,
+          dataDir,
+          electionTimeoutMin,
+          electionTimeoutMax,
+          requestTimeout,
+          maxKeyBytes,
+          maxValueBytes,
+          maxTxnOps,
+          maxRequestBytes,
+          snapshotEveryEntries,
+          snapshotsRetained,
+          logSegmentBytes,
+          logPurgeGap,
+          watchHistoryRevisions,
+          watchHistoryBytes,
+          watchMaxPendingBytes,
+          shutdownGrace,
+          clientBindHost);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package org.clusterdb.server.grpc;
+
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.clusterdb.core.ClusterDb;
+import org.clusterdb.proto.api.v1.ClusterGrpc;
+import org.clusterdb.proto.api.v1.LeaderRequest;
+import org.clusterdb.proto.api.v1.LeaderResponse;
+import org.clusterdb.proto.api.v1.Member;
+import org.clusterdb.proto.api.v1.MembersRequest;
+import org.clusterdb.proto.api.v1.MembersResponse;
+import org.clusterdb.proto.api.v1.StatusRequest;
+import org.clusterdb.proto.api.v1.StatusResponse;
+import org.clusterdb.proto.wire.WireCodec;
+
+/** Membership and status as this member sees them. */
+public final class ClusterService extends ClusterGrpc.ClusterImplBase {
+  private final ClusterDb db;
+  private final List<Member> members;
+
+  /**
+   * @param members every peer with its peer and client addresses, in configured order
+   */
+  public ClusterService(ClusterDb db, List<Member> members) {
+    this.db = db;
+    this.members = List.copyOf(members);
+  }
+
+  @Override
+  public void members(MembersRequest request, StreamObserver<MembersResponse> out) {
+    Calls.answer(
+        out,
+        () ->
+            CompletableFuture.completedFuture(
+                MembersResponse.newBuilder()
+                    .setHeader(WireCodec.header(db.currentHeader()))
+                    .addAllMembers(members)
+                    .build()));
+  }
+
+  @Override
+  public void leader(LeaderRequest request, StreamObserver<LeaderResponse> out) {
+    Calls.answer(
+        out,
+        () -> {
+          LeaderResponse.Builder b =
+              LeaderResponse.newBuilder().setHeader(WireCodec.header(db.currentHeader()));
+          db.status().leaderId().flatMap(this::member).ifPresent(b::setLeader);
+          return CompletableFuture.completedFuture(b.build());
+        });
+  }
+
+  @Override
+  public void status(StatusRequest request, StreamObserver<StatusResponse> out) {
+    Calls.answer(out, () -> CompletableFuture.completedFuture(status(db)));
+  }
+
+  static StatusResponse status(ClusterDb db) {
+    return StatusResponse.newBuilder()
+        .setHeader(WireCodec.header(db.currentHeader()))
+        .setStatus(WireCodec.memberStatus(db.status()))
+        .build();
+  }
+
+  private Optional<Member> member(String id) {
+    return members.stream().filter(m -> m.getId().equals(id)).findFirst();
+  }
+}

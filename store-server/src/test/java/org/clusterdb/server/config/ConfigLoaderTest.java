@@ -1,0 +1,171 @@
+package org.clusterdb.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.clusterdb.core.config.ClusterDbConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Valid files load to the values they state, defaults fill the rest, and toYaml reads back. */
+@Timeout(30)
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  static String fixture(String name) {
+    try (InputStream in = ConfigLoaderTest.class.getResourceAsStream("/config/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static ServerConfig minimalFile() {
+    return ConfigLoader.parse(fixture("minimal.yaml"), "minimal.yaml");
+  }
+
+  @Test
+  void fullFileLoadsEveryValue() {
+    ServerConfig config = ConfigLoader.parse(fixture("full.yaml"), "full.yaml");
+
+    assertThat(config)
+        .isEqualTo(
+            ServerConfig.builder()
+                .clusterName("expc-cluster.example.com")
+                .memberId("p2")
+                .peers(
+                    List.of(
+                        new PeerEndpoint("p1", "127.0.0.1", 7001, 7101),
+                        new PeerEndpoint("p2", "127.0.0.1", 7002, 7102),
+                        new PeerEndpoint("p3", "127.0.0.1", 7003, 7103)))
+                .dataDir(Path.of("/var/lib/clusterdb/p2"))
+                .electionTimeoutMin(Duration.ofMillis(1500))
+                .electionTimeoutMax(Duration.ofSeconds(3))
+                .snapshotEveryEntries(20_000)
+                .snapshotsRetained(3)
+                .logSegmentBytes(16L * 1024 * 1024)
+                .logPurgeGap(2048)
+                .requestTimeout(Duration.ofMinutes(2))
+                .maxKeyBytes(8 * 1024)
+                .maxValueBytes(2 * 1024 * 1024)
+                .maxTxnOps(64)
+                .maxRequestBytes(3 * 1024 * 1024)
+                .watchHistoryRevisions(5000)
+                .watchHistoryBytes(1L << 30)
+                .watchMaxPendingBytes(1L << 30)
+                .clientBindHost("0.0.0.0")
+                .shutdownGrace(Duration.ofHours(1))
+                .build());
+    assertThat(config.self()).isEqualTo(new PeerEndpoint("p2", "127.0.0.1", 7002, 7102));
+  }
+
+  @Test
+  void minimalFileGetsEveryDefault() {
+    ServerConfig c = minimalFile();
+
+    assertThat(c.clusterName()).isEqualTo("c1");
+    assertThat(c.memberId()).isEqualTo("p1");
+    assertThat(c.peers()).containsExactly(new PeerEndpoint("p1", "10.1.2.3", 7001, 7101));
+    assertThat(c.dataDir()).isEqualTo(Path.of("/data/p1"));
+    assertThat(c.electionTimeoutMin()).isEqualTo(ClusterDbConfig.DEFAULT_ELECTION_TIMEOUT_MIN);
+    assertThat(c.electionTimeoutMax()).isEqualTo(ClusterDbConfig.DEFAULT_ELECTION_TIMEOUT_MAX);
+    assertThat(c.requestTimeout()).isEqualTo(ClusterDbConfig.DEFAULT_REQUEST_TIMEOUT);
+    assertThat(c.maxKeyBytes()).isEqualTo(ClusterDbConfig.DEFAULT_MAX_KEY_BYTES);
+    assertThat(c.maxValueBytes()).isEqualTo(ClusterDbConfig.DEFAULT_MAX_VALUE_BYTES);
+    assertThat(c.maxTxnOps()).isEqualTo(ClusterDbConfig.DEFAULT_MAX_TXN_OPS);
+    assertThat(c.maxRequestBytes()).isEqualTo(ClusterDbConfig.DEFAULT_MAX_REQUEST_BYTES);
+    assertThat(c.snapshotEveryEntries()).isEqualTo(ClusterDbConfig.DEFAULT_SNAPSHOT_EVERY_ENTRIES);
+    assertThat(c.snapshotsRetained()).isEqualTo(ClusterDbConfig.DEFAULT_SNAPSHOTS_RETAINED);
+    assertThat(c.logSegmentBytes()).isEqualTo(ClusterDbConfig.DEFAULT_LOG_SEGMENT_BYTES);
+    assertThat(c.logPurgeGap()).isEqualTo(ClusterDbConfig.DEFAULT_LOG_PURGE_GAP);
+    assertThat(c.watchHistoryRevisions())
+        .isEqualTo(ClusterDbConfig.DEFAULT_WATCH_HISTORY_REVISIONS);
+    assertThat(c.watchHistoryBytes()).isEqualTo(ClusterDbConfig.DEFAULT_WATCH_HISTORY_BYTES);
+    assertThat(c.watchMaxPendingBytes()).isEqualTo(ClusterDbConfig.DEFAULT_WATCH_MAX_PENDING_BYTES);
+    assertThat(c.shutdownGrace()).isEqualTo(ServerConfig.DEFAULT_SHUTDOWN_GRACE);
+    assertThat(c.clientBindHost()).isEqualTo("10.1.2.3");
+  }
+
+  @Test
+  void emptySectionsAndBinaryUnitsInAnyCaseAreAccepted() {
+    ServerConfig c =
+        ConfigLoader.parse(
+            fixture("minimal.yaml") + "raft:\nwatch:\n  historyBytes: 2mib\n", "inline");
+
+    assertThat(c.electionTimeoutMin()).isEqualTo(ClusterDbConfig.DEFAULT_ELECTION_TIMEOUT_MIN);
+    assertThat(c.watchHistoryBytes()).isEqualTo(2L * 1024 * 1024);
+  }
+
+  @Test
+  void toYamlParsesBackToAnEqualConfig() {
+    ServerConfig full = ConfigLoader.parse(fixture("full.yaml"), "full.yaml");
+    ServerConfig minimal = minimalFile();
+
+    assertThat(ConfigLoader.parse(full.toYaml(), "generated")).isEqualTo(full);
+    assertThat(ConfigLoader.parse(minimal.toYaml(), "generated")).isEqualTo(minimal);
+  }
+
+  @Test
+  void toYamlQuotesWhatYamlWouldReadAsAnotherType() {
+    ServerConfig odd =
+        ServerConfig.builder()
+            .clusterName("123")
+            .memberId("007")
+            .peers(
+                List.of(
+                    new PeerEndpoint("007", "::1", 7001, 7101),
+                    new PeerEndpoint("true", "fe80::1", 7001, 7101)))
+            .dataDir(Path.of("/srv/my data/#1: p1"))
+            .electionTimeoutMin(Duration.ofMillis(1001))
+            .electionTimeoutMax(Duration.ofMillis(2999))
+            .maxKeyBytes(1000)
+            .shutdownGrace(Duration.ZERO)
+            .build();
+
+    String yaml = odd.toYaml();
+
+    assertThat(ConfigLoader.parse(yaml, "generated")).isEqualTo(odd);
+    assertThat(yaml).contains("name: '123'", "member: '007'", "maxKeyBytes: 1000\n");
+  }
+
+  @Test
+  void toYamlFileLoadsBackToAnEqualConfig() throws IOException {
+    ServerConfig full = ConfigLoader.parse(fixture("full.yaml"), "full.yaml");
+    Path file = Files.writeString(dir.resolve("p2.yaml"), full.toYaml());
+
+    assertThat(ConfigLoader.load(file)).isEqualTo(full);
+  }
+
+  @Test
+  void relativeDataDirIsResolvedAgainstTheFilesDirectory() throws IOException {
+    Path etc = Files.createDirectories(dir.resolve("etc"));
+    Path file =
+        Files.writeString(
+            etc.resolve("p1.yaml"), fixture("minimal.yaml").replace("/data/p1", "./data/../p1"));
+
+    assertThat(ConfigLoader.load(file).dataDir()).isEqualTo(etc.resolve("p1").toAbsolutePath());
+  }
+
+  @Test
+  void relativeDataDirOfATextStaysRelative() {
+    ServerConfig c =
+        ConfigLoader.parse(fixture("minimal.yaml").replace("/data/p1", "data/p1"), "inline");
+
+    assertThat(c.dataDir()).isEqualTo(Path.of("data/p1"));
+  }
+
+  @Test
+  void absoluteDataDirIsKept() throws IOException {
+    Path file = Files.writeString(dir.resolve("p1.yaml"), fixture("minimal.yaml"));
+
+    assertThat(ConfigLoader.load(file).dataDir()).isEqualTo(Path.of("/data/p1"));
+  }
+}

@@ -1,0 +1,149 @@
+package org.clusterdb.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.clusterdb.core.config.ClusterDbConfig;
+import org.clusterdb.core.config.PeerAddress;
+import org.clusterdb.server.config.ConfigException.Problem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The record built in code: defaults, validation, the embedded member's view, the log line. */
+@Timeout(30)
+class ServerConfigTest {
+  private static final List<PeerEndpoint> PEERS =
+      List.of(
+          new PeerEndpoint("p1", "10.0.0.1", 7001, 7101),
+          new PeerEndpoint("p2", "10.0.0.2", 7001, 7101),
+          new PeerEndpoint("p3", "::1", 7003, 7103));
+
+  private static ServerConfig.Builder valid() {
+    return ServerConfig.builder()
+        .clusterName("c1")
+        .memberId("p2")
+        .peers(PEERS)
+        .dataDir(Path.of("/var/lib/clusterdb/p2"));
+  }
+
+  @Test
+  void builderDefaultsTheBindHostToTheMembersHost() {
+    ServerConfig c = valid().build();
+
+    assertThat(c.clientBindHost()).isEqualTo("10.0.0.2");
+    assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(valid().clientBindHost("0.0.0.0").build().clientBindHost()).isEqualTo("0.0.0.0");
+  }
+
+  @Test
+  void toBuilderCopiesEveryField() {
+    ServerConfig c = valid().maxTxnOps(7).shutdownGrace(Duration.ofMillis(1)).build();
+
+    assertThat(c.toBuilder().build()).isEqualTo(c);
+  }
+
+  @Test
+  void toClusterDbConfigUsesTheRaftPorts() {
+    ClusterDbConfig core =
+        valid().requestTimeout(Duration.ofSeconds(3)).build().toClusterDbConfig();
+
+    assertThat(core.peers())
+        .containsExactly(
+            new PeerAddress("p1", "10.0.0.1", 7001),
+            new PeerAddress("p2", "10.0.0.2", 7001),
+            new PeerAddress("p3", "::1", 7003));
+    assertThat(core.memberId()).isEqualTo("p2");
+    assertThat(core.requestTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(core.validate()).isEqualTo(core);
+  }
+
+  @Test
+  void selfIsTheMembersPeer() {
+    assertThat(valid().build().self()).isEqualTo(PEERS.get(1));
+    assertThatThrownBy(() -> valid().memberId("p9").buildUnvalidated().self())
+        .isInstanceOf(NoSuchElementException.class);
+  }
+
+  @Test
+  void peerEndpointAddresses() {
+    assertThat(PEERS.get(0).clientAddress()).isEqualTo("10.0.0.1:7101");
+    assertThat(PEERS.get(2).clientAddress()).isEqualTo("[::1]:7103");
+    assertThat(PEERS.get(2).peerAddress().address()).isEqualTo("[::1]:7003");
+    assertThat(PEERS.get(2)).hasToString("p3@[::1]:7003/7103");
+  }
+
+  @Test
+  void buildReportsEveryProblemWithoutLines() {
+    assertThatThrownBy(
+            () ->
+                valid()
+                    .memberId("p9")
+                    .peers(
+                        List.of(
+                            new PeerEndpoint("p1", "h", 7001, 7001),
+                            new PeerEndpoint("p2", "h", 0, 7102)))
+                    .dataDir(null)
+                    .shutdownGrace(Duration.ofSeconds(-1))
+                    .electionTimeoutMin(Duration.ofNanos(1))
+                    .build())
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        new Problem(
+                            "cluster.peers[0].clientPort",
+                            0,
+                            "h:7001 is already used by cluster.peers[0].peerPort"),
+                        new Problem("cluster.peers[1].peerPort", 0, "must be 1..65535, was 0"),
+                        new Problem(
+                            "raft.electionTimeoutMin",
+                            0,
+                            "must be a whole number of milliseconds, was PT0.000000001S"),
+                        new Problem("server.shutdownGrace", 0, "must be a duration of 0s or more"),
+                        new Problem("member", 0, "'p9' is not one of the peers"),
+                        new Problem("dataDir", 0, "required")))
+        .hasMessageStartingWith(
+            "ServerConfig: cluster.peers[0].clientPort: h:7001 is already used by");
+  }
+
+  @Test
+  void hostNamesDifferingOnlyInCaseCollide() {
+    ServerConfig c =
+        valid()
+            .memberId("p1")
+            .peers(
+                List.of(
+                    new PeerEndpoint("p1", "Node1", 7001, 7101),
+                    new PeerEndpoint("p2", "node1", 7101, 7102)))
+            .buildUnvalidated();
+
+    assertThat(c.problems())
+        .containsExactly(
+            new Problem(
+                "cluster.peers[1].peerPort",
+                0,
+                "node1:7101 is already used by cluster.peers[0].clientPort"));
+  }
+
+  @Test
+  void describeIsOneLineOfEveryKey() {
+    String line = valid().dataDir(Path.of("/srv/my data")).build().describe();
+
+    assertThat(line)
+        .isEqualTo(
+            "cluster.name=c1 cluster.peers=p1@10.0.0.1:7001/7101,p2@10.0.0.2:7001/7101,"
+                + "p3@[::1]:7003/7103 member=p2 dataDir=\"/srv/my data\""
+                + " raft.electionTimeoutMin=1s raft.electionTimeoutMax=2s"
+                + " raft.snapshotEveryEntries=10000 raft.snapshotsRetained=2"
+                + " raft.logSegmentBytes=8MiB raft.logPurgeGap=1024 requests.timeout=10s"
+                + " requests.maxKeyBytes=4KiB requests.maxValueBytes=1MiB requests.maxTxnOps=128"
+                + " requests.maxRequestBytes=2MiB watch.historyRevisions=10000"
+                + " watch.historyBytes=64MiB watch.maxPendingBytes=128MiB"
+                + " server.clientBindHost=10.0.0.2 server.shutdownGrace=10s");
+  }
+}

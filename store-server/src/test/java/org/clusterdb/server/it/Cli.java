@@ -1,0 +1,23 @@
+package org.clusterdb.server.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the {@code clusterdb} command line as a process and captures what it printed. */
+record Cli(int exit, String out, String err) {
+  static Cli run(String... args) throws IOException, InterruptedException {
+    Process p = ServerProcesses.cli(args).start();
+    // Small outputs: reading after exit cannot deadlock on a full pipe for these commands.
+    byte[] out = p.getInputStream().readAllBytes();
+    byte[] err = p.getErrorStream().readAllBytes();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("clusterdb did not finish: " + String.join(" ", args));
+    }
+    return new Cli(
+        p.exitValue(),
+        new String(out, StandardCharsets.UTF_8),
+        new String(err, StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,232 @@
+package org.clusterdb.server.it;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.clusterdb.api.MemberStatus;
+import org.clusterdb.client.ClusterDbClient;
+import org.clusterdb.server.config.PeerEndpoint;
+import org.clusterdb.server.config.ServerConfig;
+
+/**
+ * A cluster of real {@code clusterdb server} processes on 127.0.0.1, started from the runnable jar
+ * with free ports. Peers are addressed by 0-based index; {@link #kill} is kill -9, {@link
+ * #terminate} is SIGTERM. {@link #close} ends every process it started, by handle.
+ */
+final class ServerProcesses implements AutoCloseable {
+  private final Path dir;
+  private final List<PeerEndpoint> peers;
+  private final List<Path> configs = new ArrayList<>();
+  private final Process[] processes;
+
+  private ServerProcesses(Path dir, List<PeerEndpoint> peers) {
+    this.dir = dir;
+    this.peers = peers;
+    this.processes = new Process[peers.size()];
+  }
+
+  static ServerProcesses start(int n, Path dir) throws IOException {
+    List<Integer> ports = freePorts(2 * n);
+    List<PeerEndpoint> peers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      peers.add(
+          new PeerEndpoint("p" + (i + 1), "127.0.0.1", ports.get(2 * i), ports.get(2 * i + 1)));
+    }
+    ServerProcesses cluster = new ServerProcesses(dir, peers);
+    try {
+      for (PeerEndpoint p : peers) {
+        Path peerDir = dir.resolve(p.id());
+        Files.createDirectories(peerDir);
+        ServerConfig config =
+            ServerConfig.builder()
+                .clusterName("it.clusterdb")
+                .memberId(p.id())
+                .peers(peers)
+                .dataDir(peerDir.resolve("data"))
+                .electionTimeoutMin(Duration.ofMillis(500))
+                .electionTimeoutMax(Duration.ofMillis(1000))
+                .shutdownGrace(Duration.ofSeconds(5))
+                .build();
+        Path file = peerDir.resolve("peer.yaml");
+        Files.writeString(file, config.toYaml());
+        cluster.configs.add(file);
+      }
+      for (int i = 0; i < n; i++) {
+        cluster.restart(i);
+      }
+    } catch (IOException | RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+    return cluster;
+  }
+
+  /** The runnable jar the build produced. */
+  static Path jar() {
+    String jar = System.getProperty("clusterdb.jar");
+    if (jar == null || !Files.exists(Path.of(jar))) {
+      throw new IllegalStateException("clusterdb.jar not built: run the tests through mvn verify");
+    }
+    return Path.of(jar);
+  }
+
+  static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** Runs {@code clusterdb ARGS} as a process from the jar. */
+  static ProcessBuilder cli(String... args) {
+    List<String> command = new ArrayList<>(List.of(java(), "-Xmx128m", "-jar", jar().toString()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command);
+  }
+
+  int size() {
+    return peers.size();
+  }
+
+  PeerEndpoint peer(int i) {
+    return peers.get(i);
+  }
+
+  Path config(int i) {
+    return configs.get(i);
+  }
+
+  Path log(int i) {
+    return dir.resolve(peers.get(i).id()).resolve("server.log");
+  }
+
+  List<String> endpoints() {
+    return peers.stream().map(PeerEndpoint::clientAddress).toList();
+  }
+
+  Process process(int i) {
+    return processes[i];
+  }
+
+  boolean isAlive(int i) {
+    return processes[i] != null && processes[i].isAlive();
+  }
+
+  ClusterDbClient client() {
+    return ClusterDbClient.builder().endpoints(endpoints()).build();
+  }
+
+  ClusterDbClient client(int i) {
+    return ClusterDbClient.builder().endpoints(List.of(peers.get(i).clientAddress())).build();
+  }
+
+  void restart(int i) throws IOException {
+    if (isAlive(i)) {
+      kill(i);
+    }
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java(),
+            "-Xmx256m",
+            "-jar",
+            jar().toString(),
+            "server",
+            "--config",
+            configs.get(i).toString());
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log(i).toFile()));
+    processes[i] = pb.start();
+  }
+
+  /** kill -9. */
+  void kill(int i) {
+    Process p = processes[i];
+    if (p != null) {
+      p.destroyForcibly();
+      waitFor(p, 30);
+    }
+  }
+
+  /** SIGTERM; returns the exit code. */
+  int terminate(int i) {
+    Process p = processes[i];
+    p.destroy();
+    waitFor(p, 30);
+    return p.exitValue();
+  }
+
+  /** Waits until every running peer follows one leader; returns the leader's index. */
+  int awaitLeader() {
+    int[] leader = {-1};
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              String id = null;
+              for (int i = 0; i < size(); i++) {
+                if (!isAlive(i)) {
+                  continue;
+                }
+                try (ClusterDbClient c = client(i)) {
+                  MemberStatus s = c.status();
+                  if (s.leaderId().isEmpty() || (id != null && !id.equals(s.leaderId().get()))) {
+                    return false;
+                  }
+                  id = s.leaderId().get();
+                }
+              }
+              for (int i = 0; i < size(); i++) {
+                if (peers.get(i).id().equals(id)) {
+                  leader[0] = i;
+                }
+              }
+              return leader[0] >= 0 && isAlive(leader[0]);
+            });
+    return leader[0];
+  }
+
+  @Override
+  public void close() {
+    for (Process p : processes) {
+      if (p != null && p.isAlive()) {
+        p.destroyForcibly();
+        waitFor(p, 30);
+      }
+    }
+  }
+
+  private static void waitFor(Process p, int seconds) {
+    try {
+      p.waitFor(seconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static List<Integer> freePorts(int n) {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+      }
+      return sockets.stream().map(ServerSocket::getLocalPort).toList();
+    } catch (IOException e) {
+      throw new IllegalStateException("no free port", e);
+    } finally {
+      for (ServerSocket s : sockets) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // a probe socket
+        }
+      }
+    }
+  }
+}
