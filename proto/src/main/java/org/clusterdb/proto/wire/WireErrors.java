@@ -7,6 +7,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.clusterdb.api.BlockingKeyValueStore;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.CompactedException;
 import org.clusterdb.api.ErrorCode;
@@ -38,7 +39,7 @@ public final class WireErrors {
 
   /** The status a server returns for {@code t}; unexpected throwables become INTERNAL. */
   public static StatusRuntimeException toStatus(Throwable t) {
-    ClusterDbException e = unwrap(t);
+    ClusterDbException e = BlockingKeyValueStore.unwrap(t);
     com.google.rpc.Status status =
         com.google.rpc.Status.newBuilder()
             .setCode(grpcCode(e.code()).value())
@@ -50,7 +51,7 @@ public final class WireErrors {
 
   /** The detail that describes {@code t}, e.g. as the reason a watch was canceled. */
   public static ErrorDetail detail(Throwable t) {
-    ClusterDbException e = unwrap(t);
+    ClusterDbException e = BlockingKeyValueStore.unwrap(t);
     ErrorDetail.Builder detail =
         ErrorDetail.newBuilder()
             .setCode(e.code().number())
@@ -125,17 +126,5 @@ public final class WireErrors {
     }
     return new ClusterDbException(
         code, message, d.getField().isEmpty() ? null : d.getField(), d.getDefinite(), cause);
-  }
-
-  private static ClusterDbException unwrap(Throwable t) {
-    Throwable cause = t;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    if (cause instanceof ClusterDbException e) {
-      return e;
-    }
-    return new ClusterDbException(ErrorCode.INTERNAL, String.valueOf(cause), null, false, cause);
   }
 }

@@ -1,7 +1,6 @@
 package org.clusterdb.core.codec;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.UnsafeByteOperations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +27,7 @@ import org.clusterdb.proto.log.v1.Failure;
 import org.clusterdb.proto.log.v1.Put;
 import org.clusterdb.proto.log.v1.Range;
 import org.clusterdb.proto.log.v1.TableMeta;
+import org.clusterdb.proto.wire.WireCodec;
 
 /**
  * Converts between the public API records and the log format. The only place that knows both, so
@@ -37,11 +37,11 @@ public final class ApiCodec {
   private ApiCodec() {}
 
   public static ByteString bytes(Bytes b) {
-    return UnsafeByteOperations.unsafeWrap(b.unsafeArray());
+    return WireCodec.bytes(b);
   }
 
   public static Bytes bytes(ByteString b) {
-    return b.isEmpty() ? Bytes.EMPTY : Bytes.wrap(b.toByteArray());
+    return WireCodec.bytes(b);
   }
 
   public static org.clusterdb.proto.log.v1.Txn txn(Txn txn) {

@@ -73,10 +73,9 @@ public final class PeerStore implements AutoCloseable {
         throw closedError();
       }
       try (WriteView batch = store.write()) {
+        // Committed even for a business failure: the batch then holds only its dedup record.
         outcome = applier.apply(entry, batch);
-        if (!outcome.result().hasError()) {
-          store.commit(batch, null);
-        }
+        store.commit(batch, null);
       }
     } finally {
       lock.readLock().unlock();

@@ -3,8 +3,6 @@ package org.clusterdb.server.it;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.clusterdb.api.MemberStatus;
 import org.clusterdb.client.ClusterDbClient;
+import org.clusterdb.core.MiniCluster;
 import org.clusterdb.server.config.PeerEndpoint;
 import org.clusterdb.server.config.ServerConfig;
 
@@ -34,7 +33,7 @@ final class ServerProcesses implements AutoCloseable {
   }
 
   static ServerProcesses start(int n, Path dir) throws IOException {
-    List<Integer> ports = freePorts(2 * n);
+    List<Integer> ports = MiniCluster.freePorts(2 * n);
     List<PeerEndpoint> peers = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       peers.add(
@@ -207,26 +206,6 @@ final class ServerProcesses implements AutoCloseable {
       p.waitFor(seconds, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  static List<Integer> freePorts(int n) {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) {
-        sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-      }
-      return sockets.stream().map(ServerSocket::getLocalPort).toList();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free port", e);
-    } finally {
-      for (ServerSocket s : sockets) {
-        try {
-          s.close();
-        } catch (IOException ignored) {
-          // a probe socket
-        }
-      }
     }
   }
 }
