@@ -64,10 +64,14 @@ import org.slf4j.LoggerFactory;
  * <p><b>Deadlines:</b> every operation has {@link ClientConfig#requestTimeout()} in all; each
  * attempt at most {@link ClientConfig#attemptTimeout()}.
  *
- * <p><b>Endpoints:</b> writes and linearizable reads go to the leader first once it is known (asked
- * of the cluster in the background, and taken from NOT_LEADER hints), else to the endpoint that
- * last answered, else to the configured ones in order. A failed attempt moves on to the next
- * endpoint after a jittered, growing pause.
+ * <p><b>Endpoints:</b> every call goes to the member the client talks to: the endpoint that last
+ * answered, else the configured ones in order. Any member serves any call (writes are forwarded to
+ * the Raft leader by the member), so the client does not chase the leader; it follows a NOT_LEADER
+ * hint when one comes. A failed attempt moves on to the next endpoint after a jittered, growing
+ * pause.
+ *
+ * <p><b>Peer tables</b> are those of the member the client talks to. After a failover that is
+ * another member: give a client a single endpoint to keep it on one member's peer tables.
  *
  * <p><b>Reads</b> are retried on any retryable error ({@link ErrorCode#retryable()}, a lost
  * connection, an attempt's deadline) until the request timeout; then the last error is returned.

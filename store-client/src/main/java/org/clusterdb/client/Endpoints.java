@@ -15,10 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The endpoints of one client: a channel per address, and which address to try next. Prefers the
- * known leader for writes and linearizable reads, else the last endpoint that answered, else the
- * configured ones in order. An address learned from the cluster (a leader hint) gets a channel of
- * its own even if it was not configured. Thread-safe.
+ * The endpoints of one client: a channel per address, and which address to try next: the known
+ * leader for calls that prefer it, else the last endpoint that answered, else the configured ones
+ * in order. An address learned from the cluster (a leader hint) gets a channel of its own even if
+ * it was not configured. Thread-safe.
  */
 final class Endpoints {
   private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);

@@ -47,10 +47,14 @@ final class RetryingCaller {
      * first to the endpoint that last answered.
      */
     READ(false, false),
-    /** A linearizable read: best served by the leader, any member can. */
-    LEADER_READ(true, false),
-    /** A write carrying a request id: best sent to the leader; may be indeterminate. */
-    WRITE(true, true);
+    /** A linearizable read: any member serves it through a read-index round. */
+    LEADER_READ(false, false),
+    /**
+     * A write carrying a request id; may be indeterminate. Sent to the member the client talks to,
+     * which forwards it to the leader: going to the leader directly would send peer-table writes to
+     * the wrong member.
+     */
+    WRITE(false, true);
 
     final boolean prefersLeader;
     final boolean write;

@@ -213,8 +213,9 @@ class ClusterDbClientTest {
     assertThat(d.puts.get(0).getRequestId()).isEqualTo(a.puts.get(0).getRequestId());
   }
 
+  /** The member forwards writes to the leader; sending them there would misroute peer tables. */
   @Test
-  void writesGoToTheLeaderOnceItIsKnown() throws Exception {
+  void callsStayOnTheMemberTheClientTalksToEvenWhenTheLeaderIsKnown() throws Exception {
     FakeMember a = member("a");
     FakeMember b = member("b");
     LeaderResponse leaderIsB =
@@ -227,10 +228,10 @@ class ClusterDbClientTest {
     client.put("zones", KEY, VALUE).get();
     client.get("zones", KEY).get();
 
-    assertThat(a.puts).isEmpty();
-    assertThat(b.puts).hasSize(1);
-    assertThat(a.ranges).isEmpty();
-    assertThat(b.ranges).hasSize(1);
+    assertThat(a.puts).hasSize(1);
+    assertThat(b.puts).isEmpty();
+    assertThat(a.ranges).hasSize(1);
+    assertThat(b.ranges).isEmpty();
   }
 
   @Test
