@@ -28,6 +28,11 @@ public enum ErrorCode {
   TIMEOUT(12, Action.RETRY, false),
   /** The store is closed or shutting down. A write in flight may have been applied. */
   UNAVAILABLE(13, Action.RETRY_ELSEWHERE, false),
+  /**
+   * Cluster tables are read-only: the configuration primary is not leading (down, unreachable, or
+   * taking leadership back). The exception names the primary. Peer tables stay writable.
+   */
+  PRIMARY_UNAVAILABLE(20, Action.RETRY, true),
   /** An unexpected failure; see the logs. A write in flight may have been applied. */
   INTERNAL(99, Action.INVESTIGATE, false);
 

@@ -21,6 +21,7 @@ import org.clusterdb.api.KeyRange;
 import org.clusterdb.api.KeyValue;
 import org.clusterdb.api.ReadOptions;
 import org.clusterdb.api.TableScope;
+import org.clusterdb.core.config.WritePolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,9 +53,11 @@ class FailoverTest {
     }
   }
 
+  /** Plain Raft: any leader takes writes, so writes go on after the leader dies. */
   @Test
   void killingTheLeaderUnderLoadLosesNoAcknowledgedWrite() throws Exception {
-    try (MiniCluster cluster = MiniCluster.start(3, dir)) {
+    try (MiniCluster cluster =
+        MiniCluster.start(3, dir, b -> b.writePolicy(WritePolicy.ANY_LEADER))) {
       int oldLeader = cluster.awaitLeader();
       cluster.member(oldLeader).blocking().createTable("t", TableScope.CLUSTER);
       List<Integer> survivors = new ArrayList<>(cluster.running());

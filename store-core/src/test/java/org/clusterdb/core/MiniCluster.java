@@ -16,6 +16,7 @@ import java.util.function.UnaryOperator;
 import org.clusterdb.api.MemberStatus;
 import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.core.config.PeerAddress;
+import org.clusterdb.core.config.WritePolicy;
 import org.clusterdb.core.storage.FileOps;
 
 /**
@@ -124,6 +125,10 @@ public final class MiniCluster implements AutoCloseable {
     return leader[0];
   }
 
+  /**
+   * The leader every running member follows. Under {@code PRIMARY_ONLY}, while the primary runs,
+   * only the primary counts: another leader is about to hand over to it.
+   */
   private Optional<Integer> currentLeader() {
     Set<String> seen = new HashSet<>();
     Integer leader = null;
@@ -137,7 +142,15 @@ public final class MiniCluster implements AutoCloseable {
     if (leader == null || seen.size() != 1) {
       return Optional.empty();
     }
-    return seen.contains(configs.get(leader).memberId()) ? Optional.of(leader) : Optional.empty();
+    if (!seen.contains(configs.get(leader).memberId())) {
+      return Optional.empty();
+    }
+    ClusterDbConfig c = configs.get(leader);
+    int primary = c.primary() - 1;
+    if (c.writePolicy() == WritePolicy.PRIMARY_ONLY && isRunning(primary) && leader != primary) {
+      return Optional.empty();
+    }
+    return Optional.of(leader);
   }
 
   /** Some running member that is not the leader. */

@@ -12,6 +12,7 @@ import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.CompactedException;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.api.NotLeaderException;
+import org.clusterdb.api.PrimaryUnavailableException;
 import org.clusterdb.proto.api.v1.ErrorDetail;
 
 /**
@@ -31,7 +32,7 @@ public final class WireErrors {
       case COMPACTED -> Status.Code.OUT_OF_RANGE;
       case SLOW_WATCHER -> Status.Code.RESOURCE_EXHAUSTED;
       case NOT_LEADER -> Status.Code.FAILED_PRECONDITION;
-      case NO_LEADER, UNAVAILABLE -> Status.Code.UNAVAILABLE;
+      case NO_LEADER, UNAVAILABLE, PRIMARY_UNAVAILABLE -> Status.Code.UNAVAILABLE;
       case TIMEOUT -> Status.Code.DEADLINE_EXCEEDED;
       case INTERNAL -> Status.Code.INTERNAL;
     };
@@ -63,6 +64,9 @@ public final class WireErrors {
     }
     if (e instanceof CompactedException ce) {
       detail.setOldestRevision(ce.oldestRevision());
+    }
+    if (e instanceof PrimaryUnavailableException pu) {
+      detail.setPrimaryId(pu.primaryId());
     }
     return detail.build();
   }
@@ -123,6 +127,9 @@ public final class WireErrors {
     }
     if (code == ErrorCode.COMPACTED) {
       return new CompactedException(message, d.getOldestRevision());
+    }
+    if (code == ErrorCode.PRIMARY_UNAVAILABLE) {
+      return new PrimaryUnavailableException(message, d.getPrimaryId());
     }
     return new ClusterDbException(
         code, message, d.getField().isEmpty() ? null : d.getField(), d.getDefinite(), cause);

@@ -14,6 +14,7 @@ import org.clusterdb.api.KeyRange;
 import org.clusterdb.api.KeyValue;
 import org.clusterdb.api.Op;
 import org.clusterdb.api.OpResult;
+import org.clusterdb.api.PrimaryUnavailableException;
 import org.clusterdb.api.PutResult;
 import org.clusterdb.api.RangeResult;
 import org.clusterdb.api.Table;
@@ -168,6 +169,9 @@ public final class ApiCodec {
   /** The exception for a business failure the apply logic or validator returned. */
   public static ClusterDbException exception(Failure f) {
     ErrorCode code = ErrorCode.fromNumber(f.getCode());
+    if (code == ErrorCode.PRIMARY_UNAVAILABLE) {
+      return new PrimaryUnavailableException(f.getMessage(), f.getPrimaryId());
+    }
     return new ClusterDbException(
         code, f.getMessage(), f.getField().isEmpty() ? null : f.getField(), true, null);
   }

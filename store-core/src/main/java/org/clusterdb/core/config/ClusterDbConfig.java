@@ -34,6 +34,9 @@ import org.clusterdb.api.ErrorCode;
  * @param watchHistoryRevisions watch history kept, in revisions
  * @param watchHistoryBytes watch history kept, in bytes
  * @param watchMaxPendingBytes undelivered events one watcher may hold before it is stopped
+ * @param primary the configuration primary: a 1-based index into {@code peers}, as the seed's
+ *     "Configuration primary" field
+ * @param writePolicy which leader accepts writes to cluster tables
  */
 public record ClusterDbConfig(
     String clusterName,
@@ -53,7 +56,9 @@ public record ClusterDbConfig(
     int logPurgeGap,
     long watchHistoryRevisions,
     long watchHistoryBytes,
-    long watchMaxPendingBytes) {
+    long watchMaxPendingBytes,
+    int primary,
+    WritePolicy writePolicy) {
 
   /** The seed's appliance clusters hold at most six peers. */
   public static final int MAX_PEERS = 6;
@@ -100,6 +105,12 @@ public record ClusterDbConfig(
   /** More than a full history replay, so a new watcher is never stopped by its own backlog. */
   public static final long DEFAULT_WATCH_MAX_PENDING_BYTES = 128L * 1024 * 1024;
 
+  /** The seed's procedure creates a cluster of one on peer 1, which is its primary. */
+  public static final int DEFAULT_PRIMARY = 1;
+
+  /** Configuration is made on the primary, as on the appliance. */
+  public static final WritePolicy DEFAULT_WRITE_POLICY = WritePolicy.PRIMARY_ONLY;
+
   private static final Pattern MEMBER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,31}");
   private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,252}");
 
@@ -110,6 +121,11 @@ public record ClusterDbConfig(
   /** This member's own address. */
   public PeerAddress self() {
     return peers.stream().filter(p -> p.id().equals(memberId)).findFirst().orElseThrow();
+  }
+
+  /** The configuration primary's address. */
+  public PeerAddress primaryPeer() {
+    return peers.get(primary - 1);
   }
 
   /** Every problem with this configuration, each naming its field; empty when valid. */
@@ -196,6 +212,12 @@ public record ClusterDbConfig(
     if (watchMaxPendingBytes < 1) {
       p.add("watchMaxPendingBytes: must be >= 1");
     }
+    if (peers != null && (primary < 1 || primary > peers.size())) {
+      p.add("primary: must be a peer index, 1 to " + peers.size() + ", was " + primary);
+    }
+    if (writePolicy == null) {
+      p.add("writePolicy: required");
+    }
     return p;
   }
 
@@ -238,7 +260,9 @@ public record ClusterDbConfig(
         .logPurgeGap(logPurgeGap)
         .watchHistoryRevisions(watchHistoryRevisions)
         .watchHistoryBytes(watchHistoryBytes)
-        .watchMaxPendingBytes(watchMaxPendingBytes);
+        .watchMaxPendingBytes(watchMaxPendingBytes)
+        .primary(primary)
+        .writePolicy(writePolicy);
   }
 
   /** Builds a {@link ClusterDbConfig}; every field not set keeps its named default. */
@@ -261,6 +285,8 @@ public record ClusterDbConfig(
     private long watchHistoryRevisions = DEFAULT_WATCH_HISTORY_REVISIONS;
     private long watchHistoryBytes = DEFAULT_WATCH_HISTORY_BYTES;
     private long watchMaxPendingBytes = DEFAULT_WATCH_MAX_PENDING_BYTES;
+    private int primary = DEFAULT_PRIMARY;
+    private WritePolicy writePolicy = DEFAULT_WRITE_POLICY;
 
     private Builder() {}
 
@@ -350,6 +376,16 @@ public record ClusterDbConfig(
       return this;
     }
 
+    public Builder primary(int v) {
+      primary = v;
+      return this;
+    }
+
+    public Builder writePolicy(WritePolicy v) {
+      writePolicy = v;
+      return this;
+    }
+
     /** Builds and validates; throws {@link ErrorCode#INVALID_ARGUMENT} naming every problem. */
     public ClusterDbConfig build() {
       return new ClusterDbConfig(
@@ -370,7 +406,9 @@ public record ClusterDbConfig(
               logPurgeGap,
               watchHistoryRevisions,
               watchHistoryBytes,
-              watchMaxPendingBytes)
+              watchMaxPendingBytes,
+              primary,
+              writePolicy)
           .validate();
     }
   }

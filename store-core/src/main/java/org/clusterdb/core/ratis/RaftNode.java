@@ -36,6 +36,7 @@ import org.clusterdb.api.WatchListener;
 import org.clusterdb.api.WatchRequest;
 import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.core.config.PeerAddress;
+import org.clusterdb.core.config.WritePolicy;
 import org.clusterdb.core.fsm.Applier;
 import org.clusterdb.core.fsm.CommandValidator;
 import org.clusterdb.core.fsm.StateReader;
@@ -107,6 +108,8 @@ public final class RaftNode implements AutoCloseable {
     ReplicatedStateMachine sm =
         new ReplicatedStateMachine(
             config.memberId(),
+            config.primaryPeer().id(),
+            config.writePolicy(),
             dataDir.resolve("state"),
             applier,
             validator,
@@ -163,8 +166,18 @@ public final class RaftNode implements AutoCloseable {
 
   static RaftGroup group(ClusterDbConfig config) {
     List<RaftPeer> peers = new ArrayList<>();
+    String primary = config.primaryPeer().id();
     for (PeerAddress p : config.peers()) {
-      peers.add(RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).build());
+      // The primary outranks the others: elections prefer it, and a leader hands over to it
+      // once it is caught up, so it leads whenever it can.
+      int priority =
+          config.writePolicy() == WritePolicy.PRIMARY_ONLY && p.id().equals(primary) ? 1 : 0;
+      peers.add(
+          RaftPeer.newBuilder()
+              .setId(p.id())
+              .setAddress(p.address())
+              .setPriority(priority)
+              .build());
     }
     UUID id =
         UUID.nameUUIDFromBytes(

@@ -16,6 +16,7 @@ import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ErrorCode;
+import org.clusterdb.core.codec.ApiCodec;
 
 /**
  * Turns Ratis failures into clusterdb's typed errors. A write is reported definite only when Ratis
@@ -34,9 +35,9 @@ final class RatisErrors {
     if (e instanceof ClusterDbException c) {
       return c;
     }
-    // startTransaction refused the command; our error travels as the cause.
-    if (e instanceof StateMachineException && e.getCause() instanceof ClusterDbException c) {
-      return c;
+    // startTransaction refused the command before it was appended: definite.
+    if (e instanceof StateMachineException && e.getCause() instanceof RejectedCommand r) {
+      return ApiCodec.exception(r.failure());
     }
     if (e instanceof NotLeaderException nle) {
       RaftPeer leader = nle.getSuggestedLeader();

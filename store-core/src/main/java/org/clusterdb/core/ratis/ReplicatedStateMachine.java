@@ -24,6 +24,7 @@ import org.apache.ratis.util.LifeCycle;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.core.codec.ApiCodec;
+import org.clusterdb.core.config.WritePolicy;
 import org.clusterdb.core.fsm.Applier;
 import org.clusterdb.core.fsm.ApplyOutcome;
 import org.clusterdb.core.fsm.CommandValidator;
@@ -53,6 +54,8 @@ final class ReplicatedStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicatedStateMachine.class);
 
   private final String memberId;
+  private final String primaryId;
+  private final WritePolicy writePolicy;
   private final Path stateDir;
   private final Applier applier;
   private final CommandValidator validator;
@@ -69,12 +72,16 @@ final class ReplicatedStateMachine extends BaseStateMachine {
 
   ReplicatedStateMachine(
       String memberId,
+      String primaryId,
+      WritePolicy writePolicy,
       Path stateDir,
       Applier applier,
       CommandValidator validator,
       WatchHub hub,
       int snapshotsRetained) {
     this.memberId = memberId;
+    this.primaryId = primaryId;
+    this.writePolicy = writePolicy;
     this.stateDir = stateDir;
     this.applier = applier;
     this.validator = validator;
@@ -131,26 +138,47 @@ final class ReplicatedStateMachine extends BaseStateMachine {
     return snapshots;
   }
 
+  /**
+   * Runs on the leader only, before the entry is appended: the one place where writes are gated on
+   * who leads, so an entry in the log was always accepted by a leader the policy allows. A refusal
+   * reaches the proposer as a {@link RejectedCommand}.
+   */
   @Override
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
     TransactionContext trx = super.startTransaction(request);
-    Optional<Failure> invalid;
-    try {
-      invalid =
-          validator.validate(
-              LogEntry.parseFrom(request.getMessage().getContent().asReadOnlyByteBuffer()));
-    } catch (InvalidProtocolBufferException e) {
-      invalid =
+    Optional<Failure> refused;
+    if (writePolicy == WritePolicy.PRIMARY_ONLY && !memberId.equals(primaryId)) {
+      refused =
           Optional.of(
               Failure.newBuilder()
-                  .setCode(ErrorCode.INVALID_ARGUMENT.number())
-                  .setField("request")
-                  .setMessage("request: not a clusterdb log entry")
+                  .setCode(ErrorCode.PRIMARY_UNAVAILABLE.number())
+                  .setPrimaryId(primaryId)
+                  .setMessage(
+                      "cluster tables are read-only: the configuration primary "
+                          + primaryId
+                          + " is not leading (leader is "
+                          + memberId
+                          + ")")
                   .build());
+    } else {
+      refused = validate(request);
     }
-    // Refused before replication; the proposer gets the typed error as the cause.
-    invalid.ifPresent(f -> trx.setException(ApiCodec.exception(f)));
+    refused.ifPresent(f -> trx.setException(RejectedCommand.of(f)));
     return trx;
+  }
+
+  private Optional<Failure> validate(RaftClientRequest request) {
+    try {
+      return validator.validate(
+          LogEntry.parseFrom(request.getMessage().getContent().asReadOnlyByteBuffer()));
+    } catch (InvalidProtocolBufferException e) {
+      return Optional.of(
+          Failure.newBuilder()
+              .setCode(ErrorCode.INVALID_ARGUMENT.number())
+              .setField("request")
+              .setMessage("request: not a clusterdb log entry")
+              .build());
+    }
   }
 
   @Override

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,6 +24,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.clusterdb.core.config.WritePolicy;
 import org.clusterdb.server.config.ConfigException.Problem;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -55,6 +57,7 @@ public final class ConfigLoader {
    */
   private static final Map<String, List<String>> COMPARED_WITH =
       Map.of(
+          "cluster.primary", List.of("cluster.peers"),
           "raft.electionTimeoutMax", List.of("raft.electionTimeoutMin"),
           "requests.maxRequestBytes", List.of("requests.maxKeyBytes", "requests.maxValueBytes"),
           "raft.logSegmentBytes", List.of("requests.maxRequestBytes"));
@@ -145,6 +148,8 @@ public final class ConfigLoader {
       Section cluster = top.section("cluster", true);
       cluster.string("name", true).ifPresent(b::clusterName);
       b.peers(peers(cluster));
+      cluster.index("primary").ifPresent(b::primary);
+      cluster.choice("writePolicy", WritePolicy.class).ifPresent(b::writePolicy);
       cluster.finish();
       top.string("member", true).ifPresent(b::memberId);
       top.directory("dataDir").ifPresent(b::dataDir);
@@ -378,6 +383,37 @@ public final class ConfigLoader {
             true,
             "a port number",
             text -> (int) Units.parseCount(text, Integer.MIN_VALUE, Integer.MAX_VALUE));
+      }
+
+      /** A whole number whose range {@link ServerConfig#problems()} checks, naming it. */
+      Optional<Integer> index(String key) {
+        return scalar(
+            key,
+            false,
+            "a whole number",
+            text -> (int) Units.parseCount(text, Integer.MIN_VALUE, Integer.MAX_VALUE));
+      }
+
+      /** One of {@code type}'s constants, in any letter case. */
+      <E extends Enum<E>> Optional<E> choice(String key, Class<E> type) {
+        List<String> names = Arrays.stream(type.getEnumConstants()).map(Enum::name).toList();
+        String allowed =
+            names.size() == 1
+                ? names.get(0)
+                : String.join(", ", names.subList(0, names.size() - 1))
+                    + " or "
+                    + names.get(names.size() - 1);
+        return scalar(
+            key,
+            false,
+            allowed,
+            text -> {
+              String name = text.toUpperCase(Locale.ROOT);
+              if (!names.contains(name)) {
+                throw new IllegalArgumentException("unknown value '" + text + "': use " + allowed);
+              }
+              return Enum.valueOf(type, name);
+            });
       }
 
       Optional<Long> count(String key, long max) {

@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.clusterdb.core.config.ClusterDbConfig;
+import org.clusterdb.core.config.WritePolicy;
 import org.clusterdb.server.config.ConfigException.Problem;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -28,6 +29,9 @@ import org.yaml.snakeyaml.Yaml;
  * @param clusterName {@code cluster.name}: the cluster's name; equal on every peer
  * @param memberId {@code member}: this process's member id; one of {@code peers}
  * @param peers {@code cluster.peers}: every voting peer, this one included, in the admin's order
+ * @param primary {@code cluster.primary}: the configuration primary, a 1-based index into {@code
+ *     peers}
+ * @param writePolicy {@code cluster.writePolicy}: which leader accepts writes to cluster tables
  * @param dataDir {@code dataDir}: this member's data directory
  * @param electionTimeoutMin {@code raft.electionTimeoutMin}
  * @param electionTimeoutMax {@code raft.electionTimeoutMax}
@@ -53,6 +57,8 @@ public record ServerConfig(
     String clusterName,
     String memberId,
     List<PeerEndpoint> peers,
+    int primary,
+    WritePolicy writePolicy,
     Path dataDir,
     Duration electionTimeoutMin,
     Duration electionTimeoutMax,
@@ -87,6 +93,8 @@ public record ServerConfig(
           Map.entry("clusterName", "cluster.name"),
           Map.entry("memberId", "member"),
           Map.entry("peers", "cluster.peers"),
+          Map.entry("primary", "cluster.primary"),
+          Map.entry("writePolicy", "cluster.writePolicy"),
           Map.entry("dataDir", "dataDir"),
           Map.entry("electionTimeoutMin", "raft.electionTimeoutMin"),
           Map.entry("electionTimeoutMax", "raft.electionTimeoutMax"),
@@ -153,7 +161,9 @@ public record ServerConfig(
         logPurgeGap,
         watchHistoryRevisions,
         watchHistoryBytes,
-        watchMaxPendingBytes);
+        watchMaxPendingBytes,
+        primary,
+        writePolicy);
   }
 
   /**
@@ -188,6 +198,10 @@ public record ServerConfig(
       if (peer.matches() && (peer.group(2) == null || peer.group(2).equals("port"))) {
         // The embedded member checks Raft ports alone; the checks above cover them with the
         // client ports, so its findings would only repeat ours.
+        continue;
+      }
+      if (field.equals("primary") && peers.isEmpty()) {
+        // No index is valid in an empty peer list, which is already reported.
         continue;
       }
       String yamlField =
@@ -304,6 +318,8 @@ public record ServerConfig(
                   return peer;
                 })
             .toList());
+    cluster.put("primary", primary);
+    cluster.put("writePolicy", writePolicy == null ? null : writePolicy.name());
     Map<String, Object> raft = new LinkedHashMap<>();
     raft.put("electionTimeoutMin", duration(electionTimeoutMin));
     raft.put("electionTimeoutMax", duration(electionTimeoutMax));
@@ -355,6 +371,8 @@ public record ServerConfig(
         .clusterName(clusterName)
         .memberId(memberId)
         .peers(peers)
+        .primary(primary)
+        .writePolicy(writePolicy)
         .dataDir(dataDir)
         .electionTimeoutMin(electionTimeoutMin)
         .electionTimeoutMax(electionTimeoutMax)
@@ -383,6 +401,8 @@ public record ServerConfig(
     private String clusterName;
     private String memberId;
     private List<PeerEndpoint> peers = List.of();
+    private int primary = ClusterDbConfig.DEFAULT_PRIMARY;
+    private WritePolicy writePolicy = ClusterDbConfig.DEFAULT_WRITE_POLICY;
     private Path dataDir;
     private Duration electionTimeoutMin = ClusterDbConfig.DEFAULT_ELECTION_TIMEOUT_MIN;
     private Duration electionTimeoutMax = ClusterDbConfig.DEFAULT_ELECTION_TIMEOUT_MAX;
@@ -415,6 +435,17 @@ public record ServerConfig(
 
     public Builder peers(List<PeerEndpoint> v) {
       peers = Objects.requireNonNull(v, "peers");
+      return this;
+    }
+
+    /** The configuration primary: a 1-based index into {@link #peers}, as the file writes it. */
+    public Builder primary(int v) {
+      primary = v;
+      return this;
+    }
+
+    public Builder writePolicy(WritePolicy v) {
+      writePolicy = v;
       return this;
     }
 
@@ -519,6 +550,8 @@ public record ServerConfig(
           clusterName,
           memberId,
           peers,
+          primary,
+          writePolicy,
           dataDir,
           electionTimeoutMin,
           electionTimeoutMax,

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.clusterdb.core.config.ClusterDbConfig;
+import org.clusterdb.core.config.WritePolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,8 @@ class ConfigLoaderTest {
                         new PeerEndpoint("p1", "127.0.0.1", 7001, 7101),
                         new PeerEndpoint("p2", "127.0.0.1", 7002, 7102),
                         new PeerEndpoint("p3", "127.0.0.1", 7003, 7103)))
+                .primary(3)
+                .writePolicy(WritePolicy.ANY_LEADER)
                 .dataDir(Path.of("/var/lib/clusterdb/p2"))
                 .electionTimeoutMin(Duration.ofMillis(1500))
                 .electionTimeoutMax(Duration.ofSeconds(3))
@@ -74,6 +77,8 @@ class ConfigLoaderTest {
     assertThat(c.clusterName()).isEqualTo("c1");
     assertThat(c.memberId()).isEqualTo("p1");
     assertThat(c.peers()).containsExactly(new PeerEndpoint("p1", "10.1.2.3", 7001, 7101));
+    assertThat(c.primary()).isEqualTo(ClusterDbConfig.DEFAULT_PRIMARY);
+    assertThat(c.writePolicy()).isEqualTo(ClusterDbConfig.DEFAULT_WRITE_POLICY);
     assertThat(c.dataDir()).isEqualTo(Path.of("/data/p1"));
     assertThat(c.electionTimeoutMin()).isEqualTo(ClusterDbConfig.DEFAULT_ELECTION_TIMEOUT_MIN);
     assertThat(c.electionTimeoutMax()).isEqualTo(ClusterDbConfig.DEFAULT_ELECTION_TIMEOUT_MAX);
@@ -102,6 +107,24 @@ class ConfigLoaderTest {
 
     assertThat(c.electionTimeoutMin()).isEqualTo(ClusterDbConfig.DEFAULT_ELECTION_TIMEOUT_MIN);
     assertThat(c.watchHistoryBytes()).isEqualTo(2L * 1024 * 1024);
+  }
+
+  @Test
+  void writePolicyIsReadInAnyCaseAndWrittenUpperCase() {
+    String text =
+        fixture("full.yaml")
+            .replace("primary: 3", "primary: 2")
+            .replace("writePolicy: ANY_LEADER", "writePolicy: any_Leader");
+
+    ServerConfig c = ConfigLoader.parse(text, "inline");
+
+    assertThat(c.primary()).isEqualTo(2);
+    assertThat(c.writePolicy()).isEqualTo(WritePolicy.ANY_LEADER);
+    assertThat(c.toClusterDbConfig().primaryPeer().id()).isEqualTo("p2");
+    assertThat(c.toYaml()).contains("  primary: 2\n  writePolicy: ANY_LEADER\n");
+    assertThat(
+            ConfigLoader.parse(text.replace("any_Leader", "primary_only"), "inline").writePolicy())
+        .isEqualTo(WritePolicy.PRIMARY_ONLY);
   }
 
   @Test

@@ -427,6 +427,106 @@ class ConfigProblemsTest {
                 "must be at least maxKeyBytes + maxValueBytes + 1024"));
   }
 
+  private static final String THREE_PEERS =
+      """
+      cluster:
+        name: c1
+        peers:
+          - {id: p1, host: h1, peerPort: 7001, clientPort: 7101}
+          - {id: p2, host: h2, peerPort: 7001, clientPort: 7101}
+          - {id: p3, host: h3, peerPort: 7001, clientPort: 7101}
+      """;
+
+  private static final String MEMBER =
+      """
+      member: p1
+      dataDir: /d
+      """;
+
+  @Test
+  void aPrimaryThatIsNotAWholeNumberIsReported() {
+    assertOnly(
+        THREE_PEERS + "  primary: p1\n" + MEMBER,
+        "cluster.primary",
+        7,
+        "expected a whole number, got 'p1'");
+    assertOnly(
+        THREE_PEERS + "  primary: [1]\n" + MEMBER,
+        "cluster.primary",
+        7,
+        "expected a whole number, got a list");
+  }
+
+  @Test
+  void aPrimaryThatIsNotAPeerIndexIsReportedAtItsLine() {
+    assertThat(only(THREE_PEERS + "  primary: 0\n" + MEMBER))
+        .isEqualTo(new Problem("cluster.primary", 7, "must be a peer index, 1 to 3, was 0"));
+    assertThat(only(THREE_PEERS + "  primary: 4\n" + MEMBER))
+        .isEqualTo(new Problem("cluster.primary", 7, "must be a peer index, 1 to 3, was 4"));
+    assertThat(only(THREE_PEERS + "  primary: -1\n" + MEMBER))
+        .isEqualTo(new Problem("cluster.primary", 7, "must be a peer index, 1 to 3, was -1"));
+  }
+
+  @Test
+  void anUnknownWritePolicyListsTheAllowedValues() {
+    assertThat(only(THREE_PEERS + "  writePolicy: leader\n" + MEMBER))
+        .isEqualTo(
+            new Problem(
+                "cluster.writePolicy",
+                7,
+                "unknown value 'leader': use PRIMARY_ONLY or ANY_LEADER"));
+    assertThat(only(THREE_PEERS + "  writePolicy: [ANY_LEADER]\n" + MEMBER))
+        .isEqualTo(
+            new Problem(
+                "cluster.writePolicy", 7, "expected PRIMARY_ONLY or ANY_LEADER, got a list"));
+    assertThat(only(THREE_PEERS + "  writePolicy:\n" + MEMBER))
+        .isEqualTo(
+            new Problem(
+                "cluster.writePolicy", 7, "has no value; expected PRIMARY_ONLY or ANY_LEADER"));
+  }
+
+  @Test
+  void primaryAndWritePolicyProblemsComeWithTheOthers() {
+    List<Problem> problems =
+        problems(
+            THREE_PEERS
+                + """
+                  primary: 5
+                  writePolicy: any-leader
+                member: p9
+                dataDir: /d
+                raft:
+                  electionTimeoutMin: 1000
+                """);
+
+    assertThat(problems)
+        .containsExactly(
+            new Problem("cluster.primary", 7, "must be a peer index, 1 to 3, was 5"),
+            new Problem(
+                "cluster.writePolicy",
+                8,
+                "unknown value 'any-leader': use PRIMARY_ONLY or ANY_LEADER"),
+            new Problem("member", 9, "'p9' is not one of the peers"),
+            new Problem(
+                "raft.electionTimeoutMin",
+                12,
+                "missing unit in '1000': write e.g. 1000s or 1000ms"));
+  }
+
+  @Test
+  void aPrimaryIsNotCheckedAgainstPeersThatCouldNotBeRead() {
+    assertOnly(
+        "cluster:\n  name: c1\n  peers: p1\n  primary: 2\n" + MEMBER,
+        "cluster.peers",
+        3,
+        "expected a list, got 'p1'");
+    assertOnly(
+        "cluster:\n  name: c1\n  peers: []\n  primary: 2\n" + MEMBER,
+        "cluster.peers",
+        3,
+        "at least one peer is required");
+  }
+
   @Test
   void aComparisonWithAMalformedFieldIsNotReported() {
     assertOnly(

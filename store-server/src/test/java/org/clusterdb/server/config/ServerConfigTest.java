@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.core.config.PeerAddress;
+import org.clusterdb.core.config.WritePolicy;
 import org.clusterdb.server.config.ConfigException.Problem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,7 +42,13 @@ class ServerConfigTest {
 
   @Test
   void toBuilderCopiesEveryField() {
-    ServerConfig c = valid().maxTxnOps(7).shutdownGrace(Duration.ofMillis(1)).build();
+    ServerConfig c =
+        valid()
+            .primary(3)
+            .writePolicy(WritePolicy.ANY_LEADER)
+            .maxTxnOps(7)
+            .shutdownGrace(Duration.ofMillis(1))
+            .build();
 
     assertThat(c.toBuilder().build()).isEqualTo(c);
   }
@@ -58,7 +65,36 @@ class ServerConfigTest {
             new PeerAddress("p3", "::1", 7003));
     assertThat(core.memberId()).isEqualTo("p2");
     assertThat(core.requestTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(core.primary()).isEqualTo(ClusterDbConfig.DEFAULT_PRIMARY);
+    assertThat(core.writePolicy()).isEqualTo(ClusterDbConfig.DEFAULT_WRITE_POLICY);
     assertThat(core.validate()).isEqualTo(core);
+  }
+
+  @Test
+  void toClusterDbConfigCarriesThePrimaryAndWritePolicy() {
+    ClusterDbConfig core =
+        valid().primary(3).writePolicy(WritePolicy.ANY_LEADER).build().toClusterDbConfig();
+
+    assertThat(core.primary()).isEqualTo(3);
+    assertThat(core.primaryPeer()).isEqualTo(new PeerAddress("p3", "::1", 7003));
+    assertThat(core.writePolicy()).isEqualTo(WritePolicy.ANY_LEADER);
+  }
+
+  @Test
+  void primaryAndWritePolicyProblemsUseTheFileNames() {
+    assertThat(valid().primary(4).writePolicy(null).buildUnvalidated().problems())
+        .containsExactly(
+            new Problem("cluster.primary", 0, "must be a peer index, 1 to 3, was 4"),
+            new Problem("cluster.writePolicy", 0, "required"));
+    assertThat(valid().primary(0).buildUnvalidated().problems())
+        .containsExactly(new Problem("cluster.primary", 0, "must be a peer index, 1 to 3, was 0"));
+  }
+
+  @Test
+  void anEmptyPeerListIsReportedWithoutAPrimaryProblem() {
+    assertThat(valid().memberId("p1").peers(List.of()).buildUnvalidated().problems())
+        .extracting(Problem::field)
+        .containsExactly("cluster.peers");
   }
 
   @Test
@@ -137,7 +173,8 @@ class ServerConfigTest {
     assertThat(line)
         .isEqualTo(
             "cluster.name=c1 cluster.peers=p1@10.0.0.1:7001/7101,p2@10.0.0.2:7001/7101,"
-                + "p3@[::1]:7003/7103 member=p2 dataDir=\"/srv/my data\""
+                + "p3@[::1]:7003/7103 cluster.primary=1 cluster.writePolicy=PRIMARY_ONLY"
+                + " member=p2 dataDir=\"/srv/my data\""
                 + " raft.electionTimeoutMin=1s raft.electionTimeoutMax=2s"
                 + " raft.snapshotEveryEntries=10000 raft.snapshotsRetained=2"
                 + " raft.logSegmentBytes=8MiB raft.logPurgeGap=1024 requests.timeout=10s"

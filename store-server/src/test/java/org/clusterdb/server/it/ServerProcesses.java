@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.clusterdb.api.MemberStatus;
 import org.clusterdb.client.ClusterDbClient;
 import org.clusterdb.core.MiniCluster;
@@ -33,6 +34,12 @@ final class ServerProcesses implements AutoCloseable {
   }
 
   static ServerProcesses start(int n, Path dir) throws IOException {
+    return start(n, dir, b -> b);
+  }
+
+  /** {@code tweak} adjusts every peer's configuration. */
+  static ServerProcesses start(int n, Path dir, UnaryOperator<ServerConfig.Builder> tweak)
+      throws IOException {
     List<Integer> ports = MiniCluster.freePorts(2 * n);
     List<PeerEndpoint> peers = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -45,14 +52,16 @@ final class ServerProcesses implements AutoCloseable {
         Path peerDir = dir.resolve(p.id());
         Files.createDirectories(peerDir);
         ServerConfig config =
-            ServerConfig.builder()
-                .clusterName("it.clusterdb")
-                .memberId(p.id())
-                .peers(peers)
-                .dataDir(peerDir.resolve("data"))
-                .electionTimeoutMin(Duration.ofMillis(500))
-                .electionTimeoutMax(Duration.ofMillis(1000))
-                .shutdownGrace(Duration.ofSeconds(5))
+            tweak
+                .apply(
+                    ServerConfig.builder()
+                        .clusterName("it.clusterdb")
+                        .memberId(p.id())
+                        .peers(peers)
+                        .dataDir(peerDir.resolve("data"))
+                        .electionTimeoutMin(Duration.ofMillis(500))
+                        .electionTimeoutMax(Duration.ofMillis(1000))
+                        .shutdownGrace(Duration.ofSeconds(5)))
                 .build();
         Path file = peerDir.resolve("peer.yaml");
         Files.writeString(file, config.toYaml());
