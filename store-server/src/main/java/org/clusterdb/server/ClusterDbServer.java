@@ -81,6 +81,8 @@ public final class ClusterDbServer implements AutoCloseable {
             .addService(new MaintenanceService(db))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
+            // Older tools still ask the alpha reflection service.
+            .addService(legacyReflection())
             .build();
     try {
       grpc.start();
@@ -108,6 +110,11 @@ public final class ClusterDbServer implements AutoCloseable {
         self.clientAddress(),
         self.peerAddress().address());
     return server;
+  }
+
+  @SuppressWarnings("deprecation")
+  private static io.grpc.BindableService legacyReflection() {
+    return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
   }
 
   static List<Member> members(ServerConfig config) {
