@@ -18,9 +18,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.clusterdb.api.Alarm;
 import org.clusterdb.api.BlockingKeyValueStore;
 import org.clusterdb.api.Bytes;
 import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.ClusterStatus;
 import org.clusterdb.api.Consistency;
 import org.clusterdb.api.DeleteResult;
 import org.clusterdb.api.ErrorCode;
@@ -39,7 +41,9 @@ import org.clusterdb.api.Watch;
 import org.clusterdb.api.WatchListener;
 import org.clusterdb.api.WatchRequest;
 import org.clusterdb.client.RetryingCaller.Kind;
+import org.clusterdb.proto.api.v1.AlarmsRequest;
 import org.clusterdb.proto.api.v1.ClusterGrpc;
+import org.clusterdb.proto.api.v1.ClusterStatusRequest;
 import org.clusterdb.proto.api.v1.CreateTableRequest;
 import org.clusterdb.proto.api.v1.DropTableRequest;
 import org.clusterdb.proto.api.v1.KVGrpc;
@@ -48,6 +52,7 @@ import org.clusterdb.proto.api.v1.LeaderResponse;
 import org.clusterdb.proto.api.v1.ListTablesRequest;
 import org.clusterdb.proto.api.v1.MaintenanceGrpc;
 import org.clusterdb.proto.api.v1.MembersRequest;
+import org.clusterdb.proto.api.v1.SetPrimaryRequest;
 import org.clusterdb.proto.api.v1.SnapshotRequest;
 import org.clusterdb.proto.api.v1.StatusRequest;
 import org.clusterdb.proto.wire.WireCodec;
@@ -322,6 +327,60 @@ public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
                     StatusRequest.getDefaultInstance(),
                     Kind.READ,
                     r -> WireCodec.memberStatus(r.getStatus()))));
+  }
+
+  /**
+   * The cluster as the member this client talks to now sees it: every peer's state and that
+   * member's database state, as of its last health check. Blocks up to the request timeout.
+   *
+   * @throws ClusterDbException as the asynchronous operations fail
+   */
+  public ClusterStatus clusterStatus() {
+    return BlockingKeyValueStore.await(
+        guard(
+            () ->
+                caller.call(
+                    ClusterGrpc.getClusterStatusMethod(),
+                    ClusterStatusRequest.getDefaultInstance(),
+                    Kind.READ,
+                    WireCodec::clusterStatus)));
+  }
+
+  /**
+   * The alarm registry of the member this client talks to now: the latest occurrence of each alarm
+   * it raised, active ones first. Blocks up to the request timeout.
+   *
+   * @throws ClusterDbException as the asynchronous operations fail
+   */
+  public List<Alarm> alarms() {
+    return BlockingKeyValueStore.await(
+        guard(
+            () ->
+                caller.call(
+                    ClusterGrpc.getAlarmsMethod(),
+                    AlarmsRequest.getDefaultInstance(),
+                    Kind.READ,
+                    r -> r.getAlarmsList().stream().map(WireCodec::alarm).toList())));
+  }
+
+  /**
+   * Names peer {@code primary} (1-based) configuration primary on the member this client talks to
+   * now; on the new primary itself this also changes the cluster's primary. Run it on the new
+   * primary first, then on the other peers. Idempotent, so retried like a read. Blocks up to the
+   * request timeout.
+   *
+   * @throws ClusterDbException {@code INVALID_ARGUMENT} for an index that names no peer; as a write
+   *     fails, if the cluster cannot commit the change
+   */
+  public void setPrimary(int primary) {
+    BlockingKeyValueStore.await(
+        guard(
+            () ->
+                caller.call(
+                    ClusterGrpc.getSetPrimaryMethod(),
+                    SetPrimaryRequest.newBuilder().setPrimary(primary).build(),
+                    Kind.MEMBER,
+                    r -> null)));
   }
 
   /**

@@ -50,6 +50,11 @@ final class RetryingCaller {
     /** A linearizable read: any member serves it through a read-index round. */
     LEADER_READ(false, false),
     /**
+     * Safe to repeat but about the member it is sent to, such as a change of that member's own
+     * settings: retried on the same member only, never elsewhere.
+     */
+    MEMBER(false, false),
+    /**
      * A write carrying a request id; may be indeterminate. Sent to the member the client talks to,
      * which forwards it to the leader: going to the leader directly would send peer-table writes to
      * the wrong member.
@@ -261,7 +266,10 @@ final class RetryingCaller {
           stop = settled(e);
         } else {
           Optional<String> hint = leaderHint(e, address);
-          if (hint.isPresent()) {
+          if (kind == Kind.MEMBER) {
+            next = address;
+            delay = backoff.delayMillis(failures++);
+          } else if (hint.isPresent()) {
             endpoints.leaderIs(hint.get());
             next = hint.get();
             // Follow a fresh hint at once; a chain of hints means an election, so back off.

@@ -2,6 +2,7 @@ package org.clusterdb.core;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -10,9 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.clusterdb.api.Alarm;
 import org.clusterdb.api.BlockingKeyValueStore;
 import org.clusterdb.api.Bytes;
 import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.ClusterStatus;
 import org.clusterdb.api.Consistency;
 import org.clusterdb.api.DeleteResult;
 import org.clusterdb.api.ErrorCode;
@@ -31,8 +34,13 @@ import org.clusterdb.api.TxnResult;
 import org.clusterdb.api.Watch;
 import org.clusterdb.api.WatchListener;
 import org.clusterdb.api.WatchRequest;
+import org.clusterdb.core.cluster.AlarmRegistry;
+import org.clusterdb.core.cluster.PeerMonitor;
+import org.clusterdb.core.cluster.PeerSettings;
+import org.clusterdb.core.cluster.SyncChecker;
 import org.clusterdb.core.codec.ApiCodec;
 import org.clusterdb.core.config.ClusterDbConfig;
+import org.clusterdb.core.config.WritePolicy;
 import org.clusterdb.core.fsm.Applier;
 import org.clusterdb.core.fsm.CommandValidator;
 import org.clusterdb.core.fsm.HistoryPolicy;
@@ -77,6 +85,10 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   private final WatchHub peerHub;
   private final PeerStore peerStore;
   private final RaftNode node;
+  private final AlarmRegistry alarms;
+  private final PeerSettings settings;
+  private final SyncChecker sync;
+  private final PeerMonitor monitor;
   private final BlockingKeyValueStore blocking;
 
   private ClusterDb(
@@ -86,7 +98,11 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
       WatchHub clusterHub,
       WatchHub peerHub,
       PeerStore peerStore,
-      RaftNode node) {
+      RaftNode node,
+      AlarmRegistry alarms,
+      PeerSettings settings,
+      SyncChecker sync,
+      PeerMonitor monitor) {
     this.config = config;
     this.validator = validator;
     this.watchExecutor = watchExecutor;
@@ -94,6 +110,10 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     this.peerHub = peerHub;
     this.peerStore = peerStore;
     this.node = node;
+    this.alarms = alarms;
+    this.settings = settings;
+    this.sync = sync;
+    this.monitor = monitor;
     this.blocking = new BlockingKeyValueStore(this);
   }
 
@@ -137,8 +157,23 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
       peerStore =
           PeerStore.open(
               config.dataDir().resolve("peer"), new Applier(history), peerHub, config.memberId());
+      AlarmRegistry alarms = AlarmRegistry.open(peerStore, Clock.systemUTC(), config.memberId());
+      PeerSettings settings = PeerSettings.open(peerStore, config);
       RaftNode node = RaftNode.start(config, new Applier(history), validator, clusterHub);
-      return new ClusterDb(config, validator, watchExecutor, clusterHub, peerHub, peerStore, node);
+      SyncChecker sync = SyncChecker.start(config, node, alarms);
+      PeerMonitor monitor = PeerMonitor.start(config, node, alarms, settings, sync::verifiedIndex);
+      return new ClusterDb(
+          config,
+          validator,
+          watchExecutor,
+          clusterHub,
+          peerHub,
+          peerStore,
+          node,
+          alarms,
+          settings,
+          sync,
+          monitor);
     } catch (IOException | RuntimeException e) {
       if (peerStore != null) {
         peerStore.close();
@@ -221,6 +256,63 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     return node.status();
   }
 
+  /**
+   * The cluster as this peer sees it, as of its last health check (every {@code
+   * healthCheckInterval}): each peer's state and this peer's database state.
+   */
+  public ClusterStatus clusterStatus() {
+    return monitor.status();
+  }
+
+  /**
+   * Names peer {@code primary} (1-based, as in the peer list) configuration primary in this peer's
+   * own settings, as an admin does on each peer's clustering page: on the new primary first, then
+   * on the others. On the new primary itself this also changes the cluster's primary, a Raft
+   * configuration change that needs a majority but not the old primary; the new primary then takes
+   * over leadership and cluster-table writes. While a peer's own setting differs from the
+   * cluster's, it raises "Cluster primary mismatch". Idempotent.
+   *
+   * @throws ClusterDbException {@link ErrorCode#INVALID_ARGUMENT} (field {@code primary}) for an
+   *     index that names no peer; as a write fails, if the configuration change does
+   */
+  public CompletableFuture<Void> setPrimary(int primary) {
+    if (primary < 1 || primary > config.peers().size()) {
+      return failed(
+          ClusterDbException.invalid(
+              "primary",
+              "must be a peer index, 1 to " + config.peers().size() + ", was " + primary));
+    }
+    String id = config.peers().get(primary - 1).id();
+    return supply(
+            () -> {
+              settings.setPrimaryId(id);
+              LOG.info(
+                  "own configuration primary set member={} primary={} index={}",
+                  config.memberId(),
+                  id,
+                  primary);
+              return null;
+            })
+        .thenCompose(
+            v -> {
+              boolean ranked = config.writePolicy() == WritePolicy.PRIMARY_ONLY;
+              if (ranked
+                  && id.equals(config.memberId())
+                  && !node.clusterPrimary().map(id::equals).orElse(false)) {
+                return node.setPrimary(id);
+              }
+              return CompletableFuture.completedFuture(null);
+            });
+  }
+
+  /**
+   * This peer's alarms: the latest occurrence of each alarm it has raised, active ones first. The
+   * registry survives restarts.
+   */
+  public List<Alarm> alarms() {
+    return alarms.list();
+  }
+
   /** A header describing this member's replica of the cluster tables as it is now. */
   public Header currentHeader() {
     long revision = node.readLocal(StateReader::revision);
@@ -247,6 +339,9 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     if (!TableNames.isValid(name)) {
       return failed(invalidName(name));
     }
+    if (TableNames.isReserved(name)) {
+      return failed(reserved("name", name));
+    }
     if (scope == TableScope.PEER) {
       if (clusterTableExists(name)) {
         return failed(tableExists(name, TableScope.CLUSTER));
@@ -270,6 +365,9 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   private CompletableFuture<Void> dropTableNow(String name, RequestId id) {
     if (!TableNames.isValid(name)) {
       return failed(invalidName(name));
+    }
+    if (TableNames.isReserved(name)) {
+      return failed(reserved("name", name));
     }
     LogEntry entry =
         LogEntry.newBuilder()
@@ -298,6 +396,9 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
                 tables.add(ApiCodec.table(t, TableScope.CLUSTER));
               }
               for (TableMeta t : peerStore.read(view -> view.tables())) {
+                if (TableNames.isReserved(t.getName())) {
+                  continue;
+                }
                 tables.add(ApiCodec.table(t, TableScope.PEER));
               }
               return List.copyOf(tables);
@@ -374,6 +475,11 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     if (tables.isEmpty()) {
       return failed(ClusterDbException.invalid("txn", "a transaction needs at least one op"));
     }
+    for (String t : tables) {
+      if (TableNames.isReserved(t)) {
+        return failed(reserved("txn", t));
+      }
+    }
     TableScope scope = scopeOf(tables.get(0));
     for (String t : tables) {
       if (scopeOf(t) != scope) {
@@ -407,6 +513,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   @Override
   public void close() {
     LOG.info("stopping clusterdb member={}", config.memberId());
+    monitor.close();
+    sync.close();
     clusterHub.close();
     peerHub.close();
     node.close();
@@ -420,6 +528,9 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     Optional<Failure> invalid = validator.validateOp(op, "");
     if (invalid.isPresent()) {
       return failed(ApiCodec.exception(invalid.get()));
+    }
+    if (TableNames.isReserved(table)) {
+      return failed(reserved("table", table));
     }
     LogEntry entry =
         LogEntry.newBuilder()
@@ -516,6 +627,16 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
         .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
         .setCreateTable(CreateTable.newBuilder().setName(name))
         .build();
+  }
+
+  private static ClusterDbException reserved(String field, String name) {
+    return ClusterDbException.invalid(
+        field,
+        "'"
+            + name
+            + "': table names beginning with '"
+            + TableNames.RESERVED_PREFIX
+            + "' are reserved for clusterdb");
   }
 
   private static ClusterDbException invalidName(String name) {

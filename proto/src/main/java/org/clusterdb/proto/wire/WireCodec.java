@@ -2,11 +2,15 @@ package org.clusterdb.proto.wire;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
+import org.clusterdb.api.Alarm;
 import org.clusterdb.api.Bytes;
 import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.ClusterStatus;
 import org.clusterdb.api.Compare;
 import org.clusterdb.api.Consistency;
 import org.clusterdb.api.DeleteResult;
@@ -16,6 +20,7 @@ import org.clusterdb.api.KeyValue;
 import org.clusterdb.api.MemberStatus;
 import org.clusterdb.api.Op;
 import org.clusterdb.api.OpResult;
+import org.clusterdb.api.PeerStatus;
 import org.clusterdb.api.PutResult;
 import org.clusterdb.api.RangeResult;
 import org.clusterdb.api.ReadOptions;
@@ -426,5 +431,107 @@ public final class WireCodec {
         s.getSnapshotIndex(),
         s.getRevision(),
         s.getSnapshotsInstalled());
+  }
+
+  /** {@code header} may be null, for a status relayed without one. */
+  public static org.clusterdb.proto.api.v1.ClusterStatusResponse clusterStatus(
+      Header header, ClusterStatus s) {
+    org.clusterdb.proto.api.v1.ClusterStatusResponse.Builder b =
+        org.clusterdb.proto.api.v1.ClusterStatusResponse.newBuilder();
+    if (header != null) {
+      b.setHeader(header(header));
+    }
+    b.setMemberId(s.memberId())
+        .setPrimary(s.primary())
+        .setPrimaryId(s.primaryId())
+        .setOwnPrimary(s.ownPrimary())
+        .setDatabase(
+            org.clusterdb.proto.api.v1.ClusterStatusResponse.Database.valueOf(s.database().name()))
+        .setCommitIndex(s.commitIndex())
+        .setAppliedIndex(s.appliedIndex())
+        .setSyncCheckedIndex(s.syncCheckedIndex());
+    for (PeerStatus p : s.peers()) {
+      b.addPeers(
+          org.clusterdb.proto.api.v1.PeerStatus.newBuilder()
+              .setIndex(p.index())
+              .setMemberId(p.memberId())
+              .setAddress(p.address())
+              .setState(org.clusterdb.proto.api.v1.PeerStatus.State.valueOf(p.state().name()))
+              .setResolvedAddress(p.resolvedAddress().orElse(""))
+              .setAppliedIndex(p.appliedIndex())
+              .setLag(p.lag())
+              .setDisplay(p.display()));
+    }
+    return b.build();
+  }
+
+  public static ClusterStatus clusterStatus(org.clusterdb.proto.api.v1.ClusterStatusResponse r) {
+    List<PeerStatus> peers = new ArrayList<>();
+    for (org.clusterdb.proto.api.v1.PeerStatus p : r.getPeersList()) {
+      PeerStatus.State state =
+          switch (p.getState()) {
+            case THIS_SYSTEM -> PeerStatus.State.THIS_SYSTEM;
+            case ACTIVE -> PeerStatus.State.ACTIVE;
+            case FAILED -> PeerStatus.State.FAILED;
+            case UNKNOWN, STATE_UNSPECIFIED, UNRECOGNIZED -> PeerStatus.State.UNKNOWN;
+          };
+      peers.add(
+          new PeerStatus(
+              p.getIndex(),
+              p.getMemberId(),
+              p.getAddress(),
+              state,
+              p.getResolvedAddress().isEmpty()
+                  ? Optional.empty()
+                  : Optional.of(p.getResolvedAddress()),
+              p.getAppliedIndex(),
+              p.getLag()));
+    }
+    ClusterStatus.Database database =
+        switch (r.getDatabase()) {
+          case ACTIVE -> ClusterStatus.Database.ACTIVE;
+          case SYNCHRONISING -> ClusterStatus.Database.SYNCHRONISING;
+          case NO_QUORUM -> ClusterStatus.Database.NO_QUORUM;
+          case STOPPED, DATABASE_UNSPECIFIED, UNRECOGNIZED -> ClusterStatus.Database.STOPPED;
+        };
+    return new ClusterStatus(
+        r.getMemberId(),
+        r.getPrimary(),
+        r.getPrimaryId(),
+        r.getOwnPrimary(),
+        database,
+        r.getCommitIndex(),
+        r.getAppliedIndex(),
+        r.getSyncCheckedIndex(),
+        peers);
+  }
+
+  public static org.clusterdb.proto.api.v1.Alarm alarm(Alarm a) {
+    return org.clusterdb.proto.api.v1.Alarm.newBuilder()
+        .setId(a.id())
+        .setUuid(a.uuid().toString())
+        .setSeverity(org.clusterdb.proto.api.v1.Alarm.Severity.valueOf(a.severity().name()))
+        .setDetail(a.detail())
+        .setRaisedAtMillis(a.raisedAt().toEpochMilli())
+        .setLoweredAtMillis(a.loweredAt().map(Instant::toEpochMilli).orElse(0L))
+        .build();
+  }
+
+  public static Alarm alarm(org.clusterdb.proto.api.v1.Alarm a) {
+    Alarm.Severity severity =
+        switch (a.getSeverity()) {
+          case ERROR -> Alarm.Severity.ERROR;
+          case CRITICAL -> Alarm.Severity.CRITICAL;
+          case WARNING, SEVERITY_UNSPECIFIED, UNRECOGNIZED -> Alarm.Severity.WARNING;
+        };
+    return new Alarm(
+        a.getId(),
+        UUID.fromString(a.getUuid()),
+        severity,
+        a.getDetail(),
+        Instant.ofEpochMilli(a.getRaisedAtMillis()),
+        a.getLoweredAtMillis() == 0
+            ? Optional.empty()
+            : Optional.of(Instant.ofEpochMilli(a.getLoweredAtMillis())));
   }
 }

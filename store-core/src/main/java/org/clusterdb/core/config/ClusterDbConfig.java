@@ -37,6 +37,11 @@ import org.clusterdb.api.ErrorCode;
  * @param primary the configuration primary: a 1-based index into {@code peers}, as the seed's
  *     "Configuration primary" field
  * @param writePolicy which leader accepts writes to cluster tables
+ * @param healthCheckInterval how often this peer asks every other peer for its state
+ * @param peerFailureTimeout a peer not heard from for this long is "Failed" and raises the cluster
+ *     communication alarms
+ * @param syncCheckInterval how often the primary starts a synchronisation check, which compares
+ *     every subordinate's cluster tables with its own
  */
 public record ClusterDbConfig(
     String clusterName,
@@ -58,7 +63,10 @@ public record ClusterDbConfig(
     long watchHistoryBytes,
     long watchMaxPendingBytes,
     int primary,
-    WritePolicy writePolicy) {
+    WritePolicy writePolicy,
+    Duration healthCheckInterval,
+    Duration peerFailureTimeout,
+    Duration syncCheckInterval) {
 
   /** The seed's appliance clusters hold at most six peers. */
   public static final int MAX_PEERS = 6;
@@ -110,6 +118,15 @@ public record ClusterDbConfig(
 
   /** Configuration is made on the primary, as on the appliance. */
   public static final WritePolicy DEFAULT_WRITE_POLICY = WritePolicy.PRIMARY_ONLY;
+
+  /** Often enough to show a failed peer within seconds, rare enough to cost nothing. */
+  public static final Duration DEFAULT_HEALTH_CHECK_INTERVAL = Duration.ofSeconds(1);
+
+  /** Several missed checks, so that one slow answer raises no alarm. */
+  public static final Duration DEFAULT_PEER_FAILURE_TIMEOUT = Duration.ofSeconds(5);
+
+  /** The appliance's synchronisation cycle runs about every two minutes. */
+  public static final Duration DEFAULT_SYNC_CHECK_INTERVAL = Duration.ofMinutes(2);
 
   private static final Pattern MEMBER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,31}");
   private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,252}");
@@ -218,6 +235,14 @@ public record ClusterDbConfig(
     if (writePolicy == null) {
       p.add("writePolicy: required");
     }
+    positive(p, "healthCheckInterval", healthCheckInterval);
+    positive(p, "peerFailureTimeout", peerFailureTimeout);
+    positive(p, "syncCheckInterval", syncCheckInterval);
+    if (healthCheckInterval != null
+        && peerFailureTimeout != null
+        && peerFailureTimeout.compareTo(healthCheckInterval.multipliedBy(2)) < 0) {
+      p.add("peerFailureTimeout: must be at least twice healthCheckInterval");
+    }
     return p;
   }
 
@@ -262,7 +287,10 @@ public record ClusterDbConfig(
         .watchHistoryBytes(watchHistoryBytes)
         .watchMaxPendingBytes(watchMaxPendingBytes)
         .primary(primary)
-        .writePolicy(writePolicy);
+        .writePolicy(writePolicy)
+        .healthCheckInterval(healthCheckInterval)
+        .peerFailureTimeout(peerFailureTimeout)
+        .syncCheckInterval(syncCheckInterval);
   }
 
   /** Builds a {@link ClusterDbConfig}; every field not set keeps its named default. */
@@ -287,6 +315,9 @@ public record ClusterDbConfig(
     private long watchMaxPendingBytes = DEFAULT_WATCH_MAX_PENDING_BYTES;
     private int primary = DEFAULT_PRIMARY;
     private WritePolicy writePolicy = DEFAULT_WRITE_POLICY;
+    private Duration healthCheckInterval = DEFAULT_HEALTH_CHECK_INTERVAL;
+    private Duration peerFailureTimeout = DEFAULT_PEER_FAILURE_TIMEOUT;
+    private Duration syncCheckInterval = DEFAULT_SYNC_CHECK_INTERVAL;
 
     private Builder() {}
 
@@ -386,6 +417,21 @@ public record ClusterDbConfig(
       return this;
     }
 
+    public Builder healthCheckInterval(Duration v) {
+      healthCheckInterval = v;
+      return this;
+    }
+
+    public Builder peerFailureTimeout(Duration v) {
+      peerFailureTimeout = v;
+      return this;
+    }
+
+    public Builder syncCheckInterval(Duration v) {
+      syncCheckInterval = v;
+      return this;
+    }
+
     /** Builds and validates; throws {@link ErrorCode#INVALID_ARGUMENT} naming every problem. */
     public ClusterDbConfig build() {
       return new ClusterDbConfig(
@@ -408,7 +454,10 @@ public record ClusterDbConfig(
               watchHistoryBytes,
               watchMaxPendingBytes,
               primary,
-              writePolicy)
+              writePolicy,
+              healthCheckInterval,
+              peerFailureTimeout,
+              syncCheckInterval)
           .validate();
     }
   }

@@ -103,6 +103,12 @@ public final class Applier {
       case CREATE_TABLE -> createTable(entry.getCreateTable().getName(), state);
       case DROP_TABLE -> dropTable(entry.getDropTable().getName(), state);
       case TXN -> txn(entry.getTxn(), state);
+      // Markers for the synchronisation check: they change nothing, not even the revision.
+      case SYNC_CHECK, SYNC_REPORT ->
+          new ApplyOutcome(
+              ApplyResult.newBuilder().setRevision(state.revision()).build(),
+              state.revision(),
+              List.of());
       case COMMAND_NOT_SET ->
           failed(
               state,

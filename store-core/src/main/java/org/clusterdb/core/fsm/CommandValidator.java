@@ -67,6 +67,11 @@ public final class CommandValidator {
       case CREATE_TABLE -> tableName(entry.getCreateTable().getName(), "name");
       case DROP_TABLE -> tableName(entry.getDropTable().getName(), "name");
       case TXN -> validateTxn(entry.getTxn(), "txn.");
+      case SYNC_CHECK -> Optional.empty();
+      case SYNC_REPORT ->
+          entry.getSyncReport().getDigest().size() == 32
+              ? Optional.empty()
+              : fail(ErrorCode.INVALID_ARGUMENT, "digest", "must be a 32-byte SHA-256");
       case COMMAND_NOT_SET -> fail(ErrorCode.INVALID_ARGUMENT, "command", "no command set");
     };
   }

@@ -11,7 +11,14 @@ public final class TableNames {
 
   private TableNames() {}
 
+  /** Names with this prefix belong to clusterdb itself: readable, never written by users. */
+  public static final String RESERVED_PREFIX = "clusterdb.";
+
   public static boolean isValid(String name) {
     return name != null && PATTERN.matcher(name).matches();
+  }
+
+  public static boolean isReserved(String name) {
+    return name != null && name.startsWith(RESERVED_PREFIX);
   }
 }

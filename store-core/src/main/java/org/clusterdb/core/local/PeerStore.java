@@ -1,7 +1,10 @@
 package org.clusterdb.core.local;
 
+import com.google.protobuf.ByteString;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,7 +25,13 @@ import org.clusterdb.core.storage.StateStore;
 import org.clusterdb.core.storage.WriteView;
 import org.clusterdb.core.watch.WatchHub;
 import org.clusterdb.proto.log.v1.ApplyResult;
+import org.clusterdb.proto.log.v1.CreateTable;
+import org.clusterdb.proto.log.v1.FormatVersion;
 import org.clusterdb.proto.log.v1.LogEntry;
+import org.clusterdb.proto.log.v1.Op;
+import org.clusterdb.proto.log.v1.Put;
+import org.clusterdb.proto.log.v1.StoredValue;
+import org.clusterdb.proto.log.v1.Txn;
 
 /**
  * The peer-specific tables of this member: the same apply logic as the replicated state, over a
@@ -82,6 +91,51 @@ public final class PeerStore implements AutoCloseable {
     }
     hub.publish(outcome.revision(), outcome.events());
     return outcome.result();
+  }
+
+  /** Creates {@code table} unless it exists; for clusterdb's own reserved tables. */
+  public void ensureTable(String table) {
+    if (read(r -> r.table(table).isEmpty())) {
+      apply(
+              LogEntry.newBuilder()
+                  .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
+                  .setCreateTable(CreateTable.newBuilder().setName(table))
+                  .build())
+          .join();
+    }
+  }
+
+  /** Durably sets {@code key} of {@code table} to {@code value}; for clusterdb's own tables. */
+  public void put(String table, String key, ByteString value) {
+    ApplyResult r =
+        apply(
+                LogEntry.newBuilder()
+                    .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
+                    .setTxn(
+                        Txn.newBuilder()
+                            .addSuccess(
+                                Op.newBuilder()
+                                    .setPut(
+                                        Put.newBuilder()
+                                            .setTable(table)
+                                            .setKey(ByteString.copyFromUtf8(key))
+                                            .setValue(value))))
+                    .build())
+            .join();
+    if (r.hasError()) {
+      throw new ClusterDbException(
+          ErrorCode.INTERNAL,
+          "cannot write " + table + "/" + key + ": " + r.getError().getMessage());
+    }
+  }
+
+  /** The value of {@code key} in {@code table}, if set. */
+  public Optional<ByteString> get(String table, String key) {
+    return read(
+        r ->
+            r.table(table).isEmpty()
+                ? Optional.<ByteString>empty()
+                : r.get(table, key.getBytes(StandardCharsets.UTF_8)).map(StoredValue::getValue));
   }
 
   /** Runs {@code reader} on a consistent view. */

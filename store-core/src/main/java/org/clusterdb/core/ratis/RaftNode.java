@@ -5,8 +5,12 @@ import com.google.protobuf.Parser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -16,15 +20,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.util.TimeDuration;
@@ -72,6 +82,9 @@ public final class RaftNode implements AutoCloseable {
   private final AtomicReference<RaftClient> client;
 
   private final ExecutorService admin;
+
+  /** Clients without retries, one per probe timeout; guarded by this. */
+  private final Map<Duration, RaftClient> probeClients = new HashMap<>();
 
   private RaftNode(
       ClusterDbConfig config,
@@ -250,6 +263,11 @@ public final class RaftNode implements AutoCloseable {
     return stateMachine.read(reader);
   }
 
+  /** Sets who hears the synchronisation-check markers this replica applies. */
+  public void setSyncListener(SyncListener listener) {
+    stateMachine.setSyncListener(listener);
+  }
+
   /** Registers a watch on this replica's changes. */
   public Watch watch(WatchRequest request, WatchListener listener) {
     return stateMachine.read(view -> hub.register(request, listener, view));
@@ -271,14 +289,7 @@ public final class RaftNode implements AutoCloseable {
           id, MemberStatus.Role.STOPPED, Optional.empty(), 0, -1, -1, -1, -1, 0);
     }
     DivisionInfo info = division.getInfo();
-    MemberStatus.Role role =
-        switch (info.getCurrentRole()) {
-          case LEADER -> MemberStatus.Role.LEADER;
-          case FOLLOWER -> MemberStatus.Role.FOLLOWER;
-          case CANDIDATE -> MemberStatus.Role.CANDIDATE;
-          case LISTENER -> MemberStatus.Role.LISTENER;
-          default -> MemberStatus.Role.STOPPED;
-        };
+    MemberStatus.Role role = role(info.getCurrentRole());
     RaftPeerId leader = info.getLeaderId();
     long revision;
     try {
@@ -325,9 +336,190 @@ public final class RaftNode implements AutoCloseable {
         admin);
   }
 
+  /**
+   * Asks {@code peerId} for its Raft state over its peer-to-peer port, waiting at most {@code
+   * timeout}; empty if it did not answer in time. Blocks the calling thread.
+   */
+  public Optional<PeerProbe> probe(String peerId, Duration timeout) {
+    RaftClient c = probeClient(timeout);
+    try {
+      GroupInfoReply reply =
+          c.getGroupManagementApi(RaftPeerId.valueOf(peerId)).info(group.getGroupId());
+      if (!reply.isSuccess()) {
+        return Optional.empty();
+      }
+      RaftProtos.RoleInfoProto role = reply.getRoleInfoProto();
+      Optional<String> leader =
+          switch (role.getRole()) {
+            case LEADER -> Optional.of(peerId);
+            case FOLLOWER, LISTENER ->
+                role.getFollowerInfo().getLeaderInfo().hasId()
+                    ? Optional.of(
+                        role.getFollowerInfo().getLeaderInfo().getId().getId().toStringUtf8())
+                    : Optional.empty();
+            default -> Optional.empty();
+          };
+      RaftProtos.LogInfoProto log = reply.getLogInfoProto();
+      return Optional.of(
+          new PeerProbe(
+              role(role.getRole()),
+              leader,
+              log.hasCommitted() ? log.getCommitted().getIndex() : -1,
+              log.hasApplied() ? log.getApplied().getIndex() : -1));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private synchronized RaftClient probeClient(Duration timeout) {
+    return probeClients.computeIfAbsent(
+        timeout,
+        t -> {
+          RaftProperties p = RatisProperties.client(config);
+          RaftClientConfigKeys.Rpc.setRequestTimeout(
+              p, TimeDuration.valueOf(t.toMillis(), TimeUnit.MILLISECONDS));
+          return RaftClient.newBuilder()
+              .setClientId(ClientId.randomId())
+              .setRaftGroup(group)
+              .setProperties(p)
+              .setRetryPolicy(RetryPolicies.noRetry())
+              .build();
+        });
+  }
+
+  /** The peer ranked highest in {@code peers}, if one outranks the rest. */
+  static Optional<String> primaryOf(Collection<RaftPeer> peers) {
+    RaftPeer best = null;
+    boolean tie = false;
+    for (RaftPeer p : peers) {
+      if (best == null || p.getPriority() > best.getPriority()) {
+        best = p;
+        tie = false;
+      } else if (p.getPriority() == best.getPriority()) {
+        tie = true;
+      }
+    }
+    return best == null || tie || best.getPriority() <= 0
+        ? Optional.empty()
+        : Optional.of(best.getId().toString());
+  }
+
+  /**
+   * The configuration primary as the cluster's current Raft configuration has it: the peer ranked
+   * highest. Empty when no peer outranks the others ({@code ANY_LEADER}) or this member is not
+   * running.
+   */
+  public Optional<String> clusterPrimary() {
+    try {
+      return primaryOf(server.getDivision(group.getGroupId()).getRaftConf().getCurrentPeers());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Makes {@code peerId} the configuration primary: a Raft configuration change that ranks it above
+   * the others, committed by a majority. The current leader then hands leadership to it once it is
+   * caught up. Works while the old primary is down, as long as a majority is up.
+   */
+  public CompletableFuture<Void> setPrimary(String peerId) {
+    long timeoutMs = config.requestTimeout().toMillis();
+    CompletableFuture<Void> change =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                RaftConfiguration conf = server.getDivision(group.getGroupId()).getRaftConf();
+                List<RaftPeer> voters = new ArrayList<>();
+                for (RaftPeer p : conf.getCurrentPeers(RaftProtos.RaftPeerRole.FOLLOWER)) {
+                  voters.add(
+                      RaftPeer.newBuilder(p)
+                          .setPriority(p.getId().toString().equals(peerId) ? 1 : 0)
+                          .build());
+                }
+                List<RaftPeer> listeners =
+                    new ArrayList<>(conf.getCurrentPeers(RaftProtos.RaftPeerRole.LISTENER));
+                RaftClientReply reply =
+                    client
+                        .get()
+                        .admin()
+                        .setConfiguration(
+                            SetConfigurationRequest.Arguments.newBuilder()
+                                .setServersInNewConf(voters)
+                                .setListenersInNewConf(listeners)
+                                .setMode(SetConfigurationRequest.Mode.SET_UNCONDITIONALLY)
+                                .build());
+                if (!reply.isSuccess()) {
+                  throw RatisErrors.map(reply.getException(), true);
+                }
+                LOG.info(
+                    "configuration primary changed member={} primary={} index={}",
+                    config.memberId(),
+                    peerId,
+                    reply.getLogIndex());
+                return (Void) null;
+              } catch (IOException e) {
+                throw RatisErrors.map(e, true);
+              }
+            },
+            admin);
+    return change
+        .orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .exceptionally(
+            e -> {
+              throw RatisErrors.map(e, true);
+            });
+  }
+
+  /** This member's own view of replication, as of now. */
+  public Replication replication() {
+    RaftServer.Division division;
+    try {
+      division = server.getDivision(group.getGroupId());
+    } catch (IOException e) {
+      return new Replication(MemberStatus.Role.STOPPED, Optional.empty(), Map.of());
+    }
+    RaftProtos.RoleInfoProto info = division.getInfo().getRoleInfoProto();
+    Map<String, Long> contact = new HashMap<>();
+    Optional<String> leader = Optional.empty();
+    switch (info.getRole()) {
+      case LEADER -> {
+        leader = Optional.of(config.memberId());
+        for (RaftProtos.ServerRpcProto f : info.getLeaderInfo().getFollowerInfoList()) {
+          contact.put(f.getId().getId().toStringUtf8(), f.getLastRpcElapsedTimeMs());
+        }
+      }
+      case FOLLOWER, LISTENER -> {
+        RaftProtos.ServerRpcProto l = info.getFollowerInfo().getLeaderInfo();
+        if (l.hasId() && !l.getId().getId().isEmpty()) {
+          leader = Optional.of(l.getId().getId().toStringUtf8());
+          contact.put(leader.get(), l.getLastRpcElapsedTimeMs());
+        }
+      }
+      default -> {}
+    }
+    return new Replication(
+        division.getInfo().isAlive() ? role(info.getRole()) : MemberStatus.Role.STOPPED,
+        leader,
+        contact);
+  }
+
+  private static MemberStatus.Role role(RaftProtos.RaftPeerRole role) {
+    return switch (role) {
+      case LEADER -> MemberStatus.Role.LEADER;
+      case FOLLOWER -> MemberStatus.Role.FOLLOWER;
+      case CANDIDATE -> MemberStatus.Role.CANDIDATE;
+      case LISTENER -> MemberStatus.Role.LISTENER;
+      default -> MemberStatus.Role.STOPPED;
+    };
+  }
+
   @Override
   public void close() {
     admin.shutdownNow();
+    synchronized (this) {
+      probeClients.values().forEach(this::closeQuietly);
+      probeClients.clear();
+    }
     closeQuietly(client.get());
     try {
       server.close();

@@ -3,6 +3,8 @@ package org.clusterdb.core.ratis;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,6 +31,7 @@ import org.clusterdb.core.fsm.Applier;
 import org.clusterdb.core.fsm.ApplyOutcome;
 import org.clusterdb.core.fsm.CommandValidator;
 import org.clusterdb.core.fsm.Reader;
+import org.clusterdb.core.fsm.StateDigest;
 import org.clusterdb.core.fsm.StateReader;
 import org.clusterdb.core.storage.ReadView;
 import org.clusterdb.core.storage.StateStore;
@@ -39,6 +42,7 @@ import org.clusterdb.proto.log.v1.Failure;
 import org.clusterdb.proto.log.v1.LogEntry;
 import org.clusterdb.proto.log.v1.Query;
 import org.clusterdb.proto.log.v1.QueryResult;
+import org.clusterdb.proto.log.v1.SyncReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +57,14 @@ import org.slf4j.LoggerFactory;
 final class ReplicatedStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicatedStateMachine.class);
 
+  /** A report follows its check within seconds; a few spare cover a slow primary. */
+  private static final int KEPT_DIGESTS = 16;
+
   private final String memberId;
-  private final String primaryId;
+
+  /** The primary the group was created with; the Raft configuration's ranking overrides it. */
+  private final String bootstrapPrimaryId;
+
   private final WritePolicy writePolicy;
   private final Path stateDir;
   private final Applier applier;
@@ -63,6 +73,17 @@ final class ReplicatedStateMachine extends BaseStateMachine {
   private final CheckpointSnapshots snapshots;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final AtomicLong snapshotsInstalled = new AtomicLong();
+
+  /** Digests of the latest synchronisation checks, by check index; apply thread only. */
+  private final LinkedHashMap<Long, byte[]> digests =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
+          return size() > KEPT_DIGESTS;
+        }
+      };
+
+  private volatile SyncListener syncListener = SyncListener.NONE;
 
   /** Guarded by {@link #lock}; null once closed. */
   private StateStore store;
@@ -80,7 +101,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       WatchHub hub,
       int snapshotsRetained) {
     this.memberId = memberId;
-    this.primaryId = primaryId;
+    this.bootstrapPrimaryId = primaryId;
     this.writePolicy = writePolicy;
     this.stateDir = stateDir;
     this.applier = applier;
@@ -147,6 +168,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
     TransactionContext trx = super.startTransaction(request);
     Optional<Failure> refused;
+    String primaryId = currentPrimary();
     if (writePolicy == WritePolicy.PRIMARY_ONLY && !memberId.equals(primaryId)) {
       refused =
           Optional.of(
@@ -165,6 +187,23 @@ final class ReplicatedStateMachine extends BaseStateMachine {
     }
     refused.ifPresent(f -> trx.setException(RejectedCommand.of(f)));
     return trx;
+  }
+
+  /**
+   * The configuration primary: the peer the current Raft configuration ranks highest. Replicated
+   * with the configuration, so every peer agrees, and changed by {@link RaftNode#setPrimary}.
+   */
+  private String currentPrimary() {
+    try {
+      RaftServer server = getServer().getNow(null);
+      if (server != null) {
+        return RaftNode.primaryOf(server.getDivision(getGroupId()).getRaftConf().getCurrentPeers())
+            .orElse(bootstrapPrimaryId);
+      }
+    } catch (IOException e) {
+      // Not yet part of the group: the bootstrap primary stands.
+    }
+    return bootstrapPrimaryId;
   }
 
   private Optional<Failure> validate(RaftClientRequest request) {
@@ -202,6 +241,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       return CompletableFuture.failedFuture(e);
     }
     ApplyOutcome outcome;
+    byte[] digest = null;
     lock.readLock().lock();
     try {
       try (WriteView batch = store.write()) {
@@ -210,12 +250,33 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       }
       persistedApplied = index;
       updateLastAppliedTermIndex(term, index);
+      if (command.hasSyncCheck()) {
+        // Here, before the next entry applies, the state is exactly the check's.
+        try (ReadView view = store.read()) {
+          digest = StateDigest.of(view);
+        }
+      }
     } finally {
       lock.readLock().unlock();
+    }
+    if (digest != null) {
+      digests.put(index, digest);
+      syncListener.onDigest(index, digest);
+    } else if (command.hasSyncReport()) {
+      SyncReport r = command.getSyncReport();
+      syncListener.onReport(
+          r.getCheckIndex(),
+          r.getPrimaryId(),
+          r.getDigest().toByteArray(),
+          Optional.ofNullable(digests.get(r.getCheckIndex())));
     }
     hub.publish(outcome.revision(), outcome.events());
     return CompletableFuture.completedFuture(
         Message.valueOf(shaded(outcome.result().toByteArray())));
+  }
+
+  void setSyncListener(SyncListener listener) {
+    syncListener = listener;
   }
 
   @Override

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       TxnCommand.class,
       WatchCommand.class,
       XStatusCommand.class,
+      PrimaryCommand.class,
       SnapshotCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -150,6 +150,9 @@ public final class ConfigLoader {
       b.peers(peers(cluster));
       cluster.index("primary").ifPresent(b::primary);
       cluster.choice("writePolicy", WritePolicy.class).ifPresent(b::writePolicy);
+      cluster.duration("healthCheckInterval").ifPresent(b::healthCheckInterval);
+      cluster.duration("peerFailureTimeout").ifPresent(b::peerFailureTimeout);
+      cluster.duration("syncCheckInterval").ifPresent(b::syncCheckInterval);
       cluster.finish();
       top.string("member", true).ifPresent(b::memberId);
       top.directory("dataDir").ifPresent(b::dataDir);

@@ -32,6 +32,12 @@ import org.yaml.snakeyaml.Yaml;
  * @param primary {@code cluster.primary}: the configuration primary, a 1-based index into {@code
  *     peers}
  * @param writePolicy {@code cluster.writePolicy}: which leader accepts writes to cluster tables
+ * @param healthCheckInterval {@code cluster.healthCheckInterval}: how often this peer checks the
+ *     others
+ * @param peerFailureTimeout {@code cluster.peerFailureTimeout}: silence after which a peer is
+ *     "Failed" and the communication alarms are raised
+ * @param syncCheckInterval {@code cluster.syncCheckInterval}: how often the primary checks that
+ *     every subordinate's cluster tables equal its own
  * @param dataDir {@code dataDir}: this member's data directory
  * @param electionTimeoutMin {@code raft.electionTimeoutMin}
  * @param electionTimeoutMax {@code raft.electionTimeoutMax}
@@ -59,6 +65,9 @@ public record ServerConfig(
     List<PeerEndpoint> peers,
     int primary,
     WritePolicy writePolicy,
+    Duration healthCheckInterval,
+    Duration peerFailureTimeout,
+    Duration syncCheckInterval,
     Path dataDir,
     Duration electionTimeoutMin,
     Duration electionTimeoutMax,
@@ -95,6 +104,9 @@ public record ServerConfig(
           Map.entry("peers", "cluster.peers"),
           Map.entry("primary", "cluster.primary"),
           Map.entry("writePolicy", "cluster.writePolicy"),
+          Map.entry("healthCheckInterval", "cluster.healthCheckInterval"),
+          Map.entry("peerFailureTimeout", "cluster.peerFailureTimeout"),
+          Map.entry("syncCheckInterval", "cluster.syncCheckInterval"),
           Map.entry("dataDir", "dataDir"),
           Map.entry("electionTimeoutMin", "raft.electionTimeoutMin"),
           Map.entry("electionTimeoutMax", "raft.electionTimeoutMax"),
@@ -163,7 +175,10 @@ public record ServerConfig(
         watchHistoryBytes,
         watchMaxPendingBytes,
         primary,
-        writePolicy);
+        writePolicy,
+        healthCheckInterval,
+        peerFailureTimeout,
+        syncCheckInterval);
   }
 
   /**
@@ -320,6 +335,9 @@ public record ServerConfig(
             .toList());
     cluster.put("primary", primary);
     cluster.put("writePolicy", writePolicy == null ? null : writePolicy.name());
+    cluster.put("healthCheckInterval", duration(healthCheckInterval));
+    cluster.put("peerFailureTimeout", duration(peerFailureTimeout));
+    cluster.put("syncCheckInterval", duration(syncCheckInterval));
     Map<String, Object> raft = new LinkedHashMap<>();
     raft.put("electionTimeoutMin", duration(electionTimeoutMin));
     raft.put("electionTimeoutMax", duration(electionTimeoutMax));
@@ -373,6 +391,9 @@ public record ServerConfig(
         .peers(peers)
         .primary(primary)
         .writePolicy(writePolicy)
+        .healthCheckInterval(healthCheckInterval)
+        .peerFailureTimeout(peerFailureTimeout)
+        .syncCheckInterval(syncCheckInterval)
         .dataDir(dataDir)
         .electionTimeoutMin(electionTimeoutMin)
         .electionTimeoutMax(electionTimeoutMax)
@@ -403,6 +424,9 @@ public record ServerConfig(
     private List<PeerEndpoint> peers = List.of();
     private int primary = ClusterDbConfig.DEFAULT_PRIMARY;
     private WritePolicy writePolicy = ClusterDbConfig.DEFAULT_WRITE_POLICY;
+    private Duration healthCheckInterval = ClusterDbConfig.DEFAULT_HEALTH_CHECK_INTERVAL;
+    private Duration peerFailureTimeout = ClusterDbConfig.DEFAULT_PEER_FAILURE_TIMEOUT;
+    private Duration syncCheckInterval = ClusterDbConfig.DEFAULT_SYNC_CHECK_INTERVAL;
     private Path dataDir;
     private Duration electionTimeoutMin = ClusterDbConfig.DEFAULT_ELECTION_TIMEOUT_MIN;
     private Duration electionTimeoutMax = ClusterDbConfig.DEFAULT_ELECTION_TIMEOUT_MAX;
@@ -446,6 +470,21 @@ public record ServerConfig(
 
     public Builder writePolicy(WritePolicy v) {
       writePolicy = v;
+      return this;
+    }
+
+    public Builder healthCheckInterval(Duration v) {
+      healthCheckInterval = v;
+      return this;
+    }
+
+    public Builder peerFailureTimeout(Duration v) {
+      peerFailureTimeout = v;
+      return this;
+    }
+
+    public Builder syncCheckInterval(Duration v) {
+      syncCheckInterval = v;
       return this;
     }
 
@@ -552,6 +591,9 @@ public record ServerConfig(
           peers,
           primary,
           writePolicy,
+          healthCheckInterval,
+          peerFailureTimeout,
+          syncCheckInterval,
           dataDir,
           electionTimeoutMin,
           electionTimeoutMax,

@@ -5,12 +5,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.clusterdb.core.ClusterDb;
+import org.clusterdb.proto.api.v1.AlarmsRequest;
+import org.clusterdb.proto.api.v1.AlarmsResponse;
 import org.clusterdb.proto.api.v1.ClusterGrpc;
+import org.clusterdb.proto.api.v1.ClusterStatusRequest;
+import org.clusterdb.proto.api.v1.ClusterStatusResponse;
 import org.clusterdb.proto.api.v1.LeaderRequest;
 import org.clusterdb.proto.api.v1.LeaderResponse;
 import org.clusterdb.proto.api.v1.Member;
 import org.clusterdb.proto.api.v1.MembersRequest;
 import org.clusterdb.proto.api.v1.MembersResponse;
+import org.clusterdb.proto.api.v1.SetPrimaryRequest;
+import org.clusterdb.proto.api.v1.SetPrimaryResponse;
 import org.clusterdb.proto.api.v1.StatusRequest;
 import org.clusterdb.proto.api.v1.StatusResponse;
 import org.clusterdb.proto.wire.WireCodec;
@@ -55,6 +61,41 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   @Override
   public void status(StatusRequest request, StreamObserver<StatusResponse> out) {
     Calls.answer(out, () -> CompletableFuture.completedFuture(status(db)));
+  }
+
+  @Override
+  public void clusterStatus(
+      ClusterStatusRequest request, StreamObserver<ClusterStatusResponse> out) {
+    Calls.answer(
+        out,
+        () ->
+            CompletableFuture.completedFuture(
+                WireCodec.clusterStatus(db.currentHeader(), db.clusterStatus())));
+  }
+
+  @Override
+  public void alarms(AlarmsRequest request, StreamObserver<AlarmsResponse> out) {
+    Calls.answer(
+        out,
+        () -> {
+          AlarmsResponse.Builder b =
+              AlarmsResponse.newBuilder().setHeader(WireCodec.header(db.currentHeader()));
+          db.alarms().forEach(a -> b.addAlarms(WireCodec.alarm(a)));
+          return CompletableFuture.completedFuture(b.build());
+        });
+  }
+
+  @Override
+  public void setPrimary(SetPrimaryRequest request, StreamObserver<SetPrimaryResponse> out) {
+    Calls.answer(
+        out,
+        () ->
+            db.setPrimary(request.getPrimary())
+                .thenApply(
+                    v ->
+                        SetPrimaryResponse.newBuilder()
+                            .setHeader(WireCodec.header(db.currentHeader()))
+                            .build()));
   }
 
   static StatusResponse status(ClusterDb db) {

@@ -174,7 +174,8 @@ class ServerConfigTest {
         .isEqualTo(
             "cluster.name=c1 cluster.peers=p1@10.0.0.1:7001/7101,p2@10.0.0.2:7001/7101,"
                 + "p3@[::1]:7003/7103 cluster.primary=1 cluster.writePolicy=PRIMARY_ONLY"
-                + " member=p2 dataDir=\"/srv/my data\""
+                + " cluster.healthCheckInterval=1s cluster.peerFailureTimeout=5s"
+                + " cluster.syncCheckInterval=2m member=p2 dataDir=\"/srv/my data\""
                 + " raft.electionTimeoutMin=1s raft.electionTimeoutMax=2s"
                 + " raft.snapshotEveryEntries=10000 raft.snapshotsRetained=2"
                 + " raft.logSegmentBytes=8MiB raft.logPurgeGap=1024 requests.timeout=10s"

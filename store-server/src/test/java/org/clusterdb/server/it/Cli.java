@@ -2,12 +2,25 @@ package org.clusterdb.server.it;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the {@code clusterdb} command line as a process and captures what it printed. */
 record Cli(int exit, String out, String err) {
   static Cli run(String... args) throws IOException, InterruptedException {
-    Process p = ServerProcesses.cli(args).start();
+    return run(ServerProcesses.cli(args), args);
+  }
+
+  /** Runs the command line inside {@code namespace} of {@code net}. */
+  static Cli runIn(Netns net, String namespace, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = ServerProcesses.cli(args).command();
+    return run(new ProcessBuilder(net.wrap(namespace, command)), args);
+  }
+
+  private static Cli run(ProcessBuilder pb, String... args)
+      throws IOException, InterruptedException {
+    Process p = pb.start();
     // Small outputs: reading after exit cannot deadlock on a full pipe for these commands.
     byte[] out = p.getInputStream().readAllBytes();
     byte[] err = p.getErrorStream().readAllBytes();

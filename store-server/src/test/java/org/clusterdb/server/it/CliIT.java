@@ -168,6 +168,7 @@ class CliIT {
             "txn",
             "watch",
             "xstatus",
+            "primary",
             "table",
             "snapshot")) {
       Cli h = Cli.run(command, "--help");

@@ -17,19 +17,27 @@ import org.clusterdb.server.config.PeerEndpoint;
 import org.clusterdb.server.config.ServerConfig;
 
 /**
- * A cluster of real {@code clusterdb server} processes on 127.0.0.1, started from the runnable jar
- * with free ports. Peers are addressed by 0-based index; {@link #kill} is kill -9, {@link
- * #terminate} is SIGTERM. {@link #close} ends every process it started, by handle.
+ * A cluster of real {@code clusterdb server} processes, started from the runnable jar: on 127.0.0.1
+ * with free ports, or each in its own host namespace of a {@link Netns}. Peers are addressed by
+ * 0-based index; {@link #kill} is kill -9, {@link #terminate} is SIGTERM. {@link #close} ends every
+ * process it started, by handle.
  */
 final class ServerProcesses implements AutoCloseable {
+  /** Each namespace has its own stack, so every peer can use the same ports. */
+  private static final int NETNS_PEER_PORT = 7001;
+
+  private static final int NETNS_CLIENT_PORT = 7101;
+
   private final Path dir;
   private final List<PeerEndpoint> peers;
+  private final Netns net;
   private final List<Path> configs = new ArrayList<>();
   private final Process[] processes;
 
-  private ServerProcesses(Path dir, List<PeerEndpoint> peers) {
+  private ServerProcesses(Path dir, List<PeerEndpoint> peers, Netns net) {
     this.dir = dir;
     this.peers = peers;
+    this.net = net;
     this.processes = new Process[peers.size()];
   }
 
@@ -46,7 +54,25 @@ final class ServerProcesses implements AutoCloseable {
       peers.add(
           new PeerEndpoint("p" + (i + 1), "127.0.0.1", ports.get(2 * i), ports.get(2 * i + 1)));
     }
-    ServerProcesses cluster = new ServerProcesses(dir, peers);
+    return start(dir, peers, null, tweak);
+  }
+
+  /** Peer {@code i} runs in host namespace {@code i} of {@code net}; one peer per host. */
+  static ServerProcesses startIn(
+      Netns net, int n, Path dir, UnaryOperator<ServerConfig.Builder> tweak) throws IOException {
+    List<PeerEndpoint> peers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      peers.add(
+          new PeerEndpoint("p" + (i + 1), net.address(i), NETNS_PEER_PORT, NETNS_CLIENT_PORT));
+    }
+    return start(dir, peers, net, tweak);
+  }
+
+  private static ServerProcesses start(
+      Path dir, List<PeerEndpoint> peers, Netns net, UnaryOperator<ServerConfig.Builder> tweak)
+      throws IOException {
+    int n = peers.size();
+    ServerProcesses cluster = new ServerProcesses(dir, peers, net);
     try {
       for (PeerEndpoint p : peers) {
         Path peerDir = dir.resolve(p.id());
@@ -137,8 +163,8 @@ final class ServerProcesses implements AutoCloseable {
     if (isAlive(i)) {
       kill(i);
     }
-    ProcessBuilder pb =
-        new ProcessBuilder(
+    List<String> command =
+        List.of(
             java(),
             "-Xmx256m",
             "-jar",
@@ -146,6 +172,9 @@ final class ServerProcesses implements AutoCloseable {
             "server",
             "--config",
             configs.get(i).toString());
+    // ip netns exec execs the command: the handle is the server's own process.
+    ProcessBuilder pb =
+        new ProcessBuilder(net == null ? command : net.wrap(net.namespace(i), command));
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log(i).toFile()));
     processes[i] = pb.start();

@@ -1,0 +1,99 @@
+package org.clusterdb.core.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.UUID;
+import org.clusterdb.api.Alarm;
+
+/**
+ * The alarms a peer raises about its cluster. Ids 20004, 20006 and 20007 and their texts are the
+ * appliance's; the other ids are ours, stable once released. Each kind has one UUID, the same on
+ * every peer.
+ */
+public enum AlarmDefinition {
+  REPLICATION_MANUAL_SYNC(
+      20001,
+      Alarm.Severity.WARNING,
+      "Cluster replication error: manual synchronization of configuration is required"),
+  REPLICATION_MISSING_CONFIGURATION(
+      20002,
+      Alarm.Severity.WARNING,
+      "Cluster replication error: cannot find primary or this subordinate's peer configuration"
+          + " file, manual synchronization of configuration is required"),
+  REPLICATION_PRIMARY_ID(
+      20003,
+      Alarm.Severity.WARNING,
+      "Cluster replication error: configuration primary ID is inconsistent, manual"
+          + " synchronization of configuration is required"),
+  CLUSTER_COMMUNICATION_FAILURE(
+      20004,
+      Alarm.Severity.WARNING,
+      "Cluster communication failure: The system is unable to communicate with one or more of the"
+          + " cluster peers"),
+  REPLICATION_CONFLICT(
+      20005,
+      Alarm.Severity.WARNING,
+      "Cluster replication error: this peer's configuration conflicts with the primary's"
+          + " configuration, manual synchronization of configuration is required"),
+  DATABASE_COMMUNICATION_FAILURE(
+      20006,
+      Alarm.Severity.WARNING,
+      "Cluster database communication failure: The database is unable to replicate with one or"
+          + " more of the cluster peers"),
+  RESTART_REQUIRED(
+      20007,
+      Alarm.Severity.WARNING,
+      "Restart required: Cluster configuration has been changed, however a restart is required"
+          + " for this to take effect"),
+  PRIMARY_MISMATCH(
+      20008,
+      Alarm.Severity.WARNING,
+      "Cluster primary mismatch: the configuration primary of this peer differs from that of the"
+          + " other peers"),
+  INVALID_CLUSTERING_CONFIGURATION(
+      20009,
+      Alarm.Severity.ERROR,
+      "Invalid clustering configuration: the clustering settings of this peer are invalid"),
+  DATABASE_FAILURE(
+      20010,
+      Alarm.Severity.CRITICAL,
+      "Database failure: the cluster database of this peer has failed and stopped serving");
+
+  private final int id;
+  private final Alarm.Severity severity;
+  private final String detail;
+  private final UUID uuid;
+
+  AlarmDefinition(int id, Alarm.Severity severity, String detail) {
+    this.id = id;
+    this.severity = severity;
+    this.detail = detail;
+    this.uuid = UUID.nameUUIDFromBytes(("clusterdb/alarm/" + id).getBytes(StandardCharsets.UTF_8));
+  }
+
+  public int id() {
+    return id;
+  }
+
+  public Alarm.Severity severity() {
+    return severity;
+  }
+
+  public String detail() {
+    return detail;
+  }
+
+  public UUID uuid() {
+    return uuid;
+  }
+
+  /** The definition with {@code id}, if there is one. */
+  public static Optional<AlarmDefinition> byId(int id) {
+    for (AlarmDefinition d : values()) {
+      if (d.id == id) {
+        return Optional.of(d);
+      }
+    }
+    return Optional.empty();
+  }
+}

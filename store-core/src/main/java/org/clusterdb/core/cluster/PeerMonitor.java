@@ -1,0 +1,239 @@
+package org.clusterdb.core.cluster;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import org.clusterdb.api.ClusterStatus;
+import org.clusterdb.api.MemberStatus;
+import org.clusterdb.api.PeerStatus;
+import org.clusterdb.core.config.ClusterDbConfig;
+import org.clusterdb.core.config.PeerAddress;
+import org.clusterdb.core.ratis.PeerProbe;
+import org.clusterdb.core.ratis.RaftNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the cluster from this peer: every {@code healthCheckInterval} it asks each other peer for
+ * its Raft state over the peer port, reads its own replication state, and from these keeps the peer
+ * states, this peer's database state and the communication alarms 20004 and 20006. Logs the
+ * database's synchronisation as the appliance does. Thread-safe.
+ */
+public final class PeerMonitor implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger("org.clusterdb.replication");
+
+  private final ClusterDbConfig config;
+  private final RaftNode node;
+  private final AlarmRegistry alarms;
+  private final PeerSettings settings;
+  private final LongSupplier syncChecked;
+  private final HealthModel model;
+  private final ScheduledExecutorService ticker;
+  private final ExecutorService probes;
+  private volatile ClusterStatus status;
+
+  /** The database state of the last round; only the ticker thread touches it. */
+  private ClusterStatus.Database lastDatabase;
+
+  private PeerMonitor(
+      ClusterDbConfig config,
+      RaftNode node,
+      AlarmRegistry alarms,
+      PeerSettings settings,
+      LongSupplier syncChecked) {
+    this.config = config;
+    this.node = node;
+    this.alarms = alarms;
+    this.settings = settings;
+    this.syncChecked = syncChecked;
+    List<HealthModel.Peer> peers = new ArrayList<>();
+    for (int i = 0; i < config.peers().size(); i++) {
+      PeerAddress p = config.peers().get(i);
+      peers.add(new HealthModel.Peer(i + 1, p.id(), p.address()));
+    }
+    this.model =
+        new HealthModel(
+            config.memberId(), peers, config.peerFailureTimeout().toMillis(), nowMillis());
+    String member = config.memberId();
+    this.ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "clusterdb-monitor-" + member);
+              t.setDaemon(true);
+              return t;
+            });
+    AtomicInteger n = new AtomicInteger();
+    this.probes =
+        Executors.newFixedThreadPool(
+            Math.max(1, config.peers().size() - 1),
+            r -> {
+              Thread t = new Thread(r, "clusterdb-probe-" + member + "-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    // No probes yet: start-up must not wait on the network.
+    this.status =
+        model
+            .assess(
+                new HealthModel.Observation(
+                    nowMillis(),
+                    node.status(),
+                    node.replication(),
+                    Map.of(),
+                    Map.of(),
+                    -1,
+                    clusterPrimary(),
+                    settings.primaryId()))
+            .status();
+  }
+
+  /**
+   * Starts watching; the first round runs at once. {@code syncChecked} tells the last
+   * synchronisation check this peer passed.
+   */
+  public static PeerMonitor start(
+      ClusterDbConfig config,
+      RaftNode node,
+      AlarmRegistry alarms,
+      PeerSettings settings,
+      LongSupplier syncChecked) {
+    PeerMonitor monitor = new PeerMonitor(config, node, alarms, settings, syncChecked);
+    long every = config.healthCheckInterval().toMillis();
+    monitor.ticker.scheduleWithFixedDelay(monitor::round, 0, every, TimeUnit.MILLISECONDS);
+    return monitor;
+  }
+
+  /** The cluster as of the last round. */
+  public ClusterStatus status() {
+    return status;
+  }
+
+  private void round() {
+    try {
+      HealthModel.Assessment a = model.assess(observe());
+      status = a.status();
+      if (a.communicationFailure()) {
+        alarms.raise(AlarmDefinition.CLUSTER_COMMUNICATION_FAILURE);
+      } else if (a.status().peers().stream()
+          .noneMatch(p -> p.state() == PeerStatus.State.UNKNOWN)) {
+        alarms.lower(AlarmDefinition.CLUSTER_COMMUNICATION_FAILURE);
+      }
+      if (a.databaseFailure()) {
+        alarms.raise(AlarmDefinition.DATABASE_COMMUNICATION_FAILURE);
+      } else if (a.status().database() == ClusterStatus.Database.ACTIVE) {
+        alarms.lower(AlarmDefinition.DATABASE_COMMUNICATION_FAILURE);
+      }
+      if (a.primaryMismatch()) {
+        alarms.raise(AlarmDefinition.PRIMARY_MISMATCH);
+      } else {
+        alarms.lower(AlarmDefinition.PRIMARY_MISMATCH);
+      }
+      logTransition(a.status());
+    } catch (RuntimeException e) {
+      // A failed round must not end the schedule; the next one tries again.
+      LOG.warn(
+          "Detail=\"cluster health check failed\" Member=\"{}\" Error=\"{}\"",
+          config.memberId(),
+          e.toString());
+    }
+  }
+
+  private void logTransition(ClusterStatus s) {
+    ClusterStatus.Database now = s.database();
+    ClusterStatus.Database before = lastDatabase;
+    lastDatabase = now;
+    if (now == before) {
+      return;
+    }
+    if (now == ClusterStatus.Database.SYNCHRONISING
+        || (now == ClusterStatus.Database.ACTIVE
+            && before != ClusterStatus.Database.SYNCHRONISING)) {
+      LOG.info(
+          "Detail=\"Starting synchronisation\" Member=\"{}\" Applied=\"{}\" Commit=\"{}\"",
+          s.memberId(),
+          s.appliedIndex(),
+          s.commitIndex());
+    }
+    if (now == ClusterStatus.Database.ACTIVE) {
+      LOG.info(
+          "Detail=\"Synchronisation completed successfully\" Member=\"{}\" Applied=\"{}\"",
+          s.memberId(),
+          s.appliedIndex());
+    } else if (before == ClusterStatus.Database.ACTIVE) {
+      LOG.warn(
+          "Detail=\"Cluster database left the working quorum\" Member=\"{}\" State=\"{}\"",
+          s.memberId(),
+          now.display());
+    }
+  }
+
+  private HealthModel.Observation observe() {
+    Duration timeout = config.healthCheckInterval();
+    Map<String, CompletableFuture<Optional<PeerProbe>>> asked = new HashMap<>();
+    for (PeerAddress p : config.peers()) {
+      if (!p.id().equals(config.memberId())) {
+        asked.put(p.id(), CompletableFuture.supplyAsync(() -> node.probe(p.id(), timeout), probes));
+      }
+    }
+    Map<String, Optional<PeerProbe>> answers = new HashMap<>();
+    Map<String, String> resolved = new HashMap<>();
+    for (PeerAddress p : config.peers()) {
+      CompletableFuture<Optional<PeerProbe>> f = asked.get(p.id());
+      if (f != null) {
+        answers.put(p.id(), f.join());
+      }
+      resolve(p.host()).ifPresent(ip -> resolved.put(p.id(), ip));
+    }
+    MemberStatus self = node.status();
+    return new HealthModel.Observation(
+        nowMillis(),
+        self,
+        node.replication(),
+        answers,
+        resolved,
+        syncChecked.getAsLong(),
+        clusterPrimary(),
+        settings.primaryId());
+  }
+
+  /** Without a ranking in the Raft configuration ({@code ANY_LEADER}), this peer's own setting. */
+  private String clusterPrimary() {
+    return node.clusterPrimary().orElse(settings.primaryId());
+  }
+
+  /** Uses the JVM's resolver cache, so a round costs no lookup most of the time. */
+  private static Optional<String> resolve(String host) {
+    try {
+      return Optional.of(InetAddress.getByName(host).getHostAddress());
+    } catch (UnknownHostException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static long nowMillis() {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+  }
+
+  @Override
+  public void close() {
+    ticker.shutdownNow();
+    probes.shutdownNow();
+    try {
+      ticker.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
