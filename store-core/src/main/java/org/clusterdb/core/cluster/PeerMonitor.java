@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.clusterdb.api.ClusterStatus;
@@ -192,7 +194,7 @@ public final class PeerMonitor implements AutoCloseable {
     for (PeerAddress p : config.peers()) {
       CompletableFuture<Optional<PeerProbe>> f = asked.get(p.id());
       if (f != null) {
-        answers.put(p.id(), f.join());
+        answers.put(p.id(), answer(f, timeout));
       }
       resolve(p.host()).ifPresent(ip -> resolved.put(p.id(), ip));
     }
@@ -211,6 +213,19 @@ public final class PeerMonitor implements AutoCloseable {
   /** Without a ranking in the Raft configuration ({@code ANY_LEADER}), this peer's own setting. */
   private String clusterPrimary() {
     return node.clusterPrimary().orElse(settings.primaryId());
+  }
+
+  /** Bounded and interruptible, so that close() never waits on a probe the pool dropped. */
+  private static Optional<PeerProbe> answer(
+      CompletableFuture<Optional<PeerProbe>> f, Duration timeout) {
+    try {
+      return f.get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (ExecutionException | TimeoutException e) {
+      return Optional.empty();
+    }
   }
 
   /** Uses the JVM's resolver cache, so a round costs no lookup most of the time. */

@@ -1,0 +1,130 @@
+package org.clusterdb.examples.appliance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.ErrorCode;
+import org.clusterdb.core.MiniCluster;
+import org.clusterdb.core.config.ClusterDbConfig;
+import org.clusterdb.core.config.PeerAddress;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three appliance peers, each embedding a real clusterdb member on loopback. */
+@Timeout(120)
+class AppliancePeerTest {
+  @TempDir Path dir;
+
+  private final List<AppliancePeer> peers = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    peers.forEach(AppliancePeer::close);
+  }
+
+  @Test
+  void zonesAndRulesMadeOnThePrimaryReachEveryPeersRoutingView() throws Exception {
+    startAll();
+    AppliancePeer primary = peers.get(0);
+    await().atMost(Duration.ofSeconds(30)).until(primary::isPrimary);
+    primary.putZone("edge.example.com", "traversal");
+    primary.putZone("dmz.example.com", "neighbor");
+    primary.putSearchRule(
+        new SearchRule("to-edge", 10, "sip:.*@edge\\.example\\.com", "edge.example.com"));
+
+    for (AppliancePeer p : peers) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(p.zones())
+                    .containsEntry("edge.example.com", "traversal")
+                    .containsEntry("dmz.example.com", "neighbor");
+                assertThat(p.route("sip:alice@edge.example.com")).contains("edge.example.com");
+              });
+      assertThat(p.route("sip:bob@elsewhere.example.com")).isEmpty();
+    }
+
+    primary.deleteZone("dmz.example.com");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !peers.get(2).zones().containsKey("dmz.example.com"));
+    assertThat(peers.get(2).reloads()).isGreaterThanOrEqualTo(4);
+  }
+
+  @Test
+  void subordinatesRefuseConfigurationAndKeepTheirOwnLanSettings() throws Exception {
+    startAll();
+    await().atMost(Duration.ofSeconds(30)).until(peers.get(0)::isPrimary);
+    assertThatThrownBy(() -> peers.get(1).putZone("x.example.com", "neighbor"))
+        .isInstanceOfSatisfying(
+            ClusterDbException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+              assertThat(e.getMessage()).contains("configuration primary, peer 1 (p1)");
+            });
+
+    peers.get(0).setLan("ipv4.address", "10.15.13.15");
+    peers.get(1).setLan("ipv4.address", "10.15.13.16");
+    assertThat(peers.get(0).lan("ipv4.address")).contains("10.15.13.15");
+    assertThat(peers.get(1).lan("ipv4.address")).contains("10.15.13.16");
+    assertThat(peers.get(2).lan("ipv4.address")).isEmpty();
+  }
+
+  @Test
+  void theClusteringPageShowsEveryPeerAndTheDatabase() throws Exception {
+    startAll();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(peers.get(1).clusteringPage())
+                    .contains("Configuration primary: peer 1 (p1)", "Cluster database: Active")
+                    .anyMatch(l -> l.startsWith("Peer 1 address") && l.contains("Active as p1"))
+                    .anyMatch(l -> l.startsWith("Peer 2 address") && l.endsWith("This system")));
+  }
+
+  @Test
+  void peerAddressesParseAsTheMainExpectsThem() {
+    assertThat(Main.peer("p1@10.0.0.1:7001")).isEqualTo(new PeerAddress("p1", "10.0.0.1", 7001));
+    assertThat(Main.peer("p2@[::1]:7002")).isEqualTo(new PeerAddress("p2", "::1", 7002));
+    assertThatThrownBy(() -> Main.peer("10.0.0.1:7001")).hasMessageContaining("ID@HOST:PORT");
+  }
+
+  private void startAll() throws InterruptedException {
+    for (ClusterDbConfig c : configs(3)) {
+      peers.add(AppliancePeer.start(c));
+    }
+    for (AppliancePeer p : peers) {
+      assertThat(p.awaitReady(Duration.ofSeconds(60))).isTrue();
+    }
+  }
+
+  private List<ClusterDbConfig> configs(int n) {
+    List<PeerAddress> addresses = new ArrayList<>();
+    for (int port : MiniCluster.freePorts(n)) {
+      addresses.add(new PeerAddress("p" + (addresses.size() + 1), "127.0.0.1", port));
+    }
+    List<ClusterDbConfig> out = new ArrayList<>();
+    for (PeerAddress a : addresses) {
+      out.add(
+          ClusterDbConfig.builder()
+              .clusterName("appliance.example.com")
+              .memberId(a.id())
+              .peers(addresses)
+              .dataDir(dir.resolve(a.id()))
+              .electionTimeout(MiniCluster.ELECTION_MIN, MiniCluster.ELECTION_MAX)
+              .healthCheckInterval(Duration.ofMillis(300))
+              .build());
+    }
+    return out;
+  }
+}
