@@ -23,6 +23,7 @@ import org.clusterdb.api.Header;
 import org.clusterdb.api.KeyRange;
 import org.clusterdb.api.KeyValueStore;
 import org.clusterdb.api.MemberStatus;
+import org.clusterdb.api.PeerStatus;
 import org.clusterdb.api.PutResult;
 import org.clusterdb.api.RangeResult;
 import org.clusterdb.api.ReadOptions;
@@ -257,11 +258,38 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   }
 
   /**
-   * The cluster as this peer sees it, as of its last health check (every {@code
-   * healthCheckInterval}): each peer's state and this peer's database state.
+   * The cluster as this peer sees it: the other peers' states, the database state and the alarms as
+   * of its last health check (every {@code healthCheckInterval}); this peer's own commit and
+   * applied indexes as of the call.
    */
   public ClusterStatus clusterStatus() {
-    return monitor.status();
+    ClusterStatus s = monitor.status();
+    // This peer's own indexes cost nothing to read: give them as of the call.
+    MemberStatus self = node.status();
+    List<PeerStatus> peers = new ArrayList<>();
+    for (PeerStatus p : s.peers()) {
+      peers.add(
+          p.state() != PeerStatus.State.THIS_SYSTEM
+              ? p
+              : new PeerStatus(
+                  p.index(),
+                  p.memberId(),
+                  p.address(),
+                  p.state(),
+                  p.resolvedAddress(),
+                  self.appliedIndex(),
+                  Math.max(0, self.commitIndex() - self.appliedIndex())));
+    }
+    return new ClusterStatus(
+        s.memberId(),
+        s.primary(),
+        s.primaryId(),
+        s.ownPrimary(),
+        s.database(),
+        self.commitIndex(),
+        self.appliedIndex(),
+        s.syncCheckedIndex(),
+        peers);
   }
 
   /**

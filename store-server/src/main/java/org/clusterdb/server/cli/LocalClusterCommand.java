@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +65,8 @@ final class LocalClusterCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   // Read by the shutdown hook while start-up may still add to it.
+  private static final String UNREACHABLE = "peer 1 does not answer";
+
   private final List<Process> processes = new CopyOnWriteArrayList<>();
 
   @Override
@@ -131,41 +134,63 @@ final class LocalClusterCommand implements Callable<Integer> {
     out.println("Ctrl-C stops every peer");
     out.flush();
 
-    List<ClusterView.Peer> view = new ArrayList<>();
-    for (int i = 0; i < endpoints.size(); i++) {
-      view.add(new ClusterView.Peer(i + 1, endpoints.get(i).id(), clientAddresses.get(i)));
-    }
-    printStatus(out, view);
+    printStatus(out, endpoints, clientAddresses.get(0));
     return Main.OK;
   }
 
-  /** Prints the table once, then one line per change, until the shutdown hook releases us. */
-  private void printStatus(PrintWriter out, List<ClusterView.Peer> peers)
+  /**
+   * Prints peer 1's clustering page once, then a line per change it sees (peers, database, alarms),
+   * until the shutdown hook releases us.
+   */
+  private void printStatus(PrintWriter out, List<PeerEndpoint> peers, String primaryAddress)
       throws InterruptedException {
-    ClusterView first = ClusterView.observe(peers, Duration.ofSeconds(1));
-    out.println("System > Clustering (seen from peer 1, the configuration primary)");
-    first.lines().forEach(out::println);
-    out.flush();
-    List<String> last = first.states();
-    boolean[] reported = new boolean[processes.size()];
-    while (true) {
-      Thread.sleep(1000);
-      for (int i = 0; i < processes.size(); i++) {
-        Process p = processes.get(i);
-        if (!p.isAlive() && !reported[i]) {
-          reported[i] = true;
-          out.printf("%s exited with code %d%n", peers.get(i).id(), p.exitValue());
-        }
+    try (ClusterDbClient primary =
+        ClusterDbClient.builder()
+            .endpoints(List.of(primaryAddress))
+            .requestTimeout(Duration.ofSeconds(1))
+            .build()) {
+      Optional<ClusteringPage> first = Optional.empty();
+      while (first.isEmpty()) {
+        Thread.sleep(200);
+        first = page(primary);
       }
-      ClusterView now = ClusterView.observe(peers, Duration.ofSeconds(1));
-      List<String> states = now.states();
-      for (int i = 0; i < states.size(); i++) {
-        if (!states.get(i).equals(last.get(i))) {
-          out.printf("%s  %s  (was: %s)%n", Instant.now(), states.get(i), last.get(i));
-        }
-      }
+      out.println("System > Clustering (seen from peer 1, the configuration primary)");
+      first.get().lines().forEach(out::println);
       out.flush();
-      last = states;
+      List<String> last = first.get().states();
+      boolean[] reported = new boolean[processes.size()];
+      while (true) {
+        Thread.sleep(1000);
+        for (int i = 0; i < processes.size(); i++) {
+          Process p = processes.get(i);
+          if (!p.isAlive() && !reported[i]) {
+            reported[i] = true;
+            out.printf("%s exited with code %d%n", peers.get(i).id(), p.exitValue());
+          }
+        }
+        Optional<ClusteringPage> now = page(primary);
+        List<String> states = now.map(ClusteringPage::states).orElse(List.of(UNREACHABLE));
+        for (String line : states) {
+          if (!last.contains(line)) {
+            out.printf("%s  %s%n", Instant.now(), line);
+          }
+        }
+        for (String line : last) {
+          if (line.startsWith("alarm ") && !states.contains(line) && now.isPresent()) {
+            out.printf("%s  lowered: %s%n", Instant.now(), line);
+          }
+        }
+        out.flush();
+        last = states;
+      }
+    }
+  }
+
+  private static Optional<ClusteringPage> page(ClusterDbClient peer) {
+    try {
+      return Optional.of(new ClusteringPage(peer.clusterStatus(), peer.alarms()));
+    } catch (RuntimeException e) {
+      return Optional.empty();
     }
   }
 
@@ -195,19 +220,25 @@ final class LocalClusterCommand implements Callable<Integer> {
               "a peer exited during start-up (code " + p.exitValue() + "); see its server.log");
         }
       }
-      boolean allServe =
-          clientAddresses.stream()
-              .allMatch(
-                  a ->
-                      ClusterView.statusOf(a, Duration.ofMillis(500))
-                          .map(s -> s.leaderId().isPresent())
-                          .orElse(false));
+      boolean allServe = clientAddresses.stream().allMatch(LocalClusterCommand::followsALeader);
       if (allServe) {
         return;
       }
       Thread.sleep(200);
     }
     throw new IllegalStateException("the cluster did not become ready within " + readyTimeout);
+  }
+
+  private static boolean followsALeader(String clientAddress) {
+    try (ClusterDbClient c =
+        ClusterDbClient.builder()
+            .endpoints(List.of(clientAddress))
+            .requestTimeout(Duration.ofMillis(500))
+            .build()) {
+      return c.status().leaderId().isPresent();
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private static void writeSample(ClusterDbClient primary) {

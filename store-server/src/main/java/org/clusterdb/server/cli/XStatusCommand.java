@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.clusterdb.api.Alarm;
 import org.clusterdb.api.ClusterStatus;
-import org.clusterdb.api.PeerStatus;
 import org.clusterdb.client.ClusterDbClient;
 import org.clusterdb.proto.api.v1.AlarmsResponse;
 import org.clusterdb.proto.wire.WireCodec;
@@ -39,65 +38,14 @@ final class XStatusCommand implements Callable<Integer> {
       status = db.clusterStatus();
       alarms = db.alarms();
     }
+    ClusteringPage page = new ClusteringPage(status, alarms);
     Output out = new Output(spec.commandLine().getOut(), client.json);
     if (out.json()) {
       out.message(WireCodec.clusterStatus(null, status));
     } else {
-      out.line(
-          "Cluster database: "
-              + status.database().display()
-              + "  (this system: "
-              + status.memberId()
-              + ", configuration primary: peer "
-              + status.primary()
-              + " "
-              + status.primaryId()
-              + (status.ownPrimary() == status.primary()
-                  ? ""
-                  : " (this peer's own setting: peer " + status.ownPrimary() + ")")
-              + ", applied "
-              + status.appliedIndex()
-              + " of "
-              + status.commitIndex()
-              + " committed, last synchronisation check passed: "
-              + (status.syncCheckedIndex() < 0 ? "none yet" : "index " + status.syncCheckedIndex())
-              + ")");
-      out.line(
-          String.format(
-              "%-5s %-8s %-24s %-60s %8s %6s",
-              "Peer", "Member", "Address", "Status", "Applied", "Lag"));
-      for (PeerStatus p : status.peers()) {
-        out.line(
-            String.format(
-                "%-5d %-8s %-24s %-60s %8s %6s",
-                p.index(),
-                p.memberId(),
-                p.address(),
-                p.display(),
-                p.appliedIndex() < 0 ? "-" : Long.toString(p.appliedIndex()),
-                p.lag() < 0 ? "-" : Long.toString(p.lag())));
-      }
-      List<Alarm> active = alarms.stream().filter(Alarm::active).toList();
-      if (active.isEmpty()) {
-        out.line("Alarms: none active");
-      } else {
-        for (Alarm a : active) {
-          out.line("Alarm " + a.id() + " (" + severity(a) + "): " + a.detail());
-        }
-      }
+      page.lines().forEach(out::line);
     }
-    boolean healthy =
-        status.database() == ClusterStatus.Database.ACTIVE
-            && status.peers().stream()
-                .allMatch(
-                    p ->
-                        p.state() == PeerStatus.State.THIS_SYSTEM
-                            || p.state() == PeerStatus.State.ACTIVE);
-    return healthy ? Main.OK : Main.FAILED;
-  }
-
-  private static String severity(Alarm a) {
-    return a.severity().name().toLowerCase();
+    return page.healthy() ? Main.OK : Main.FAILED;
   }
 
   /** {@code clusterdb xstatus alarms}. */
@@ -138,7 +86,7 @@ final class XStatusCommand implements Callable<Integer> {
             String.format(
                 "%-6d %-8s %-7s %-24s %-24s %s",
                 a.id(),
-                severity(a),
+                ClusteringPage.severity(a),
                 a.active() ? "active" : "lowered",
                 a.raisedAt(),
                 a.loweredAt().map(Instant::toString).orElse("-"),

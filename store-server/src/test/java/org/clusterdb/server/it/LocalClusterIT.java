@@ -77,9 +77,10 @@ class LocalClusterIT {
       }
       assertThat(pids).hasSize(3);
       assertThat(lines).anyMatch(l -> l.contains("cluster ready"));
-      assertThat(lines).anyMatch(l -> l.matches("^1\\s+p1\\s.*This system\\s+Active.*"));
-      assertThat(lines.stream().filter(l -> l.matches("^[23]\\s+p[23]\\s.*\\sActive\\s+Active.*")))
+      assertThat(lines).anyMatch(l -> l.matches("^1\\s+p1\\s.*This system.*"));
+      assertThat(lines.stream().filter(l -> l.matches("^[23]\\s+p[23]\\s.*\\sActive as p[23] .*")))
           .hasSize(2);
+      assertThat(lines).anyMatch(l -> l.startsWith("Cluster database: Active"));
       for (long pid : pids) {
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
       }
