@@ -22,9 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
 class SnapshotTest {
   @TempDir Path dir;
 
-  /** Frequent snapshots, small log segments and a small purge gap, so the log really shrinks. */
+  /**
+   * Frequent snapshots, small log segments and a small purge gap, so the log really shrinks; and
+   * frequent synchronisation checks, so that digests run across snapshots and installs.
+   */
   private static ClusterDbConfig.Builder compacting(ClusterDbConfig.Builder b) {
-    return b.snapshotEveryEntries(40)
+    return b.syncCheckInterval(Duration.ofMillis(100))
+        .snapshotEveryEntries(40)
         .maxValueBytes(16 * 1024)
         .maxRequestBytes(64 * 1024)
         .logSegmentBytes(160 * 1024)
@@ -61,6 +65,13 @@ class SnapshotTest {
       assertThat(status.snapshotsInstalled()).isGreaterThanOrEqualTo(1);
       assertThat(rows(restored, "config")).isEqualTo(rows(cluster.member(leader), "config"));
       assertThat(rows(restored, "config")).hasSize(321);
+
+      // The installed replica passes the synchronisation check like the others.
+      long applied = restored.status().appliedIndex();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> restored.clusterStatus().syncCheckedIndex() > applied);
+      assertThat(restored.alarms()).noneMatch(a -> a.active() && a.id() == 20001);
     }
   }
 

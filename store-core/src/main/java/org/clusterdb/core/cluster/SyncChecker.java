@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -114,7 +115,10 @@ public final class SyncChecker implements SyncListener, AutoCloseable {
 
   @Override
   public void onReport(
-      long checkIndex, String primaryId, byte[] primaryDigest, Optional<byte[]> own) {
+      long checkIndex,
+      String primaryId,
+      byte[] primaryDigest,
+      Optional<CompletionStage<byte[]>> own) {
     if (primaryId.equals(config.memberId())) {
       verifiedIndex = checkIndex;
       return;
@@ -126,17 +130,27 @@ public final class SyncChecker implements SyncListener, AutoCloseable {
           checkIndex);
       return;
     }
-    boolean same = MessageDigest.isEqual(primaryDigest, own.get());
+    // On the worker: raising an alarm writes to disk.
+    own.get()
+        .whenCompleteAsync(
+            (digest, error) -> {
+              if (error == null) {
+                conclude(checkIndex, primaryId, primaryDigest, digest);
+              }
+            },
+            this::runOnWorker);
+  }
+
+  private void runOnWorker(Runnable r) {
     try {
-      // Off the apply thread: raising an alarm writes to disk.
-      worker.execute(() -> conclude(checkIndex, primaryId, primaryDigest, own.get(), same));
+      worker.execute(r);
     } catch (RejectedExecutionException e) {
-      // Closing.
+      // Closing: the check no longer matters.
     }
   }
 
-  private void conclude(long index, String primaryId, byte[] primary, byte[] own, boolean same) {
-    if (same) {
+  private void conclude(long index, String primaryId, byte[] primary, byte[] own) {
+    if (MessageDigest.isEqual(primary, own)) {
       verifiedIndex = index;
       alarms.lower(AlarmDefinition.REPLICATION_MANUAL_SYNC);
       LOG.info(

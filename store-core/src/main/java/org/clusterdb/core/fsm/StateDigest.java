@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.clusterdb.proto.log.v1.TableMeta;
 
 /**
@@ -17,6 +19,14 @@ public final class StateDigest {
 
   /** SHA-256 over {@code state}; reads every row, so it costs a full scan. */
   public static byte[] of(StateReader state) {
+    return of(state, () -> false).orElseThrow();
+  }
+
+  /**
+   * As {@link #of(StateReader)}, but gives up, returning empty, as soon as {@code stop} answers
+   * true: a long scan must not hold up closing the store.
+   */
+  public static Optional<byte[]> of(StateReader state, BooleanSupplier stop) {
     MessageDigest sha;
     try {
       sha = MessageDigest.getInstance("SHA-256");
@@ -33,6 +43,9 @@ public final class StateDigest {
           new byte[0],
           null,
           (key, value) -> {
+            if (stop.getAsBoolean()) {
+              return false;
+            }
             bytes(sha, number, key);
             bytes(sha, number, value.getValue().toByteArray());
             update(sha, number, value.getCreateRevision());
@@ -41,7 +54,7 @@ public final class StateDigest {
             return true;
           });
     }
-    return sha.digest();
+    return stop.getAsBoolean() ? Optional.empty() : Optional.of(sha.digest());
   }
 
   private static void bytes(MessageDigest sha, ByteBuffer number, byte[] b) {

@@ -7,6 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -75,13 +78,22 @@ final class ReplicatedStateMachine extends BaseStateMachine {
   private final AtomicLong snapshotsInstalled = new AtomicLong();
 
   /** Digests of the latest synchronisation checks, by check index; apply thread only. */
-  private final LinkedHashMap<Long, byte[]> digests =
+  private final LinkedHashMap<Long, CompletableFuture<byte[]>> digests =
       new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Long, CompletableFuture<byte[]>> eldest) {
           return size() > KEPT_DIGESTS;
         }
       };
+
+  /** Digests scan a snapshot view here, so that applying does not wait on a full scan. */
+  private final ExecutorService digester;
+
+  /** Views handed to the digester and not yet closed; guarded by itself. */
+  private final int[] openViews = {0};
+
+  /** Set while the store is being closed or replaced: running digests give up. */
+  private volatile boolean stopDigests;
 
   private volatile SyncListener syncListener = SyncListener.NONE;
 
@@ -108,6 +120,13 @@ final class ReplicatedStateMachine extends BaseStateMachine {
     this.validator = validator;
     this.hub = hub;
     this.snapshots = new CheckpointSnapshots(snapshotsRetained);
+    this.digester =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "clusterdb-digest-" + memberId);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   @Override
@@ -241,7 +260,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       return CompletableFuture.failedFuture(e);
     }
     ApplyOutcome outcome;
-    byte[] digest = null;
+    ReadView checkView = null;
     lock.readLock().lock();
     try {
       try (WriteView batch = store.write()) {
@@ -251,28 +270,88 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       persistedApplied = index;
       updateLastAppliedTermIndex(term, index);
       if (command.hasSyncCheck()) {
-        // Here, before the next entry applies, the state is exactly the check's.
-        try (ReadView view = store.read()) {
-          digest = StateDigest.of(view);
+        // Taken before the next entry applies, the view is exactly the check's state.
+        checkView = store.read();
+        synchronized (openViews) {
+          openViews[0]++;
         }
       }
     } finally {
       lock.readLock().unlock();
     }
-    if (digest != null) {
-      digests.put(index, digest);
-      syncListener.onDigest(index, digest);
+    if (checkView != null) {
+      digest(index, checkView);
     } else if (command.hasSyncReport()) {
       SyncReport r = command.getSyncReport();
       syncListener.onReport(
           r.getCheckIndex(),
           r.getPrimaryId(),
           r.getDigest().toByteArray(),
-          Optional.ofNullable(digests.get(r.getCheckIndex())));
+          Optional.ofNullable(digests.get(r.getCheckIndex())).map(d -> d));
     }
     hub.publish(outcome.revision(), outcome.events());
     return CompletableFuture.completedFuture(
         Message.valueOf(shaded(outcome.result().toByteArray())));
+  }
+
+  private void digest(long index, ReadView view) {
+    CompletableFuture<byte[]> result = new CompletableFuture<>();
+    digests.put(index, result);
+    Runnable task =
+        () -> {
+          Optional<byte[]> digest;
+          try {
+            digest = StateDigest.of(view, () -> stopDigests);
+          } catch (RuntimeException e) {
+            LOG.warn("digest failed member={} index={} error={}", memberId, index, e.toString());
+            digest = Optional.empty();
+          } finally {
+            closeView(view);
+          }
+          if (digest.isEmpty()) {
+            result.completeExceptionally(
+                new ClusterDbException(ErrorCode.UNAVAILABLE, "digest abandoned"));
+            return;
+          }
+          result.complete(digest.get());
+          syncListener.onDigest(index, digest.get());
+        };
+    try {
+      digester.execute(task);
+    } catch (RejectedExecutionException e) {
+      closeView(view);
+      result.completeExceptionally(e);
+    }
+  }
+
+  private void closeView(ReadView view) {
+    view.close();
+    synchronized (openViews) {
+      openViews[0]--;
+      openViews.notifyAll();
+    }
+  }
+
+  /**
+   * Stops running digests and waits until every view they hold is closed: a view must not outlive
+   * its store. Called with the write lock held, before the store is closed.
+   */
+  private void releaseViews() {
+    stopDigests = true;
+    boolean interrupted = false;
+    synchronized (openViews) {
+      while (openViews[0] > 0) {
+        try {
+          openViews.wait();
+        } catch (InterruptedException e) {
+          // Still wait: closing the store under an open view would crash the process.
+          interrupted = true;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   void setSyncListener(SyncListener listener) {
@@ -355,9 +434,11 @@ final class ReplicatedStateMachine extends BaseStateMachine {
     lock.writeLock().lock();
     try {
       if (store != null) {
+        releaseViews();
         store.close();
         store = null;
       }
+      stopDigests = false;
       StateStore.restore(s.dir(), s.meta().getFilesList(), stateDir);
       store = StateStore.open(stateDir, false);
       persistedApplied = store.applied().getIndex();
@@ -401,12 +482,14 @@ final class ReplicatedStateMachine extends BaseStateMachine {
               lock.writeLock().lock();
               try {
                 if (store != null) {
+                  releaseViews();
                   store.close();
                   store = null;
                 }
               } finally {
                 lock.writeLock().unlock();
               }
+              digester.shutdownNow();
             });
   }
 

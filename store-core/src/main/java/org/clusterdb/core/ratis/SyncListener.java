@@ -1,21 +1,30 @@
 package org.clusterdb.core.ratis;
 
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
- * Hears the synchronisation-check markers as this replica applies them. Called on the apply thread,
- * in log order: implementations return quickly and hand slow work elsewhere.
+ * Hears the synchronisation-check markers as this replica applies them. Implementations return
+ * quickly and hand slow work elsewhere.
  */
 public interface SyncListener {
-  /** This replica digested its cluster tables as of the check entry at {@code checkIndex}. */
+  /**
+   * This replica digested its cluster tables as of the check entry at {@code checkIndex}. Called on
+   * the digest thread, in check order.
+   */
   void onDigest(long checkIndex, byte[] digest);
 
   /**
-   * The primary reported its digest for the check at {@code checkIndex}; {@code own} is this
-   * replica's digest for it, empty if this replica did not compute one (it started or installed a
-   * snapshot after that check).
+   * The primary reported its digest for the check at {@code checkIndex}; called on the apply
+   * thread. {@code own} completes with this replica's digest for it (digests are computed off the
+   * apply thread), fails if the digest was abandoned because the store closed, and is empty if this
+   * replica has none (it started or installed a snapshot after that check).
    */
-  void onReport(long checkIndex, String primaryId, byte[] primaryDigest, Optional<byte[]> own);
+  void onReport(
+      long checkIndex,
+      String primaryId,
+      byte[] primaryDigest,
+      Optional<CompletionStage<byte[]>> own);
 
   SyncListener NONE =
       new SyncListener() {
@@ -24,6 +33,9 @@ public interface SyncListener {
 
         @Override
         public void onReport(
-            long checkIndex, String primaryId, byte[] primaryDigest, Optional<byte[]> own) {}
+            long checkIndex,
+            String primaryId,
+            byte[] primaryDigest,
+            Optional<CompletionStage<byte[]>> own) {}
       };
 }
