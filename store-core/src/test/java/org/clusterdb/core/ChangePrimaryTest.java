@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.clusterdb.api.Alarm;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ClusterStatus;
 import org.clusterdb.api.ErrorCode;
@@ -55,12 +54,12 @@ class ChangePrimaryTest {
                 ClusterStatus s = p3.clusterStatus();
                 assertThat(s.primaryId()).isEqualTo("p2");
                 assertThat(s.ownPrimary()).isEqualTo(1);
-                assertThat(activeIds(p3.alarms())).contains(PRIMARY_MISMATCH);
+                assertThat(MiniCluster.activeAlarmIds(p3)).contains(PRIMARY_MISMATCH);
               });
       p3.setPrimary(2).join();
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> !activeIds(p3.alarms()).contains(PRIMARY_MISMATCH));
+          .until(() -> !MiniCluster.activeAlarmIds(p3).contains(PRIMARY_MISMATCH));
 
       // The old primary returns as a subordinate: it does not take leadership back.
       cluster.restart(0);
@@ -70,14 +69,14 @@ class ChangePrimaryTest {
           .untilAsserted(
               () -> {
                 assertThat(p1.clusterStatus().primaryId()).isEqualTo("p2");
-                assertThat(activeIds(p1.alarms())).contains(PRIMARY_MISMATCH);
+                assertThat(MiniCluster.activeAlarmIds(p1)).contains(PRIMARY_MISMATCH);
               });
       assertThat(cluster.member(1).status().role()).isEqualTo(MemberStatus.Role.LEADER);
       assertThat(p1.blocking().put("zones", "c", "3").header().revision()).isPositive();
       p1.setPrimary(2).join();
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> !activeIds(p1.alarms()).contains(PRIMARY_MISMATCH));
+          .until(() -> !MiniCluster.activeAlarmIds(p1).contains(PRIMARY_MISMATCH));
       assertThat(cluster.member(1).status().role()).isEqualTo(MemberStatus.Role.LEADER);
     }
   }
@@ -98,9 +97,5 @@ class ChangePrimaryTest {
                 });
       }
     }
-  }
-
-  private static List<Integer> activeIds(List<Alarm> alarms) {
-    return alarms.stream().filter(Alarm::active).map(Alarm::id).toList();
   }
 }

@@ -59,7 +59,7 @@ class ClusterStatusTest {
                   ClusterDb db = cluster.member(member);
                   assertThat(db.clusterStatus().peers().get(2).state())
                       .isEqualTo(PeerStatus.State.FAILED);
-                  assertThat(activeIds(db.alarms())).contains(20004, 20006);
+                  assertThat(MiniCluster.activeAlarmIds(db)).contains(20004, 20006);
                 });
         // The majority still works: this peer's database stays active.
         assertThat(cluster.member(i).clusterStatus().database())
@@ -76,7 +76,7 @@ class ClusterStatusTest {
                   ClusterDb db = cluster.member(member);
                   assertThat(db.clusterStatus().database())
                       .isEqualTo(ClusterStatus.Database.ACTIVE);
-                  assertThat(activeIds(db.alarms())).doesNotContain(20004, 20006);
+                  assertThat(MiniCluster.activeAlarmIds(db)).doesNotContain(20004, 20006);
                 });
       }
       // The lowered alarms stay listed with both times.
@@ -110,9 +110,5 @@ class ClusterStatusTest {
                 });
       }
     }
-  }
-
-  private static List<Integer> activeIds(List<Alarm> alarms) {
-    return alarms.stream().filter(Alarm::active).map(Alarm::id).toList();
   }
 }

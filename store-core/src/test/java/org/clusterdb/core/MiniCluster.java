@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.clusterdb.api.Alarm;
 import org.clusterdb.api.MemberStatus;
 import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.core.config.PeerAddress;
@@ -208,6 +209,11 @@ public final class MiniCluster implements AutoCloseable {
         // keep closing the others
       }
     }
+  }
+
+  /** The ids of {@code db}'s active alarms. */
+  public static List<Integer> activeAlarmIds(ClusterDb db) {
+    return db.alarms().stream().filter(Alarm::active).map(Alarm::id).toList();
   }
 
   /** Distinct free ports on 127.0.0.1, all held open until every one is chosen. */

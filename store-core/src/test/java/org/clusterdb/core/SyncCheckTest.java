@@ -7,8 +7,6 @@ import com.google.protobuf.ByteString;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import org.clusterdb.api.Alarm;
 import org.clusterdb.api.TableScope;
 import org.clusterdb.core.storage.ReadView;
 import org.clusterdb.core.storage.StateStore;
@@ -42,7 +40,7 @@ class SyncCheckTest {
         await()
             .atMost(Duration.ofSeconds(30))
             .until(() -> db.clusterStatus().syncCheckedIndex() > after);
-        assertThat(activeIds(db.alarms())).doesNotContain(MANUAL_SYNC);
+        assertThat(MiniCluster.activeAlarmIds(db)).doesNotContain(MANUAL_SYNC);
       }
 
       // Change one row of p3's replica behind Raft's back, as a bad disk would.
@@ -52,12 +50,12 @@ class SyncCheckTest {
       cluster.restart(2);
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> activeIds(cluster.member(2).alarms()).contains(MANUAL_SYNC));
+          .until(() -> MiniCluster.activeAlarmIds(cluster.member(2)).contains(MANUAL_SYNC));
       assertThat(cluster.member(2).alarms().get(0).detail())
           .isEqualTo(
               "Cluster replication error: manual synchronization of configuration is required");
       for (int i = 0; i < 2; i++) {
-        assertThat(activeIds(cluster.member(i).alarms())).doesNotContain(MANUAL_SYNC);
+        assertThat(MiniCluster.activeAlarmIds(cluster.member(i))).doesNotContain(MANUAL_SYNC);
       }
 
       // Once the replica holds the primary's data again, the next check lowers the alarm.
@@ -66,7 +64,7 @@ class SyncCheckTest {
       cluster.restart(2);
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> !activeIds(cluster.member(2).alarms()).contains(MANUAL_SYNC));
+          .until(() -> !MiniCluster.activeAlarmIds(cluster.member(2)).contains(MANUAL_SYNC));
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> cluster.member(2).clusterStatus().syncCheckedIndex() > 0);
@@ -96,9 +94,5 @@ class SyncCheckTest {
       batch.put("zones", key, value);
       store.commit(batch, null);
     }
-  }
-
-  private static List<Integer> activeIds(List<Alarm> alarms) {
-    return alarms.stream().filter(Alarm::active).map(Alarm::id).toList();
   }
 }

@@ -186,7 +186,7 @@ public final class PeerMonitor implements AutoCloseable {
     Map<String, CompletableFuture<Optional<PeerProbe>>> asked = new HashMap<>();
     for (PeerAddress p : config.peers()) {
       if (!p.id().equals(config.memberId())) {
-        asked.put(p.id(), CompletableFuture.supplyAsync(() -> node.probe(p.id(), timeout), probes));
+        asked.put(p.id(), CompletableFuture.supplyAsync(() -> node.probe(p.id()), probes));
       }
     }
     Map<String, Optional<PeerProbe>> answers = new HashMap<>();

@@ -5,7 +5,6 @@ import com.google.protobuf.Parser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -20,8 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.RaftClientConfigKeys;
-import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupInfoReply;
@@ -83,8 +80,8 @@ public final class RaftNode implements AutoCloseable {
 
   private final ExecutorService admin;
 
-  /** Clients without retries, one per probe timeout; guarded by this. */
-  private final Map<Duration, RaftClient> probeClients = new HashMap<>();
+  /** Without retries: a probe that goes unanswered within the check interval is an answer. */
+  private final RaftClient probeClient;
 
   private RaftNode(
       ClusterDbConfig config,
@@ -99,6 +96,13 @@ public final class RaftNode implements AutoCloseable {
     this.hub = hub;
     this.server = server;
     this.client = new AtomicReference<>(newClient(config, group));
+    this.probeClient =
+        RaftClient.newBuilder()
+            .setClientId(ClientId.randomId())
+            .setRaftGroup(group)
+            .setProperties(RatisProperties.probe(config))
+            .setRetryPolicy(RetryPolicies.noRetry())
+            .build();
     this.admin =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -338,13 +342,12 @@ public final class RaftNode implements AutoCloseable {
 
   /**
    * Asks {@code peerId} for its Raft state over its peer-to-peer port, waiting at most {@code
-   * timeout}; empty if it did not answer in time. Blocks the calling thread.
+   * healthCheckInterval}; empty if it did not answer in time. Blocks the calling thread.
    */
-  public Optional<PeerProbe> probe(String peerId, Duration timeout) {
-    RaftClient c = probeClient(timeout);
+  public Optional<PeerProbe> probe(String peerId) {
     try {
       GroupInfoReply reply =
-          c.getGroupManagementApi(RaftPeerId.valueOf(peerId)).info(group.getGroupId());
+          probeClient.getGroupManagementApi(RaftPeerId.valueOf(peerId)).info(group.getGroupId());
       if (!reply.isSuccess()) {
         return Optional.empty();
       }
@@ -369,22 +372,6 @@ public final class RaftNode implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
-  }
-
-  private synchronized RaftClient probeClient(Duration timeout) {
-    return probeClients.computeIfAbsent(
-        timeout,
-        t -> {
-          RaftProperties p = RatisProperties.client(config);
-          RaftClientConfigKeys.Rpc.setRequestTimeout(
-              p, TimeDuration.valueOf(t.toMillis(), TimeUnit.MILLISECONDS));
-          return RaftClient.newBuilder()
-              .setClientId(ClientId.randomId())
-              .setRaftGroup(group)
-              .setProperties(p)
-              .setRetryPolicy(RetryPolicies.noRetry())
-              .build();
-        });
   }
 
   /** The peer ranked highest in {@code peers}, if one outranks the rest. */
@@ -516,10 +503,7 @@ public final class RaftNode implements AutoCloseable {
   @Override
   public void close() {
     admin.shutdownNow();
-    synchronized (this) {
-      probeClients.values().forEach(this::closeQuietly);
-      probeClients.clear();
-    }
+    closeQuietly(probeClient);
     closeQuietly(client.get());
     try {
       server.close();

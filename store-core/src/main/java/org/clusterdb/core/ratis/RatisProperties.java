@@ -64,6 +64,13 @@ final class RatisProperties {
     return p;
   }
 
+  /** The peer monitor's client: one attempt per probe, bounded by the check interval. */
+  static RaftProperties probe(ClusterDbConfig c) {
+    RaftProperties p = common(c);
+    RaftClientConfigKeys.Rpc.setRequestTimeout(p, duration(c.healthCheckInterval()));
+    return p;
+  }
+
   /** One attempt of a client call: long enough to ride out one election. */
   static Duration rpcTimeout(ClusterDbConfig c) {
     Duration attempt = c.electionTimeoutMax().multipliedBy(2);
