@@ -39,7 +39,9 @@ public record ClusterStatus(
     /** Cannot reach a leader with a majority. */
     NO_QUORUM("No quorum"),
     /** The database is not running. */
-    STOPPED("Stopped");
+    STOPPED("Stopped"),
+    /** Not a member of the cluster yet: waiting to be admitted and added by the primary. */
+    JOINING("Joining");
 
     private final String display;
 

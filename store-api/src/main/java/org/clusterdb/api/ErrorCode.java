@@ -33,6 +33,11 @@ public enum ErrorCode {
    * taking leadership back). The exception names the primary. Peer tables stay writable.
    */
   PRIMARY_UNAVAILABLE(20, Action.RETRY, true),
+  /**
+   * The cluster refused this peer: its settings, version, platform, option keys, round trip or the
+   * cluster's size fail an admission check. The field names the check; fix it on this peer.
+   */
+  JOIN_REFUSED(21, Action.FIX_REQUEST, true),
   /** An unexpected failure; see the logs. A write in flight may have been applied. */
   INTERNAL(99, Action.INVESTIGATE, false);
 

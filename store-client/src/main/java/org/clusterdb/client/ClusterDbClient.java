@@ -23,6 +23,7 @@ import org.clusterdb.api.BlockingKeyValueStore;
 import org.clusterdb.api.Bytes;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ClusterStatus;
+import org.clusterdb.api.ClusteringSettings;
 import org.clusterdb.api.Consistency;
 import org.clusterdb.api.DeleteResult;
 import org.clusterdb.api.ErrorCode;
@@ -46,6 +47,7 @@ import org.clusterdb.proto.api.v1.ClusterGrpc;
 import org.clusterdb.proto.api.v1.ClusterStatusRequest;
 import org.clusterdb.proto.api.v1.CreateTableRequest;
 import org.clusterdb.proto.api.v1.DropTableRequest;
+import org.clusterdb.proto.api.v1.GetClusteringSettingsRequest;
 import org.clusterdb.proto.api.v1.KVGrpc;
 import org.clusterdb.proto.api.v1.LeaderRequest;
 import org.clusterdb.proto.api.v1.LeaderResponse;
@@ -381,6 +383,63 @@ public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
                     SetPrimaryRequest.newBuilder().setPrimary(primary).build(),
                     Kind.MEMBER,
                     r -> null)));
+  }
+
+  /**
+   * The clustering settings of the member this client talks to now: its own and the cluster's, as
+   * the appliance's clustering page shows them. Retried on that member only, never answered by
+   * another. Blocks up to the request timeout.
+   *
+   * @throws ClusterDbException as the asynchronous operations fail
+   */
+  public MemberClusteringSettings clusteringSettings() {
+    return BlockingKeyValueStore.await(
+        guard(
+            () ->
+                caller.call(
+                    ClusterGrpc.getGetClusteringSettingsMethod(),
+                    GetClusteringSettingsRequest.getDefaultInstance(),
+                    Kind.MEMBER,
+                    r ->
+                        new MemberClusteringSettings(
+                            r.getMemberId(),
+                            WireCodec.ownSettings(r),
+                            WireCodec.clusterSettings(r)))));
+  }
+
+  /**
+   * Saves the own clustering settings of the member this client talks to now, as an admin does on
+   * that peer's clustering page; on the primary they become the cluster's. Idempotent, so retried
+   * on that member only, like {@link #setPrimary}. Blocks up to the request timeout.
+   *
+   * @return the settings as saved
+   * @throws ClusterDbException {@code INVALID_ARGUMENT} naming the field for invalid settings, or a
+   *     peer list that leaves that member out; nothing is saved then
+   */
+  public ClusteringSettings saveClusteringSettings(ClusteringSettings settings) {
+    return saveClusteringSettings("", settings);
+  }
+
+  /**
+   * As {@link #saveClusteringSettings(ClusteringSettings)}, but only on member {@code memberId}:
+   * for a read-modify-write of {@link #clusteringSettings()}, pass its {@code memberId}, so that
+   * settings read from one member are never saved on another.
+   *
+   * @throws ClusterDbException {@code INVALID_ARGUMENT} (field {@code member_id}) if another member
+   *     answers; nothing is saved then
+   */
+  public ClusteringSettings saveClusteringSettings(String memberId, ClusteringSettings settings) {
+    return BlockingKeyValueStore.await(
+        guard(
+            () -> {
+              Objects.requireNonNull(memberId, "memberId");
+              Objects.requireNonNull(settings, "settings");
+              return caller.call(
+                  ClusterGrpc.getSaveClusteringSettingsMethod(),
+                  WireCodec.saveClusteringSettingsRequest(memberId, settings),
+                  Kind.MEMBER,
+                  r -> WireCodec.clusteringSettings(r.getSettings(), "settings"));
+            }));
   }
 
   /**

@@ -4,7 +4,7 @@
  * org.clusterdb.api.KeyValueStore} as the embedded library, with endpoint failover, deadlines, and
  * writes that are retried safely under a request id.
  *
- * <p>Stability: {@code ClusterDbClient}, {@code ClientConfig} and {@code Member} are public API;
- * everything else here is internal.
+ * <p>Stability: {@code ClusterDbClient}, {@code ClientConfig}, {@code Member} and {@code
+ * MemberClusteringSettings} are public API; everything else here is internal.
  */
 package org.clusterdb.client;

@@ -16,17 +16,20 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.clusterdb.api.BlockingKeyValueStore;
 import org.clusterdb.api.Bytes;
 import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.ClusteringSettings;
 import org.clusterdb.api.Consistency;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.api.KeyRange;
 import org.clusterdb.api.KeyValue;
 import org.clusterdb.api.MemberStatus;
 import org.clusterdb.api.NotLeaderException;
+import org.clusterdb.api.PeerAddress;
 import org.clusterdb.api.PutResult;
 import org.clusterdb.api.RangeResult;
 import org.clusterdb.api.ReadOptions;
@@ -35,8 +38,11 @@ import org.clusterdb.proto.api.v1.MembersResponse;
 import org.clusterdb.proto.api.v1.PutResponse;
 import org.clusterdb.proto.api.v1.RangeResponse;
 import org.clusterdb.proto.api.v1.RequestId;
+import org.clusterdb.proto.api.v1.SaveClusteringSettingsRequest;
+import org.clusterdb.proto.api.v1.SaveClusteringSettingsResponse;
 import org.clusterdb.proto.api.v1.SnapshotResponse;
 import org.clusterdb.proto.api.v1.StatusResponse;
+import org.clusterdb.proto.wire.WireCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -419,5 +425,94 @@ class ClusterDbClientTest {
               assertThat(e.code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
               assertThat(e.field()).contains("value");
             });
+  }
+
+  private static final ClusteringSettings SETTINGS =
+      ClusteringSettings.of(
+          "c1",
+          1,
+          List.of(new PeerAddress("a", "10.0.0.1", 7001), new PeerAddress("b", "h", 7002)));
+
+  @Test
+  void clusteringSettingsMapsOwnAndClusterSettings() {
+    FakeMember a = member("a");
+    a.getSettings =
+        (r, out) ->
+            reply(
+                out,
+                WireCodec.clusteringSettingsResponse(
+                    null, "a", SETTINGS.withPrimary(2), Optional.of(SETTINGS)));
+    ClusterDbClient client = client(Duration.ofSeconds(5), a);
+
+    MemberClusteringSettings s = client.clusteringSettings();
+
+    assertThat(s)
+        .isEqualTo(
+            new MemberClusteringSettings("a", SETTINGS.withPrimary(2), Optional.of(SETTINGS)));
+    a.getSettings =
+        (r, out) ->
+            reply(out, WireCodec.clusteringSettingsResponse(null, "a", SETTINGS, Optional.empty()));
+    assertThat(client.clusteringSettings().cluster()).isEmpty();
+  }
+
+  @Test
+  void clusteringSettingsCallsAreRetriedOnTheSameMemberOnly() {
+    FakeMember a = member("a");
+    FakeMember b = member("b");
+    a.getSettings = fail(Status.UNAVAILABLE);
+    b.getSettings =
+        (r, out) ->
+            reply(out, WireCodec.clusteringSettingsResponse(null, "b", SETTINGS, Optional.empty()));
+    ClusterDbClient client = client(Duration.ofMillis(400), a, b);
+
+    assertThatThrownBy(client::clusteringSettings)
+        .isInstanceOfSatisfying(
+            ClusterDbException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+    assertThat(a.settingsReads.size()).isGreaterThan(1);
+    assertThat(b.settingsReads).isEmpty();
+  }
+
+  @Test
+  void saveClusteringSettingsSendsTheSettingsAndTheMemberAndReturnsWhatWasSaved() {
+    FakeMember a = member("a");
+    a.saveSettings =
+        (r, out) ->
+            reply(
+                out,
+                SaveClusteringSettingsResponse.newBuilder()
+                    .setHeader(header(a, 3))
+                    .setSettings(r.getSettings())
+                    .build());
+    ClusterDbClient client = client(Duration.ofSeconds(5), a);
+
+    ClusteringSettings saved = client.saveClusteringSettings("a", SETTINGS.withPrimary(2));
+    ClusteringSettings anyMember = client.saveClusteringSettings(SETTINGS);
+
+    assertThat(saved).isEqualTo(SETTINGS.withPrimary(2));
+    assertThat(anyMember).isEqualTo(SETTINGS);
+    assertThat(a.settingsSaves)
+        .extracting(SaveClusteringSettingsRequest::getMemberId)
+        .containsExactly("a", "");
+    assertThat(WireCodec.clusteringSettings(a.settingsSaves.get(0)))
+        .isEqualTo(SETTINGS.withPrimary(2));
+  }
+
+  @Test
+  void saveClusteringSettingsSurfacesTheInvalidFieldAndRejectsNull() {
+    FakeMember a = member("a");
+    a.saveSettings = fail(ClusterDbException.invalid("primary", "must be a peer index"));
+    ClusterDbClient client = client(Duration.ofSeconds(20), a);
+
+    assertThatThrownBy(() -> client.saveClusteringSettings(SETTINGS.withPrimary(5)))
+        .isInstanceOfSatisfying(
+            ClusterDbException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+              assertThat(e.field()).contains("primary");
+            });
+    assertThat(a.settingsSaves).hasSize(1);
+    assertThatThrownBy(() -> client.saveClusteringSettings(null))
+        .isInstanceOfSatisfying(
+            ClusterDbException.class, e -> assertThat(e.field()).contains("settings"));
   }
 }

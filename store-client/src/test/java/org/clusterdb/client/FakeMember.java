@@ -18,6 +18,8 @@ import org.clusterdb.proto.api.v1.ClusterGrpc;
 import org.clusterdb.proto.api.v1.DeleteRangeRequest;
 import org.clusterdb.proto.api.v1.DeleteRangeResponse;
 import org.clusterdb.proto.api.v1.Event;
+import org.clusterdb.proto.api.v1.GetClusteringSettingsRequest;
+import org.clusterdb.proto.api.v1.GetClusteringSettingsResponse;
 import org.clusterdb.proto.api.v1.KVGrpc;
 import org.clusterdb.proto.api.v1.KeyValue;
 import org.clusterdb.proto.api.v1.LeaderRequest;
@@ -31,6 +33,8 @@ import org.clusterdb.proto.api.v1.PutResponse;
 import org.clusterdb.proto.api.v1.RangeRequest;
 import org.clusterdb.proto.api.v1.RangeResponse;
 import org.clusterdb.proto.api.v1.ResponseHeader;
+import org.clusterdb.proto.api.v1.SaveClusteringSettingsRequest;
+import org.clusterdb.proto.api.v1.SaveClusteringSettingsResponse;
 import org.clusterdb.proto.api.v1.SnapshotRequest;
 import org.clusterdb.proto.api.v1.SnapshotResponse;
 import org.clusterdb.proto.api.v1.StatusRequest;
@@ -69,6 +73,8 @@ final class FakeMember implements AutoCloseable {
   final List<DeleteRangeRequest> deletes = new CopyOnWriteArrayList<>();
   final List<RangeRequest> ranges = new CopyOnWriteArrayList<>();
   final List<WatchCreateRequest> creates = new CopyOnWriteArrayList<>();
+  final List<GetClusteringSettingsRequest> settingsReads = new CopyOnWriteArrayList<>();
+  final List<SaveClusteringSettingsRequest> settingsSaves = new CopyOnWriteArrayList<>();
   final List<ServerCallStreamObserver<WatchResponse>> watchStreams = new CopyOnWriteArrayList<>();
 
   volatile Handler<PutRequest, PutResponse> put;
@@ -78,6 +84,10 @@ final class FakeMember implements AutoCloseable {
   volatile Handler<StatusRequest, StatusResponse> status = fail(Status.UNIMPLEMENTED);
   volatile Handler<MembersRequest, MembersResponse> members = fail(Status.UNIMPLEMENTED);
   volatile Handler<SnapshotRequest, SnapshotResponse> snapshot = fail(Status.UNIMPLEMENTED);
+  volatile Handler<GetClusteringSettingsRequest, GetClusteringSettingsResponse> getSettings =
+      fail(Status.UNIMPLEMENTED);
+  volatile Handler<SaveClusteringSettingsRequest, SaveClusteringSettingsResponse> saveSettings =
+      fail(Status.UNIMPLEMENTED);
   volatile WatchHandler watch = (create, out) -> out.onNext(created(this, 0));
 
   private final Server server;
@@ -235,6 +245,20 @@ final class FakeMember implements AutoCloseable {
     @Override
     public void members(MembersRequest request, StreamObserver<MembersResponse> out) {
       members.handle(request, out);
+    }
+
+    @Override
+    public void getClusteringSettings(
+        GetClusteringSettingsRequest request, StreamObserver<GetClusteringSettingsResponse> out) {
+      settingsReads.add(request);
+      getSettings.handle(request, out);
+    }
+
+    @Override
+    public void saveClusteringSettings(
+        SaveClusteringSettingsRequest request, StreamObserver<SaveClusteringSettingsResponse> out) {
+      settingsSaves.add(request);
+      saveSettings.handle(request, out);
     }
   }
 

@@ -10,12 +10,12 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.clusterdb.api.Alarm;
 import org.clusterdb.api.BlockingKeyValueStore;
 import org.clusterdb.api.Bytes;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ClusterStatus;
+import org.clusterdb.api.ClusteringSettings;
 import org.clusterdb.api.Consistency;
 import org.clusterdb.api.DeleteResult;
 import org.clusterdb.api.ErrorCode;
@@ -36,8 +36,10 @@ import org.clusterdb.api.Watch;
 import org.clusterdb.api.WatchListener;
 import org.clusterdb.api.WatchRequest;
 import org.clusterdb.core.cluster.AlarmRegistry;
+import org.clusterdb.core.cluster.ClusteringStore;
+import org.clusterdb.core.cluster.FactoryReset;
+import org.clusterdb.core.cluster.MembershipManager;
 import org.clusterdb.core.cluster.PeerMonitor;
-import org.clusterdb.core.cluster.PeerSettings;
 import org.clusterdb.core.cluster.SyncChecker;
 import org.clusterdb.core.codec.ApiCodec;
 import org.clusterdb.core.config.ClusterDbConfig;
@@ -51,6 +53,8 @@ import org.clusterdb.core.fsm.StateReader;
 import org.clusterdb.core.fsm.TableNames;
 import org.clusterdb.core.local.PeerStore;
 import org.clusterdb.core.ratis.RaftNode;
+import org.clusterdb.core.storage.FileOps;
+import org.clusterdb.core.util.DaemonThreads;
 import org.clusterdb.core.watch.WatchHub;
 import org.clusterdb.proto.log.v1.ApplyResult;
 import org.clusterdb.proto.log.v1.CreateTable;
@@ -87,7 +91,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   private final PeerStore peerStore;
   private final RaftNode node;
   private final AlarmRegistry alarms;
-  private final PeerSettings settings;
+  private final ClusteringStore settings;
+  private final MembershipManager membership;
   private final SyncChecker sync;
   private final PeerMonitor monitor;
   private final BlockingKeyValueStore blocking;
@@ -101,7 +106,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
       PeerStore peerStore,
       RaftNode node,
       AlarmRegistry alarms,
-      PeerSettings settings,
+      ClusteringStore settings,
+      MembershipManager membership,
       SyncChecker sync,
       PeerMonitor monitor) {
     this.config = config;
@@ -113,6 +119,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     this.node = node;
     this.alarms = alarms;
     this.settings = settings;
+    this.membership = membership;
     this.sync = sync;
     this.monitor = monitor;
     this.blocking = new BlockingKeyValueStore(this);
@@ -137,17 +144,10 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
                 config.maxRequestBytes()));
     HistoryPolicy history =
         new HistoryPolicy(config.watchHistoryRevisions(), config.watchHistoryBytes());
-    AtomicInteger threads = new AtomicInteger();
     // Cached, so that a listener blocking on a slow consumer delays only its own watch.
     ExecutorService watchExecutor =
         Executors.newCachedThreadPool(
-            r -> {
-              Thread t =
-                  new Thread(
-                      r, "clusterdb-watch-" + config.memberId() + "-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+            DaemonThreads.numbered("clusterdb-watch-" + config.memberId()));
     WatchHub clusterHub =
         new WatchHub("cluster-" + config.memberId(), watchExecutor, config.watchMaxPendingBytes());
     WatchHub peerHub =
@@ -158,13 +158,26 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
       peerStore =
           PeerStore.open(
               config.dataDir().resolve("peer"), new Applier(history), peerHub, config.memberId());
+      boolean reset = ClusteringStore.resetPending(peerStore);
+      if (reset) {
+        FactoryReset.run(config, peerStore);
+      }
+      ClusteringStore settings =
+          ClusteringStore.open(
+              peerStore,
+              config,
+              reset ? ClusteringStore.alone(config) : ClusteringStore.seed(config));
       AlarmRegistry alarms = AlarmRegistry.open(peerStore, Clock.systemUTC(), config.memberId());
-      PeerSettings settings = PeerSettings.open(peerStore, config);
-      RaftNode node = RaftNode.start(config, new Applier(history), validator, clusterHub);
-      SyncChecker sync = SyncChecker.start(config, node, alarms);
-      PeerMonitor monitor = PeerMonitor.start(config, node, alarms, settings, sync::verifiedIndex);
+      ClusterDbConfig effective = effectiveConfig(config, settings);
+      leaveOwnCluster(effective, settings);
+      RaftNode node = RaftNode.start(effective, new Applier(history), validator, clusterHub);
+      MembershipManager membership = MembershipManager.start(effective, node, settings, alarms);
+      SyncChecker sync = SyncChecker.start(effective, node, alarms);
+      PeerMonitor monitor =
+          PeerMonitor.start(
+              effective, node, alarms, settings, membership::clusterSettings, sync::verifiedIndex);
       return new ClusterDb(
-          config,
+          effective,
           validator,
           watchExecutor,
           clusterHub,
@@ -173,6 +186,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
           node,
           alarms,
           settings,
+          membership,
           sync,
           monitor);
     } catch (IOException | RuntimeException e) {
@@ -189,6 +203,52 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
           null,
           true,
           e);
+    }
+  }
+
+  /** {@code config} with the clustering settings this peer starts with in place of the file's. */
+  private static ClusterDbConfig effectiveConfig(ClusterDbConfig config, ClusteringStore settings) {
+    ClusteringSettings s = settings.started();
+    if (s.peers().isEmpty() || s.indexOf(config.memberId()) == 0) {
+      throw new ClusterDbException(
+          ErrorCode.INVALID_ARGUMENT,
+          "this peer's clustering settings do not list it (member " + config.memberId() + "): " + s,
+          "peers",
+          true,
+          null);
+    }
+    return config.toBuilder()
+        .clusterName(s.name())
+        .peers(s.peers())
+        .primary(s.primary())
+        .tlsMode(s.tlsMode())
+        .ipVersion(s.ipVersion())
+        .build();
+  }
+
+  /**
+   * A peer that ran a cluster of its own and is now set to join another primary's cluster drops its
+   * cluster state: the primary's replaces it, as a subordinate's configuration is replaced on the
+   * appliance. Its peer tables stay.
+   */
+  private static void leaveOwnCluster(ClusterDbConfig config, ClusteringStore settings)
+      throws IOException {
+    Optional<ClusteringSettings> before = settings.previousStart();
+    ClusteringSettings now = settings.started();
+    boolean wasAlone =
+        before.isPresent()
+            && before.get().peers().size() == 1
+            && before.get().indexOf(config.memberId()) == 1;
+    boolean joinsOther =
+        now.primaryPeer().map(p -> !p.id().equals(config.memberId())).orElse(false);
+    if (wasAlone && joinsOther) {
+      LOG.warn(
+          "this peer's own cluster of one gives way to the primary's: dropping its cluster state"
+              + " member={} primary={}",
+          config.memberId(),
+          now.primaryPeer().get());
+      FileOps.deleteRecursively(config.dataDir().resolve("raft"));
+      FileOps.deleteRecursively(config.dataDir().resolve("state"));
     }
   }
 
@@ -304,47 +364,98 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
    *     index that names no peer; as a write fails, if the configuration change does
    */
   public CompletableFuture<Void> setPrimary(int primary) {
-    if (primary < 1 || primary > config.peers().size()) {
+    ClusteringSettings own = settings.own();
+    if (primary < 1 || primary > own.peers().size()) {
       return failed(
           ClusterDbException.invalid(
-              "primary",
-              "must be a peer index, 1 to " + config.peers().size() + ", was " + primary));
+              "primary", "must be a peer index, 1 to " + own.peers().size() + ", was " + primary));
     }
-    String id = config.peers().get(primary - 1).id();
-    return supply(
-            () -> {
-              settings.setPrimaryId(id);
-              LOG.info(
-                  "own configuration primary set member={} primary={} index={}",
-                  config.memberId(),
-                  id,
-                  primary);
-              return null;
-            })
-        .thenCompose(
-            v -> {
-              boolean ranked = config.writePolicy() == WritePolicy.PRIMARY_ONLY;
-              if (ranked
-                  && id.equals(config.memberId())
-                  && !node.clusterPrimary().map(id::equals).orElse(false)) {
-                return node.setPrimary(id);
-              }
-              return CompletableFuture.completedFuture(null);
-            });
+    return saveClusteringSettings(own.withPrimary(primary)).thenApply(s -> null);
   }
 
   /**
-   * This peer's alarms: the latest occurrence of each alarm it has raised, active ones first. The
-   * registry survives restarts.
+   * The members of the Raft group as this replica knows them: voters, and listeners still catching
+   * up. Empty while this peer waits to be added.
    */
+  public Optional<org.clusterdb.core.ratis.Membership> membership() {
+    return node.membership();
+  }
+
+  /** This peer's own clustering settings, as its admin last saved them. */
+  public ClusteringSettings clusteringSettings() {
+    return settings.own();
+  }
+
+  /**
+   * The cluster's clustering settings, as the primary wrote them, as of this replica; empty until
+   * the primary has led once, and on a peer not yet added.
+   */
+  public Optional<ClusteringSettings> clusterClusteringSettings() {
+    return membership.clusterSettings();
+  }
+
+  /**
+   * Saves this peer's own clustering settings, as an admin does on the peer's clustering page.
+   *
+   * <p>On the primary, the settings become the cluster's: peers added to the list are admitted and
+   * added to the group once they ask to join, peers taken off it are removed. On the others they
+   * are compared with the cluster's: any difference raises "Cluster replication error: this peer's
+   * configuration conflicts with the primary's configuration". A change only a restart applies
+   * (name, TLS mode, IP version, the peer list anywhere but on the primary) raises "Restart
+   * required". Naming this peer primary also changes the cluster's primary, as {@link #setPrimary}
+   * does.
+   *
+   * @throws ClusterDbException {@link ErrorCode#INVALID_ARGUMENT} naming the field for invalid
+   *     settings, or a peer list that leaves this peer out; nothing is saved then
+   */
+  public CompletableFuture<ClusteringSettings> saveClusteringSettings(ClusteringSettings s) {
+    Objects.requireNonNull(s, "settings");
+    try {
+      s.validate();
+    } catch (ClusterDbException e) {
+      return failed(e);
+    }
+    if (!s.peers().isEmpty() && s.indexOf(config.memberId()) == 0) {
+      return failed(
+          ClusterDbException.invalid(
+              "peers",
+              "must list this peer (" + config.memberId() + "), or be empty to leave clustering"));
+    }
+    String self = config.memberId();
+    return supply(
+            () -> {
+              settings.save(s);
+              LOG.info("own clustering settings saved member={} settings={}", self, s);
+              return s;
+            })
+        .thenCompose(
+            saved -> {
+              boolean ranked = config.writePolicy() == WritePolicy.PRIMARY_ONLY;
+              boolean primaryHere = saved.primaryPeer().map(p -> p.id().equals(self)).orElse(false);
+              if (ranked
+                  && primaryHere
+                  && !node.clusterPrimary().map(self::equals).orElse(false)
+                  && node.membership().map(m -> m.isVoter(self)).orElse(false)) {
+                return node.setPrimary(self).thenApply(v -> saved);
+              }
+              return CompletableFuture.completedFuture(saved);
+            });
+  }
+
   public List<Alarm> alarms() {
     return alarms.list();
   }
 
-  /** A header describing this member's replica of the cluster tables as it is now. */
+  /**
+   * A header describing this member's replica of the cluster tables as it is now; revision 0 while
+   * it has none (a peer removed from the cluster, or not added yet).
+   */
   public Header currentHeader() {
-    long revision = node.readLocal(StateReader::revision);
-    return header(TableScope.CLUSTER, revision);
+    try {
+      return header(TableScope.CLUSTER, node.readLocal(StateReader::revision));
+    } catch (ClusterDbException e) {
+      return new Header(config.clusterName(), config.memberId(), 0, 0);
+    }
   }
 
   /** Takes a snapshot of the replicated state now; completes with its log index. */
@@ -542,6 +653,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   public void close() {
     LOG.info("stopping clusterdb member={}", config.memberId());
     monitor.close();
+    membership.close();
     sync.close();
     clusterHub.close();
     peerHub.close();

@@ -15,8 +15,8 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.clusterdb.api.Alarm;
 import org.clusterdb.api.MemberStatus;
+import org.clusterdb.api.PeerAddress;
 import org.clusterdb.core.config.ClusterDbConfig;
-import org.clusterdb.core.config.PeerAddress;
 import org.clusterdb.core.config.WritePolicy;
 import org.clusterdb.core.storage.FileOps;
 
@@ -145,6 +145,14 @@ public final class MiniCluster implements AutoCloseable {
     }
     if (!seen.contains(configs.get(leader).memberId())) {
       return Optional.empty();
+    }
+    // New members join through the leader; until every running one votes, the group is forming.
+    Set<String> voters = new HashSet<>();
+    members[leader].membership().ifPresent(m -> m.voters().forEach(p -> voters.add(p.id())));
+    for (int i : running()) {
+      if (!voters.contains(configs.get(i).memberId())) {
+        return Optional.empty();
+      }
     }
     ClusterDbConfig c = configs.get(leader);
     int primary = c.primary() - 1;

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.core.ClusterDb;
+import org.clusterdb.core.util.DaemonThreads;
 import org.clusterdb.proto.api.v1.Member;
 import org.clusterdb.server.config.PeerEndpoint;
 import org.clusterdb.server.config.ServerConfig;
@@ -62,7 +63,11 @@ public final class ClusterDbServer implements AutoCloseable {
 
   /** Starts the member and its client API; returns once both listen. */
   public static ClusterDbServer start(ServerConfig config) {
-    LOG.info("starting clusterdb server member={} {}", config.memberId(), config.describe());
+    LOG.info(
+        "starting clusterdb server member={} version={} {}",
+        config.memberId(),
+        config.effectiveSoftwareVersion(),
+        config.describe());
     ClusterDb db = ClusterDb.start(config.toClusterDbConfig());
     HealthStatusManager health = new HealthStatusManager();
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
@@ -96,12 +101,7 @@ public final class ClusterDbServer implements AutoCloseable {
           e);
     }
     ScheduledExecutorService ticker =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "clusterdb-health");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("clusterdb-health"));
     ClusterDbServer server = new ClusterDbServer(config, db, grpc, watches, health, ticker);
     ticker.scheduleWithFixedDelay(server::updateHealth, 0, 200, TimeUnit.MILLISECONDS);
     LOG.info(

@@ -5,12 +5,14 @@ import com.google.protobuf.UnsafeByteOperations;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.clusterdb.api.Alarm;
 import org.clusterdb.api.Bytes;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ClusterStatus;
+import org.clusterdb.api.ClusteringSettings;
 import org.clusterdb.api.Compare;
 import org.clusterdb.api.Consistency;
 import org.clusterdb.api.DeleteResult;
@@ -20,6 +22,7 @@ import org.clusterdb.api.KeyValue;
 import org.clusterdb.api.MemberStatus;
 import org.clusterdb.api.Op;
 import org.clusterdb.api.OpResult;
+import org.clusterdb.api.PeerAddress;
 import org.clusterdb.api.PeerStatus;
 import org.clusterdb.api.PutResult;
 import org.clusterdb.api.RangeResult;
@@ -33,6 +36,7 @@ import org.clusterdb.api.WatchEvent;
 import org.clusterdb.proto.api.v1.DeleteRangeRequest;
 import org.clusterdb.proto.api.v1.DeleteRangeResponse;
 import org.clusterdb.proto.api.v1.Event;
+import org.clusterdb.proto.api.v1.GetClusteringSettingsResponse;
 import org.clusterdb.proto.api.v1.PutRequest;
 import org.clusterdb.proto.api.v1.PutResponse;
 import org.clusterdb.proto.api.v1.RangeRequest;
@@ -40,6 +44,7 @@ import org.clusterdb.proto.api.v1.RangeResponse;
 import org.clusterdb.proto.api.v1.RequestOp;
 import org.clusterdb.proto.api.v1.ResponseHeader;
 import org.clusterdb.proto.api.v1.ResponseOp;
+import org.clusterdb.proto.api.v1.SaveClusteringSettingsRequest;
 import org.clusterdb.proto.api.v1.TxnRequest;
 import org.clusterdb.proto.api.v1.TxnResponse;
 
@@ -492,6 +497,7 @@ public final class WireCodec {
           case ACTIVE -> ClusterStatus.Database.ACTIVE;
           case SYNCHRONISING -> ClusterStatus.Database.SYNCHRONISING;
           case NO_QUORUM -> ClusterStatus.Database.NO_QUORUM;
+          case JOINING -> ClusterStatus.Database.JOINING;
           case STOPPED, DATABASE_UNSPECIFIED, UNRECOGNIZED -> ClusterStatus.Database.STOPPED;
         };
     return new ClusterStatus(
@@ -533,5 +539,117 @@ public final class WireCodec {
         a.getLoweredAtMillis() == 0
             ? Optional.empty()
             : Optional.of(Instant.ofEpochMilli(a.getLoweredAtMillis())));
+  }
+
+  // ---- clustering settings ----
+
+  public static org.clusterdb.proto.api.v1.ClusteringSettings clusteringSettings(
+      ClusteringSettings s) {
+    org.clusterdb.proto.api.v1.ClusteringSettings.Builder b =
+        org.clusterdb.proto.api.v1.ClusteringSettings.newBuilder()
+            .setName(s.name())
+            .setPrimary(s.primary())
+            .setTlsMode(
+                org.clusterdb.proto.api.v1.ClusteringSettings.TlsMode.valueOf(s.tlsMode().name()))
+            .setIpVersion(
+                org.clusterdb.proto.api.v1.ClusteringSettings.IpVersion.valueOf(
+                    s.ipVersion().name()))
+            .setAddressMapping(s.addressMapping())
+            .putAllMappings(s.mappings());
+    for (PeerAddress p : s.peers()) {
+      b.addPeers(
+          org.clusterdb.proto.api.v1.PeerAddress.newBuilder()
+              .setId(p.id())
+              .setHost(p.host())
+              .setPort(p.port()));
+    }
+    return b.build();
+  }
+
+  /**
+   * The settings as sent; not validated, which is the saving peer's job.
+   *
+   * @param field the message's field name, for errors: {@code field.tls_mode} if it is unset
+   */
+  public static ClusteringSettings clusteringSettings(
+      org.clusterdb.proto.api.v1.ClusteringSettings s, String field) {
+    ClusteringSettings.TlsMode tlsMode =
+        switch (s.getTlsMode()) {
+          case PERMISSIVE -> ClusteringSettings.TlsMode.PERMISSIVE;
+          case ENFORCE -> ClusteringSettings.TlsMode.ENFORCE;
+          case TLS_MODE_UNSPECIFIED, UNRECOGNIZED ->
+              throw ClusterDbException.invalid(
+                  field + ".tls_mode", "must be PERMISSIVE or ENFORCE");
+        };
+    ClusteringSettings.IpVersion ipVersion =
+        switch (s.getIpVersion()) {
+          case IPV4 -> ClusteringSettings.IpVersion.IPV4;
+          case IPV6 -> ClusteringSettings.IpVersion.IPV6;
+          case IP_VERSION_UNSPECIFIED, UNRECOGNIZED ->
+              throw ClusterDbException.invalid(field + ".ip_version", "must be IPV4 or IPV6");
+        };
+    List<PeerAddress> peers = new ArrayList<>(s.getPeersCount());
+    for (org.clusterdb.proto.api.v1.PeerAddress p : s.getPeersList()) {
+      peers.add(new PeerAddress(p.getId(), p.getHost(), p.getPort()));
+    }
+    return new ClusteringSettings(
+        s.getName(),
+        s.getPrimary(),
+        tlsMode,
+        ipVersion,
+        peers,
+        s.getAddressMapping(),
+        Map.copyOf(s.getMappingsMap()));
+  }
+
+  /** {@code header} may be null, for settings relayed without one. */
+  public static GetClusteringSettingsResponse clusteringSettingsResponse(
+      Header header,
+      String memberId,
+      ClusteringSettings own,
+      Optional<ClusteringSettings> cluster) {
+    GetClusteringSettingsResponse.Builder b =
+        GetClusteringSettingsResponse.newBuilder()
+            .setMemberId(memberId)
+            .setOwn(clusteringSettings(own));
+    if (header != null) {
+      b.setHeader(header(header));
+    }
+    cluster.ifPresent(c -> b.setCluster(clusteringSettings(c)));
+    return b.build();
+  }
+
+  /** This peer's own settings from a response. */
+  public static ClusteringSettings ownSettings(GetClusteringSettingsResponse r) {
+    if (!r.hasOwn()) {
+      throw ClusterDbException.invalid("own", "required");
+    }
+    return clusteringSettings(r.getOwn(), "own");
+  }
+
+  /** The cluster's settings from a response; empty when the peer has none yet. */
+  public static Optional<ClusteringSettings> clusterSettings(GetClusteringSettingsResponse r) {
+    return r.hasCluster()
+        ? Optional.of(clusteringSettings(r.getCluster(), "cluster"))
+        : Optional.empty();
+  }
+
+  /**
+   * @param memberId the only member that may save them; empty for whichever answers
+   */
+  public static SaveClusteringSettingsRequest saveClusteringSettingsRequest(
+      String memberId, ClusteringSettings settings) {
+    return SaveClusteringSettingsRequest.newBuilder()
+        .setMemberId(memberId)
+        .setSettings(clusteringSettings(settings))
+        .build();
+  }
+
+  /** The settings of a save request. */
+  public static ClusteringSettings clusteringSettings(SaveClusteringSettingsRequest r) {
+    if (!r.hasSettings()) {
+      throw ClusterDbException.invalid("settings", "required");
+    }
+    return clusteringSettings(r.getSettings(), "settings");
   }
 }

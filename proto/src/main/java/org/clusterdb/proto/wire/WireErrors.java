@@ -31,7 +31,7 @@ public final class WireErrors {
       case TABLE_EXISTS -> Status.Code.ALREADY_EXISTS;
       case COMPACTED -> Status.Code.OUT_OF_RANGE;
       case SLOW_WATCHER -> Status.Code.RESOURCE_EXHAUSTED;
-      case NOT_LEADER -> Status.Code.FAILED_PRECONDITION;
+      case NOT_LEADER, JOIN_REFUSED -> Status.Code.FAILED_PRECONDITION;
       case NO_LEADER, UNAVAILABLE, PRIMARY_UNAVAILABLE -> Status.Code.UNAVAILABLE;
       case TIMEOUT -> Status.Code.DEADLINE_EXCEEDED;
       case INTERNAL -> Status.Code.INTERNAL;

@@ -57,7 +57,38 @@ public enum AlarmDefinition {
   DATABASE_FAILURE(
       20010,
       Alarm.Severity.CRITICAL,
-      "Database failure: the cluster database of this peer has failed and stopped serving");
+      "Database failure: the cluster database of this peer has failed and stopped serving"),
+  JOIN_VERSION(
+      20011,
+      Alarm.Severity.ERROR,
+      "Cluster join refused: this peer's software version differs from the primary's"),
+  JOIN_PLATFORM(
+      20012,
+      Alarm.Severity.ERROR,
+      "Cluster join refused: this peer's platform differs from the primary's"),
+  JOIN_OPTION_KEYS(
+      20013,
+      Alarm.Severity.ERROR,
+      "Cluster join refused: this peer's option keys differ from the primary's"),
+  JOIN_ROUND_TRIP(
+      20014,
+      Alarm.Severity.ERROR,
+      "Cluster join refused: the round-trip delay between this peer and the primary exceeds the"
+          + " limit"),
+  JOIN_ADDRESS(
+      20015,
+      Alarm.Severity.ERROR,
+      "Cluster join refused: this peer does not answer at its configured address; NAT between"
+          + " peers is not supported"),
+  JOIN_CLUSTER_FULL(
+      20016,
+      Alarm.Severity.ERROR,
+      "Cluster join refused: the cluster already holds the most peers allowed"),
+  FACTORY_RESET_PENDING(
+      20017,
+      Alarm.Severity.WARNING,
+      "Factory reset pending: all peer addresses were cleared; this peer deletes its configuration"
+          + " at its next restart. Restore the peer addresses in their order to cancel");
 
   private final int id;
   private final Alarm.Severity severity;

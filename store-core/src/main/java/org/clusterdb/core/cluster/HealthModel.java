@@ -31,8 +31,14 @@ final class HealthModel {
    * @param syncCheckedIndex the last synchronisation check this peer passed; -1 if none
    * @param clusterPrimaryId the configuration primary as the cluster's Raft configuration has it
    * @param ownPrimaryId the configuration primary as this peer's own setting has it
+   * @param peers the peers of the clustering settings, in order
+   * @param members the members of the Raft group as this peer knows them, voters and listeners
+   * @param voters how many members vote
    */
   record Observation(
+      List<Peer> peers,
+      List<String> members,
+      int voters,
       long nowMillis,
       MemberStatus self,
       Replication replication,
@@ -50,16 +56,19 @@ final class HealthModel {
       boolean primaryMismatch) {}
 
   private final String memberId;
-  private final List<Peer> peers;
   private final long failureTimeoutMillis;
   private final long startedMillis;
+
+  /** When each peer first appeared in the list: a peer added later gets its own grace period. */
+  private final Map<String, Long> listedSinceMillis = new HashMap<>();
+
   private final Map<String, Long> lastAnswerMillis = new HashMap<>();
   private final Map<String, PeerProbe> lastAnswer = new HashMap<>();
   private long previousLeaderCommit = -1;
+  private boolean assessed;
 
-  HealthModel(String memberId, List<Peer> peers, long failureTimeoutMillis, long startedMillis) {
+  HealthModel(String memberId, long failureTimeoutMillis, long startedMillis) {
     this.memberId = memberId;
-    this.peers = List.copyOf(peers);
     this.failureTimeoutMillis = failureTimeoutMillis;
     this.startedMillis = startedMillis;
   }
@@ -77,7 +86,9 @@ final class HealthModel {
     long leaderCommit = leaderCommit(o);
     List<PeerStatus> out = new ArrayList<>();
     boolean anyFailed = false;
-    for (Peer p : peers) {
+    listedSinceMillis.keySet().retainAll(o.peers().stream().map(Peer::id).toList());
+    for (Peer p : o.peers()) {
+      listedSinceMillis.putIfAbsent(p.id(), assessed ? now : startedMillis);
       if (p.id().equals(memberId)) {
         out.add(
             new PeerStatus(
@@ -90,7 +101,7 @@ final class HealthModel {
                 lag(leaderCommit, o.self().appliedIndex())));
         continue;
       }
-      PeerStatus.State state = state(p.id(), now);
+      PeerStatus.State state = state(p.id(), now, o.members().contains(p.id()));
       anyFailed |= state == PeerStatus.State.FAILED;
       PeerProbe last = lastAnswer.get(p.id());
       long applied = last == null ? -1 : last.appliedIndex();
@@ -106,16 +117,17 @@ final class HealthModel {
               applied,
               applied < 0 || state != PeerStatus.State.ACTIVE ? -1 : lag(leaderCommit, applied)));
     }
+    assessed = true;
     ClusterStatus.Database database = database(o, now);
     previousLeaderCommit = leaderCommit;
     boolean pastGrace = now - startedMillis >= failureTimeoutMillis;
-    boolean replicationStale = replicationStale(o.replication());
+    boolean replicationStale = replicationStale(o);
     ClusterStatus status =
         new ClusterStatus(
             memberId,
-            indexOf(o.clusterPrimaryId()),
+            indexOf(o.peers(), o.clusterPrimaryId()),
             o.clusterPrimaryId(),
-            indexOf(o.ownPrimaryId()),
+            indexOf(o.peers(), o.ownPrimaryId()),
             database,
             o.self().commitIndex(),
             o.self().appliedIndex(),
@@ -128,7 +140,7 @@ final class HealthModel {
         !o.clusterPrimaryId().equals(o.ownPrimaryId()));
   }
 
-  private int indexOf(String id) {
+  private static int indexOf(List<Peer> peers, String id) {
     for (Peer p : peers) {
       if (p.id().equals(id)) {
         return p.index();
@@ -137,12 +149,16 @@ final class HealthModel {
     return 0;
   }
 
-  private PeerStatus.State state(String id, long now) {
+  /**
+   * Active only when it answers and is a member: a peer not yet added shows Failed, as it does on
+   * the appliance until it has joined.
+   */
+  private PeerStatus.State state(String id, long now, boolean member) {
     Long last = lastAnswerMillis.get(id);
-    if (last != null && now - last <= failureTimeoutMillis) {
+    if (last != null && now - last <= failureTimeoutMillis && member) {
       return PeerStatus.State.ACTIVE;
     }
-    if (last == null && now - startedMillis < failureTimeoutMillis) {
+    if (now - listedSinceMillis.getOrDefault(id, startedMillis) < failureTimeoutMillis) {
       return PeerStatus.State.UNKNOWN;
     }
     return PeerStatus.State.FAILED;
@@ -170,7 +186,10 @@ final class HealthModel {
     if (r.role() == MemberStatus.Role.STOPPED) {
       return ClusterStatus.Database.STOPPED;
     }
-    if (!inQuorum(r)) {
+    if (!o.members().contains(memberId)) {
+      return ClusterStatus.Database.JOINING;
+    }
+    if (!inQuorum(r, o.voters())) {
       return ClusterStatus.Database.NO_QUORUM;
     }
     // Caught up means having applied what the leader had committed one round ago: under a
@@ -181,14 +200,14 @@ final class HealthModel {
     return ClusterStatus.Database.ACTIVE;
   }
 
-  private boolean inQuorum(Replication r) {
+  private boolean inQuorum(Replication r, int voters) {
     switch (r.role()) {
       case LEADER -> {
         long fresh =
             r.lastContactMillis().values().stream()
                 .filter(ms -> ms <= failureTimeoutMillis)
                 .count();
-        return fresh + 1 > peers.size() / 2;
+        return fresh + 1 > voters / 2;
       }
       case FOLLOWER, LISTENER -> {
         return r.leaderId()
@@ -203,23 +222,23 @@ final class HealthModel {
   }
 
   /** Whether Raft itself has lost touch with some peer. */
-  private boolean replicationStale(Replication r) {
-    if (peers.size() == 1) {
+  private boolean replicationStale(Observation o) {
+    Replication r = o.replication();
+    if (o.members().size() <= 1) {
       return false;
     }
     switch (r.role()) {
       case LEADER -> {
-        for (Peer p : peers) {
-          if (!p.id().equals(memberId)
-              && r.lastContactMillis().getOrDefault(p.id(), Long.MAX_VALUE)
-                  > failureTimeoutMillis) {
+        for (String id : o.members()) {
+          if (!id.equals(memberId)
+              && r.lastContactMillis().getOrDefault(id, Long.MAX_VALUE) > failureTimeoutMillis) {
             return true;
           }
         }
         return false;
       }
       case FOLLOWER, LISTENER -> {
-        return !inQuorum(r);
+        return !inQuorum(r, o.voters());
       }
       default -> {
         return true;

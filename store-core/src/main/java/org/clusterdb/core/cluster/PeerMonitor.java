@@ -15,15 +15,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.clusterdb.api.ClusterStatus;
+import org.clusterdb.api.ClusteringSettings;
 import org.clusterdb.api.MemberStatus;
+import org.clusterdb.api.PeerAddress;
 import org.clusterdb.api.PeerStatus;
 import org.clusterdb.core.config.ClusterDbConfig;
-import org.clusterdb.core.config.PeerAddress;
+import org.clusterdb.core.ratis.Membership;
 import org.clusterdb.core.ratis.PeerProbe;
 import org.clusterdb.core.ratis.RaftNode;
+import org.clusterdb.core.util.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +42,8 @@ public final class PeerMonitor implements AutoCloseable {
   private final ClusterDbConfig config;
   private final RaftNode node;
   private final AlarmRegistry alarms;
-  private final PeerSettings settings;
+  private final ClusteringStore settings;
+  private final Supplier<Optional<ClusteringSettings>> clusterSettings;
   private final LongSupplier syncChecked;
   private final HealthModel model;
   private final ScheduledExecutorService ticker;
@@ -53,43 +57,33 @@ public final class PeerMonitor implements AutoCloseable {
       ClusterDbConfig config,
       RaftNode node,
       AlarmRegistry alarms,
-      PeerSettings settings,
+      ClusteringStore settings,
+      Supplier<Optional<ClusteringSettings>> clusterSettings,
       LongSupplier syncChecked) {
     this.config = config;
     this.node = node;
     this.alarms = alarms;
     this.settings = settings;
+    this.clusterSettings = clusterSettings;
     this.syncChecked = syncChecked;
-    List<HealthModel.Peer> peers = new ArrayList<>();
-    for (int i = 0; i < config.peers().size(); i++) {
-      PeerAddress p = config.peers().get(i);
-      peers.add(new HealthModel.Peer(i + 1, p.id(), p.address()));
-    }
     this.model =
-        new HealthModel(
-            config.memberId(), peers, config.peerFailureTimeout().toMillis(), nowMillis());
+        new HealthModel(config.memberId(), config.peerFailureTimeout().toMillis(), nowMillis());
     String member = config.memberId();
     this.ticker =
         Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "clusterdb-monitor-" + member);
-              t.setDaemon(true);
-              return t;
-            });
-    AtomicInteger n = new AtomicInteger();
+            DaemonThreads.named("clusterdb-monitor-" + member));
     this.probes =
         Executors.newFixedThreadPool(
-            Math.max(1, config.peers().size() - 1),
-            r -> {
-              Thread t = new Thread(r, "clusterdb-probe-" + member + "-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+            ClusteringSettings.MAX_PEERS - 1, DaemonThreads.numbered("clusterdb-probe-" + member));
     // No probes yet: start-up must not wait on the network.
+    Optional<Membership> members = node.membership();
     this.status =
         model
             .assess(
                 new HealthModel.Observation(
+                    listed(members),
+                    members.map(Membership::ids).orElse(List.of()),
+                    members.map(m -> m.voters().size()).orElse(0),
                     nowMillis(),
                     node.status(),
                     node.replication(),
@@ -97,7 +91,7 @@ public final class PeerMonitor implements AutoCloseable {
                     Map.of(),
                     -1,
                     clusterPrimary(),
-                    settings.primaryId()))
+                    ownPrimary()))
             .status();
   }
 
@@ -109,9 +103,11 @@ public final class PeerMonitor implements AutoCloseable {
       ClusterDbConfig config,
       RaftNode node,
       AlarmRegistry alarms,
-      PeerSettings settings,
+      ClusteringStore settings,
+      Supplier<Optional<ClusteringSettings>> clusterSettings,
       LongSupplier syncChecked) {
-    PeerMonitor monitor = new PeerMonitor(config, node, alarms, settings, syncChecked);
+    PeerMonitor monitor =
+        new PeerMonitor(config, node, alarms, settings, clusterSettings, syncChecked);
     long every = config.healthCheckInterval().toMillis();
     monitor.ticker.scheduleWithFixedDelay(monitor::round, 0, every, TimeUnit.MILLISECONDS);
     return monitor;
@@ -183,15 +179,21 @@ public final class PeerMonitor implements AutoCloseable {
 
   private HealthModel.Observation observe() {
     Duration timeout = config.healthCheckInterval();
+    Optional<Membership> members = node.membership();
+    List<HealthModel.Peer> listed = listed(members);
+    Map<String, PeerAddress> addresses = new HashMap<>();
+    for (PeerAddress p : settingsPeers(members)) {
+      addresses.put(p.id(), p);
+    }
     Map<String, CompletableFuture<Optional<PeerProbe>>> asked = new HashMap<>();
-    for (PeerAddress p : config.peers()) {
+    for (PeerAddress p : addresses.values()) {
       if (!p.id().equals(config.memberId())) {
-        asked.put(p.id(), CompletableFuture.supplyAsync(() -> node.probe(p.id()), probes));
+        asked.put(p.id(), CompletableFuture.supplyAsync(() -> node.probe(p), probes));
       }
     }
     Map<String, Optional<PeerProbe>> answers = new HashMap<>();
     Map<String, String> resolved = new HashMap<>();
-    for (PeerAddress p : config.peers()) {
+    for (PeerAddress p : addresses.values()) {
       CompletableFuture<Optional<PeerProbe>> f = asked.get(p.id());
       if (f != null) {
         answers.put(p.id(), answer(f, timeout));
@@ -200,6 +202,9 @@ public final class PeerMonitor implements AutoCloseable {
     }
     MemberStatus self = node.status();
     return new HealthModel.Observation(
+        listed,
+        members.map(Membership::ids).orElse(List.of()),
+        members.map(m -> m.voters().size()).orElse(0),
         nowMillis(),
         self,
         node.replication(),
@@ -207,12 +212,36 @@ public final class PeerMonitor implements AutoCloseable {
         resolved,
         syncChecked.getAsLong(),
         clusterPrimary(),
-        settings.primaryId());
+        ownPrimary());
+  }
+
+  /**
+   * The peers to show: the cluster's list once this peer is a member and the primary has written
+   * it, else this peer's own.
+   */
+  private List<PeerAddress> settingsPeers(Optional<Membership> members) {
+    boolean member = members.map(m -> m.ids().contains(config.memberId())).orElse(false);
+    Optional<ClusteringSettings> cluster = member ? clusterSettings.get() : Optional.empty();
+    return cluster.orElse(settings.own()).peers();
+  }
+
+  private List<HealthModel.Peer> listed(Optional<Membership> members) {
+    List<PeerAddress> peers = settingsPeers(members);
+    List<HealthModel.Peer> out = new ArrayList<>();
+    for (int i = 0; i < peers.size(); i++) {
+      PeerAddress p = peers.get(i);
+      out.add(new HealthModel.Peer(i + 1, p.id(), p.address()));
+    }
+    return out;
+  }
+
+  private String ownPrimary() {
+    return settings.primaryId().orElse(config.memberId());
   }
 
   /** Without a ranking in the Raft configuration ({@code ANY_LEADER}), this peer's own setting. */
   private String clusterPrimary() {
-    return node.clusterPrimary().orElse(settings.primaryId());
+    return node.clusterPrimary().orElse(ownPrimary());
   }
 
   /** Bounded and interruptible, so that close() never waits on a probe the pool dropped. */

@@ -14,6 +14,7 @@ import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.core.config.WritePolicy;
 import org.clusterdb.core.ratis.RaftNode;
 import org.clusterdb.core.ratis.SyncListener;
+import org.clusterdb.core.util.DaemonThreads;
 import org.clusterdb.proto.log.v1.FormatVersion;
 import org.clusterdb.proto.log.v1.LogEntry;
 import org.clusterdb.proto.log.v1.SyncCheck;
@@ -44,11 +45,7 @@ public final class SyncChecker implements SyncListener, AutoCloseable {
     this.alarms = alarms;
     this.worker =
         Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "clusterdb-sync-check-" + config.memberId());
-              t.setDaemon(true);
-              return t;
-            });
+            DaemonThreads.named("clusterdb-sync-check-" + config.memberId()));
   }
 
   /** Starts checking; the first check comes one interval after start. */

@@ -9,11 +9,17 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.ClusteringSettings;
 import org.clusterdb.api.ErrorCode;
+import org.clusterdb.api.PeerAddress;
 
 /**
  * The one configuration of an embedded clusterdb member. Immutable; build with {@link #builder()},
  * which validates every field at once and reports all problems together.
+ *
+ * <p>{@code clusterName}, {@code peers}, {@code primary}, {@code tlsMode} and {@code ipVersion}
+ * seed this peer's own clustering settings on its first start (and after a factory reset, its own
+ * address); from then on the saved settings apply ({@code ClusterDb#saveClusteringSettings}).
  *
  * @param clusterName the cluster's name (an FQDN in the appliance); equal on every peer
  * @param memberId this member's id; one of {@code peers}
@@ -42,6 +48,18 @@ import org.clusterdb.api.ErrorCode;
  *     communication alarms
  * @param syncCheckInterval how often the primary starts a synchronisation check, which compares
  *     every subordinate's cluster tables with its own
+ * @param tlsMode the TLS verification mode this peer's clustering settings start with
+ * @param ipVersion the cluster IP version this peer's clustering settings start with
+ * @param platform this peer's platform class; a peer joins only a cluster of its own class
+ * @param optionKeys the option keys installed on this peer; a peer joins only a cluster with the
+ *     same keys, except the licence keys {@code AdmissionPolicy} exempts
+ * @param softwareVersion the software version this peer reports when it joins; a peer joins only a
+ *     cluster of its own version. Defaults to this build's version
+ * @param maxRoundTrip the longest round trip between the primary and a joining peer
+ * @param factoryResetKeeps the peer tables a factory reset keeps: the appliance keeps its basic
+ *     network settings (addresses, admin accounts, SSH keys, option keys, HTTPS and SSH enabled)
+ * @param factoryResetRemoves the files a factory reset deletes: the server certificate, its key and
+ *     the CA trust store
  */
 public record ClusterDbConfig(
     String clusterName,
@@ -66,7 +84,15 @@ public record ClusterDbConfig(
     WritePolicy writePolicy,
     Duration healthCheckInterval,
     Duration peerFailureTimeout,
-    Duration syncCheckInterval) {
+    Duration syncCheckInterval,
+    ClusteringSettings.TlsMode tlsMode,
+    ClusteringSettings.IpVersion ipVersion,
+    String platform,
+    Set<String> optionKeys,
+    String softwareVersion,
+    Duration maxRoundTrip,
+    Set<String> factoryResetKeeps,
+    List<Path> factoryResetRemoves) {
 
   /** The seed's appliance clusters hold at most six peers. */
   public static final int MAX_PEERS = 6;
@@ -131,8 +157,17 @@ public record ClusterDbConfig(
   private static final Pattern MEMBER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,31}");
   private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,252}");
 
+  /** The appliance's limit on the round trip between peers. */
+  public static final Duration DEFAULT_MAX_ROUND_TRIP = Duration.ofMillis(80);
+
+  /** The appliance's platform classes are Appliance and VM; an embedding names its own. */
+  public static final String DEFAULT_PLATFORM = "VM";
+
   public ClusterDbConfig {
     peers = peers == null ? null : List.copyOf(peers);
+    optionKeys = optionKeys == null ? null : Set.copyOf(optionKeys);
+    factoryResetKeeps = factoryResetKeeps == null ? null : Set.copyOf(factoryResetKeeps);
+    factoryResetRemoves = factoryResetRemoves == null ? null : List.copyOf(factoryResetRemoves);
   }
 
   /** This member's own address. */
@@ -238,6 +273,28 @@ public record ClusterDbConfig(
     positive(p, "healthCheckInterval", healthCheckInterval);
     positive(p, "peerFailureTimeout", peerFailureTimeout);
     positive(p, "syncCheckInterval", syncCheckInterval);
+    positive(p, "maxRoundTrip", maxRoundTrip);
+    if (tlsMode == null) {
+      p.add("tlsMode: required");
+    }
+    if (ipVersion == null) {
+      p.add("ipVersion: required");
+    }
+    if (platform == null || platform.isBlank()) {
+      p.add("platform: must not be empty");
+    }
+    if (optionKeys == null) {
+      p.add("optionKeys: required (may be empty)");
+    }
+    if (softwareVersion == null || softwareVersion.isBlank()) {
+      p.add("softwareVersion: must not be empty");
+    }
+    if (factoryResetKeeps == null) {
+      p.add("factoryResetKeeps: required (may be empty)");
+    }
+    if (factoryResetRemoves == null) {
+      p.add("factoryResetRemoves: required (may be empty)");
+    }
     if (healthCheckInterval != null
         && peerFailureTimeout != null
         && peerFailureTimeout.compareTo(healthCheckInterval.multipliedBy(2)) < 0) {
@@ -290,7 +347,15 @@ public record ClusterDbConfig(
         .writePolicy(writePolicy)
         .healthCheckInterval(healthCheckInterval)
         .peerFailureTimeout(peerFailureTimeout)
-        .syncCheckInterval(syncCheckInterval);
+        .syncCheckInterval(syncCheckInterval)
+        .tlsMode(tlsMode)
+        .ipVersion(ipVersion)
+        .platform(platform)
+        .optionKeys(optionKeys)
+        .softwareVersion(softwareVersion)
+        .maxRoundTrip(maxRoundTrip)
+        .factoryResetKeeps(factoryResetKeeps)
+        .factoryResetRemoves(factoryResetRemoves);
   }
 
   /** Builds a {@link ClusterDbConfig}; every field not set keeps its named default. */
@@ -318,6 +383,14 @@ public record ClusterDbConfig(
     private Duration healthCheckInterval = DEFAULT_HEALTH_CHECK_INTERVAL;
     private Duration peerFailureTimeout = DEFAULT_PEER_FAILURE_TIMEOUT;
     private Duration syncCheckInterval = DEFAULT_SYNC_CHECK_INTERVAL;
+    private ClusteringSettings.TlsMode tlsMode = ClusteringSettings.TlsMode.PERMISSIVE;
+    private ClusteringSettings.IpVersion ipVersion = ClusteringSettings.IpVersion.IPV4;
+    private String platform = DEFAULT_PLATFORM;
+    private Set<String> optionKeys = Set.of();
+    private String softwareVersion = SoftwareVersion.CURRENT;
+    private Duration maxRoundTrip = DEFAULT_MAX_ROUND_TRIP;
+    private Set<String> factoryResetKeeps = Set.of();
+    private List<Path> factoryResetRemoves = List.of();
 
     private Builder() {}
 
@@ -432,6 +505,46 @@ public record ClusterDbConfig(
       return this;
     }
 
+    public Builder tlsMode(ClusteringSettings.TlsMode v) {
+      tlsMode = v;
+      return this;
+    }
+
+    public Builder ipVersion(ClusteringSettings.IpVersion v) {
+      ipVersion = v;
+      return this;
+    }
+
+    public Builder platform(String v) {
+      platform = v;
+      return this;
+    }
+
+    public Builder optionKeys(Set<String> v) {
+      optionKeys = Objects.requireNonNull(v, "optionKeys");
+      return this;
+    }
+
+    public Builder softwareVersion(String v) {
+      softwareVersion = v;
+      return this;
+    }
+
+    public Builder maxRoundTrip(Duration v) {
+      maxRoundTrip = v;
+      return this;
+    }
+
+    public Builder factoryResetKeeps(Set<String> v) {
+      factoryResetKeeps = Objects.requireNonNull(v, "factoryResetKeeps");
+      return this;
+    }
+
+    public Builder factoryResetRemoves(List<Path> v) {
+      factoryResetRemoves = Objects.requireNonNull(v, "factoryResetRemoves");
+      return this;
+    }
+
     /** Builds and validates; throws {@link ErrorCode#INVALID_ARGUMENT} naming every problem. */
     public ClusterDbConfig build() {
       return new ClusterDbConfig(
@@ -457,7 +570,15 @@ public record ClusterDbConfig(
               writePolicy,
               healthCheckInterval,
               peerFailureTimeout,
-              syncCheckInterval)
+              syncCheckInterval,
+              tlsMode,
+              ipVersion,
+              platform,
+              optionKeys,
+              softwareVersion,
+              maxRoundTrip,
+              factoryResetKeeps,
+              factoryResetRemoves)
           .validate();
     }
   }

@@ -109,12 +109,54 @@ public final class Applier {
               ApplyResult.newBuilder().setRevision(state.revision()).build(),
               state.revision(),
               List.of());
+      case SET_CLUSTER_SETTINGS ->
+          reservedPut(
+              TableNames.CLUSTER,
+              TableNames.SETTINGS_KEY,
+              entry.getSetClusterSettings().getSettings().toByteString(),
+              state);
+      case JOIN_REQUEST ->
+          reservedPut(
+              TableNames.CLUSTER,
+              TableNames.JOIN_PREFIX + entry.getJoinRequest().getMemberId(),
+              entry.getJoinRequest().toByteString(),
+              state);
       case COMMAND_NOT_SET ->
           failed(
               state,
               CommandValidator.fail(ErrorCode.INVALID_ARGUMENT, "command", "no command set")
                   .orElseThrow());
     };
+  }
+
+  /** A write to one of clusterdb's own cluster tables, created with its first row. */
+  private ApplyOutcome reservedPut(String table, String key, ByteString value, StateWriter state) {
+    long revision = state.revision() + 1;
+    if (state.table(table).isEmpty()) {
+      state.putTable(TableMeta.newBuilder().setName(table).setCreateRevision(revision).build());
+    }
+    List<Event> events = new ArrayList<>();
+    PutResult result =
+        put(
+            Put.newBuilder()
+                .setTable(table)
+                .setKey(ByteString.copyFromUtf8(key))
+                .setValue(value)
+                .build(),
+            revision,
+            state,
+            events);
+    commitRevision(state, revision, events);
+    return new ApplyOutcome(
+        ApplyResult.newBuilder()
+            .setRevision(revision)
+            .setTxn(
+                TxnResult.newBuilder()
+                    .setSucceeded(true)
+                    .addResults(OpResult.newBuilder().setPut(result)))
+            .build(),
+        revision,
+        events);
   }
 
   private ApplyOutcome createTable(String name, StateWriter state) {

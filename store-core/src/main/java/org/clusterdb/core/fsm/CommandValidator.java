@@ -72,6 +72,14 @@ public final class CommandValidator {
           entry.getSyncReport().getDigest().size() == 32
               ? Optional.empty()
               : fail(ErrorCode.INVALID_ARGUMENT, "digest", "must be a 32-byte SHA-256");
+      case SET_CLUSTER_SETTINGS ->
+          entry.getSetClusterSettings().hasSettings()
+              ? Optional.empty()
+              : fail(ErrorCode.INVALID_ARGUMENT, "settings", "required");
+      case JOIN_REQUEST ->
+          entry.getJoinRequest().getMemberId().isEmpty()
+              ? fail(ErrorCode.INVALID_ARGUMENT, "memberId", "required")
+              : Optional.empty();
       case COMMAND_NOT_SET -> fail(ErrorCode.INVALID_ARGUMENT, "command", "no command set");
     };
   }

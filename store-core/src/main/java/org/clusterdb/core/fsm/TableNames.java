@@ -14,6 +14,15 @@ public final class TableNames {
   /** Names with this prefix belong to clusterdb itself: readable, never written by users. */
   public static final String RESERVED_PREFIX = "clusterdb.";
 
+  /** The cluster table of clusterdb's own replicated records. */
+  public static final String CLUSTER = RESERVED_PREFIX + "cluster";
+
+  /** In {@link #CLUSTER}: the cluster's clustering settings, as the primary wrote them. */
+  public static final String SETTINGS_KEY = "settings";
+
+  /** In {@link #CLUSTER}: a peer's accepted join request, under this prefix and its member id. */
+  public static final String JOIN_PREFIX = "join/";
+
   public static boolean isValid(String name) {
     return name != null && PATTERN.matcher(name).matches();
   }

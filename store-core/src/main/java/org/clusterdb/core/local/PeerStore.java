@@ -23,6 +23,7 @@ import org.clusterdb.core.fsm.StateReader;
 import org.clusterdb.core.storage.ReadView;
 import org.clusterdb.core.storage.StateStore;
 import org.clusterdb.core.storage.WriteView;
+import org.clusterdb.core.util.DaemonThreads;
 import org.clusterdb.core.watch.WatchHub;
 import org.clusterdb.proto.log.v1.ApplyResult;
 import org.clusterdb.proto.log.v1.CreateTable;
@@ -51,12 +52,7 @@ public final class PeerStore implements AutoCloseable {
     this.applier = applier;
     this.hub = hub;
     this.writer =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "clusterdb-peer-writer-" + memberId);
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadExecutor(DaemonThreads.named("clusterdb-peer-writer-" + memberId));
   }
 
   /** Opens (creating if needed) the peer store in {@code dir}. */

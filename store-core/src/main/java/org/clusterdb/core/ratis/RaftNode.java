@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -38,15 +40,16 @@ import org.apache.ratis.util.TimeDuration;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.api.MemberStatus;
+import org.clusterdb.api.PeerAddress;
 import org.clusterdb.api.Watch;
 import org.clusterdb.api.WatchListener;
 import org.clusterdb.api.WatchRequest;
 import org.clusterdb.core.config.ClusterDbConfig;
-import org.clusterdb.core.config.PeerAddress;
 import org.clusterdb.core.config.WritePolicy;
 import org.clusterdb.core.fsm.Applier;
 import org.clusterdb.core.fsm.CommandValidator;
 import org.clusterdb.core.fsm.StateReader;
+import org.clusterdb.core.util.DaemonThreads;
 import org.clusterdb.core.watch.WatchHub;
 import org.clusterdb.proto.log.v1.ApplyResult;
 import org.clusterdb.proto.log.v1.LogEntry;
@@ -69,7 +72,7 @@ public final class RaftNode implements AutoCloseable {
   private static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
 
   private final ClusterDbConfig config;
-  private final RaftGroup group;
+  private final RaftGroupId groupId;
   private final RaftPeerId selfId;
   private final ReplicatedStateMachine stateMachine;
   private final WatchHub hub;
@@ -80,48 +83,46 @@ public final class RaftNode implements AutoCloseable {
 
   private final ExecutorService admin;
 
-  /** Without retries: a probe that goes unanswered within the check interval is an answer. */
-  private final RaftClient probeClient;
+  /**
+   * One client a probed peer, without retries: a probe unanswered within the check interval is an
+   * answer.
+   */
+  private final Map<PeerAddress, RaftClient> probeClients = new ConcurrentHashMap<>();
 
   private RaftNode(
       ClusterDbConfig config,
-      RaftGroup group,
+      RaftGroupId groupId,
       ReplicatedStateMachine stateMachine,
       WatchHub hub,
       RaftServer server) {
     this.config = config;
-    this.group = group;
+    this.groupId = groupId;
     this.selfId = RaftPeerId.valueOf(config.memberId());
     this.stateMachine = stateMachine;
     this.hub = hub;
     this.server = server;
-    this.client = new AtomicReference<>(newClient(config, group));
-    this.probeClient =
-        RaftClient.newBuilder()
-            .setClientId(ClientId.randomId())
-            .setRaftGroup(group)
-            .setProperties(RatisProperties.probe(config))
-            .setRetryPolicy(RetryPolicies.noRetry())
-            .build();
+    this.client = new AtomicReference<>(newClient(config, clientGroup()));
     this.admin =
         Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "clusterdb-admin-" + config.memberId());
-              t.setDaemon(true);
-              return t;
-            });
+            DaemonThreads.named("clusterdb-admin-" + config.memberId()));
+    stateMachine.setConfListener(this::onConfigurationChanged);
   }
 
   /**
    * Starts this member's Raft server on its configured address and opens its state under {@code
    * dataDir/raft} and {@code dataDir/state}. Returns once the server is started; a leader may not
    * be elected yet.
+   *
+   * <p>A member with Raft state resumes the membership it had. A new member that is the primary and
+   * finds no cluster among its peers creates a cluster of one; any other new member starts outside
+   * the group and waits for the leader to add it.
    */
   public static RaftNode start(
       ClusterDbConfig config, Applier applier, CommandValidator validator, WatchHub hub)
       throws IOException {
     Path dataDir = config.dataDir();
-    RaftGroup group = group(config);
+    RaftGroupId groupId = groupId(config);
+    RaftGroup initial = initialGroup(config, groupId, dataDir.resolve("raft"));
     ReplicatedStateMachine sm =
         new ReplicatedStateMachine(
             config.memberId(),
@@ -135,18 +136,110 @@ public final class RaftNode implements AutoCloseable {
     RaftServer server =
         RaftServer.newBuilder()
             .setServerId(RaftPeerId.valueOf(config.memberId()))
-            .setGroup(group)
+            .setGroup(initial)
             .setStateMachine(sm)
             .setProperties(RatisProperties.server(config, dataDir.resolve("raft")))
             .setOption(RaftStorage.StartupOption.RECOVER)
             .build();
     server.start();
     LOG.info(
-        "raft member started member={} group={} peers={}",
+        "raft member started member={} group={} initialpeers={} settingspeers={}",
         config.memberId(),
-        group.getGroupId(),
+        groupId,
+        initial.getPeers(),
         config.peers());
-    return new RaftNode(config, group, sm, hub, server);
+    return new RaftNode(config, groupId, sm, hub, server);
+  }
+
+  /** The group's id: the same for every peer of a cluster, from the cluster's name. */
+  static RaftGroupId groupId(ClusterDbConfig config) {
+    UUID id =
+        UUID.nameUUIDFromBytes(
+            ("clusterdb/" + config.clusterName()).getBytes(StandardCharsets.UTF_8));
+    return RaftGroupId.valueOf(id);
+  }
+
+  private static RaftGroup initialGroup(ClusterDbConfig config, RaftGroupId groupId, Path raftDir)
+      throws IOException {
+    if (Files.isDirectory(raftDir.resolve(groupId.getUuid().toString()))) {
+      // Ratis restores the membership from the log and its configuration file.
+      return RaftGroup.valueOf(groupId);
+    }
+    if (!config.primaryPeer().id().equals(config.memberId())) {
+      LOG.info(
+          "new member: waiting for the cluster to add it member={} primary={}",
+          config.memberId(),
+          config.primaryPeer());
+      return RaftGroup.valueOf(groupId);
+    }
+    Optional<String> member = existingMember(config, groupId);
+    if (member.isPresent()) {
+      // The primary lost its state: creating a cluster now would fork the cluster's history.
+      LOG.warn(
+          "new primary found its cluster running: waiting to be added back member={} found={}",
+          config.memberId(),
+          member.get());
+      return RaftGroup.valueOf(groupId);
+    }
+    LOG.info("new primary: creating a cluster of one member={}", config.memberId());
+    return RaftGroup.valueOf(
+        groupId, List.of(raftPeer(config.self(), ranked(config, config.memberId()))));
+  }
+
+  /** A peer listed in {@code config} that answers as a member of a formed group, if any does. */
+  private static Optional<String> existingMember(ClusterDbConfig config, RaftGroupId groupId)
+      throws IOException {
+    for (PeerAddress p : config.peers()) {
+      if (p.id().equals(config.memberId())) {
+        continue;
+      }
+      try (RaftClient c = probeClient(config, groupId, p)) {
+        GroupInfoReply reply = c.getGroupManagementApi(RaftPeerId.valueOf(p.id())).info(groupId);
+        if (reply.isSuccess()
+            && reply.getConf().map(conf -> conf.getPeersCount() > 0).orElse(false)) {
+          return Optional.of(p.id());
+        }
+      } catch (IOException | RuntimeException e) {
+        // Not up, or not in the group: no evidence of a cluster.
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static RaftClient probeClient(
+      ClusterDbConfig config, RaftGroupId groupId, PeerAddress p) {
+    return RaftClient.newBuilder()
+        .setClientId(ClientId.randomId())
+        .setRaftGroup(RaftGroup.valueOf(groupId, List.of(raftPeer(p, 0))))
+        .setProperties(RatisProperties.probe(config))
+        .setRetryPolicy(RetryPolicies.noRetry())
+        .build();
+  }
+
+  private static int ranked(ClusterDbConfig config, String peerId) {
+    return config.writePolicy() == WritePolicy.PRIMARY_ONLY
+            && peerId.equals(config.primaryPeer().id())
+        ? 1
+        : 0;
+  }
+
+  static RaftPeer raftPeer(PeerAddress p, int priority) {
+    return RaftPeer.newBuilder()
+        .setId(p.id())
+        .setAddress(p.address())
+        .setPriority(priority)
+        .build();
+  }
+
+  /** {@code host:port}, IPv6 in brackets, as Ratis stores a peer's address. */
+  static PeerAddress peerAddress(RaftPeer p) {
+    String a = p.getAddress();
+    int colon = a.lastIndexOf(':');
+    String host = a.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return new PeerAddress(p.getId().toString(), host, Integer.parseInt(a.substring(colon + 1)));
   }
 
   private static RaftClient newClient(ClusterDbConfig config, RaftGroup group) {
@@ -162,12 +255,44 @@ public final class RaftNode implements AutoCloseable {
         .build();
   }
 
+  /**
+   * Whom the client may send to: every member of the current configuration, and every peer this
+   * member's settings list, so that a member being added can reach the cluster.
+   */
+  private RaftGroup clientGroup() {
+    Map<String, RaftPeer> peers = new java.util.LinkedHashMap<>();
+    for (PeerAddress p : config.peers()) {
+      peers.put(p.id(), raftPeer(p, 0));
+    }
+    membership()
+        .ifPresent(
+            m -> {
+              for (PeerAddress p : m.all()) {
+                peers.put(p.id(), raftPeer(p, 0));
+              }
+            });
+    return RaftGroup.valueOf(groupId, new ArrayList<>(peers.values()));
+  }
+
   /** Swaps in a fresh client if {@code failed} is still current; the old one is closed. */
   private void renewClient(RaftClient failed) {
-    RaftClient fresh = newClient(config, group);
+    RaftClient fresh = newClient(config, clientGroup());
     if (client.compareAndSet(failed, fresh)) {
       LOG.info("raft client renewed after a retry failure member={}", config.memberId());
       admin.execute(() -> closeQuietly(failed));
+    } else {
+      closeQuietly(fresh);
+    }
+  }
+
+  /** New members become reachable; the old client finishes what it has in flight, then closes. */
+  private void onConfigurationChanged() {
+    RaftClient old = client.get();
+    RaftClient fresh = newClient(config, clientGroup());
+    if (client.compareAndSet(old, fresh)) {
+      CompletableFuture.delayedExecutor(
+              config.requestTimeout().toMillis() * 2, TimeUnit.MILLISECONDS)
+          .execute(() -> closeQuietly(old));
     } else {
       closeQuietly(fresh);
     }
@@ -179,27 +304,6 @@ public final class RaftNode implements AutoCloseable {
     } catch (IOException e) {
       LOG.warn("raft client close failed member={} error={}", config.memberId(), e.toString());
     }
-  }
-
-  static RaftGroup group(ClusterDbConfig config) {
-    List<RaftPeer> peers = new ArrayList<>();
-    String primary = config.primaryPeer().id();
-    for (PeerAddress p : config.peers()) {
-      // The primary outranks the others: elections prefer it, and a leader hands over to it
-      // once it is caught up, so it leads whenever it can.
-      int priority =
-          config.writePolicy() == WritePolicy.PRIMARY_ONLY && p.id().equals(primary) ? 1 : 0;
-      peers.add(
-          RaftPeer.newBuilder()
-              .setId(p.id())
-              .setAddress(p.address())
-              .setPriority(priority)
-              .build());
-    }
-    UUID id =
-        UUID.nameUUIDFromBytes(
-            ("clusterdb/" + config.clusterName()).getBytes(StandardCharsets.UTF_8));
-    return RaftGroup.valueOf(RaftGroupId.valueOf(id), peers);
   }
 
   /**
@@ -287,7 +391,7 @@ public final class RaftNode implements AutoCloseable {
     String id = config.memberId();
     RaftServer.Division division;
     try {
-      division = server.getDivision(group.getGroupId());
+      division = server.getDivision(groupId);
     } catch (IOException e) {
       return new MemberStatus(
           id, MemberStatus.Role.STOPPED, Optional.empty(), 0, -1, -1, -1, -1, 0);
@@ -316,7 +420,7 @@ public final class RaftNode implements AutoCloseable {
   /** The index of the first entry still in this member's log (higher after a purge). */
   public long logStartIndex() {
     try {
-      return server.getDivision(group.getGroupId()).getRaftLog().getStartIndex();
+      return server.getDivision(groupId).getRaftLog().getStartIndex();
     } catch (IOException e) {
       return -1;
     }
@@ -341,20 +445,22 @@ public final class RaftNode implements AutoCloseable {
   }
 
   /**
-   * Asks {@code peerId} for its Raft state over its peer-to-peer port, waiting at most {@code
+   * Asks {@code peer} for its Raft state over its peer-to-peer port, waiting at most {@code
    * healthCheckInterval}; empty if it did not answer in time. Blocks the calling thread.
    */
-  public Optional<PeerProbe> probe(String peerId) {
+  public Optional<PeerProbe> probe(PeerAddress peer) {
+    RaftClient c = probeClients.computeIfAbsent(peer, p -> probeClient(config, groupId, p));
+    long started = System.nanoTime();
     try {
-      GroupInfoReply reply =
-          probeClient.getGroupManagementApi(RaftPeerId.valueOf(peerId)).info(group.getGroupId());
+      GroupInfoReply reply = c.getGroupManagementApi(RaftPeerId.valueOf(peer.id())).info(groupId);
+      long roundTripMicros = (System.nanoTime() - started) / 1000;
       if (!reply.isSuccess()) {
         return Optional.empty();
       }
       RaftProtos.RoleInfoProto role = reply.getRoleInfoProto();
       Optional<String> leader =
           switch (role.getRole()) {
-            case LEADER -> Optional.of(peerId);
+            case LEADER -> Optional.of(peer.id());
             case FOLLOWER, LISTENER ->
                 role.getFollowerInfo().getLeaderInfo().hasId()
                     ? Optional.of(
@@ -363,12 +469,39 @@ public final class RaftNode implements AutoCloseable {
             default -> Optional.empty();
           };
       RaftProtos.LogInfoProto log = reply.getLogInfoProto();
+      List<String> members = new ArrayList<>();
+      reply
+          .getConf()
+          .ifPresent(
+              conf -> {
+                conf.getPeersList().forEach(x -> members.add(x.getId().toStringUtf8()));
+                conf.getListenersList().forEach(x -> members.add(x.getId().toStringUtf8()));
+              });
       return Optional.of(
           new PeerProbe(
               role(role.getRole()),
               leader,
               log.hasCommitted() ? log.getCommitted().getIndex() : -1,
-              log.hasApplied() ? log.getApplied().getIndex() : -1));
+              log.hasApplied() ? log.getApplied().getIndex() : -1,
+              members,
+              roundTripMicros));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Whether {@code peer} runs this member's group: empty if it did not answer, false when it runs
+   * other groups only (its cluster has another name).
+   */
+  public Optional<Boolean> runsThisGroup(PeerAddress peer) {
+    RaftClient c = probeClients.computeIfAbsent(peer, p -> probeClient(config, groupId, p));
+    try {
+      org.apache.ratis.protocol.GroupListReply reply =
+          c.getGroupManagementApi(RaftPeerId.valueOf(peer.id())).list();
+      return reply.isSuccess()
+          ? Optional.of(reply.getGroupIds().contains(groupId))
+          : Optional.empty();
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
@@ -398,10 +531,35 @@ public final class RaftNode implements AutoCloseable {
    */
   public Optional<String> clusterPrimary() {
     try {
-      return primaryOf(server.getDivision(group.getGroupId()).getRaftConf().getCurrentPeers());
+      return primaryOf(server.getDivision(groupId).getRaftConf().getCurrentPeers());
     } catch (IOException e) {
       return Optional.empty();
     }
+  }
+
+  /** The group's members as this replica knows them; empty before it has a configuration. */
+  public Optional<Membership> membership() {
+    RaftConfiguration conf;
+    try {
+      conf = server.getDivision(groupId).getRaftConf();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    List<PeerAddress> voters = new ArrayList<>();
+    for (RaftPeer p : conf.getCurrentPeers(RaftProtos.RaftPeerRole.FOLLOWER)) {
+      voters.add(peerAddress(p));
+    }
+    List<PeerAddress> listeners = new ArrayList<>();
+    for (RaftPeer p : conf.getCurrentPeers(RaftProtos.RaftPeerRole.LISTENER)) {
+      listeners.add(peerAddress(p));
+    }
+    if (voters.isEmpty() && listeners.isEmpty()) {
+      return Optional.empty();
+    }
+    voters.sort(java.util.Comparator.comparing(PeerAddress::id));
+    listeners.sort(java.util.Comparator.comparing(PeerAddress::id));
+    return Optional.of(
+        new Membership(voters, listeners, conf.getPreviousPeers().isEmpty(), clusterPrimary()));
   }
 
   /**
@@ -410,21 +568,42 @@ public final class RaftNode implements AutoCloseable {
    * caught up. Works while the old primary is down, as long as a majority is up.
    */
   public CompletableFuture<Void> setPrimary(String peerId) {
+    return changeMembership(
+        m -> new Membership(m.voters(), m.listeners(), true, Optional.of(peerId)));
+  }
+
+  /**
+   * Changes the group's members: a Raft configuration change proposed through the leader and
+   * committed by a majority of the old and the new voters. Ratis first brings new members up to
+   * date (without counting them), so writes go on meanwhile. {@code change} maps the members now to
+   * the members wanted; its primary is ranked above the others under {@code PRIMARY_ONLY}.
+   */
+  public CompletableFuture<Void> changeMembership(
+      java.util.function.UnaryOperator<Membership> change) {
     long timeoutMs = config.requestTimeout().toMillis();
-    CompletableFuture<Void> change =
+    CompletableFuture<Void> done =
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                RaftConfiguration conf = server.getDivision(group.getGroupId()).getRaftConf();
+                Membership now =
+                    membership()
+                        .orElseThrow(
+                            () ->
+                                new ClusterDbException(
+                                    ErrorCode.NO_LEADER, "this member is not in a group yet"));
+                Membership wanted = change.apply(now);
+                Optional<String> primary =
+                    config.writePolicy() == WritePolicy.PRIMARY_ONLY
+                        ? wanted.primaryId()
+                        : Optional.empty();
                 List<RaftPeer> voters = new ArrayList<>();
-                for (RaftPeer p : conf.getCurrentPeers(RaftProtos.RaftPeerRole.FOLLOWER)) {
-                  voters.add(
-                      RaftPeer.newBuilder(p)
-                          .setPriority(p.getId().toString().equals(peerId) ? 1 : 0)
-                          .build());
+                for (PeerAddress p : wanted.voters()) {
+                  voters.add(raftPeer(p, primary.map(p.id()::equals).orElse(false) ? 1 : 0));
                 }
-                List<RaftPeer> listeners =
-                    new ArrayList<>(conf.getCurrentPeers(RaftProtos.RaftPeerRole.LISTENER));
+                List<RaftPeer> listeners = new ArrayList<>();
+                for (PeerAddress p : wanted.listeners()) {
+                  listeners.add(raftPeer(p, 0));
+                }
                 RaftClientReply reply =
                     client
                         .get()
@@ -439,9 +618,12 @@ public final class RaftNode implements AutoCloseable {
                   throw RatisErrors.map(reply.getException(), true);
                 }
                 LOG.info(
-                    "configuration primary changed member={} primary={} index={}",
+                    "group membership changed member={} voters={} listeners={} primary={}"
+                        + " index={}",
                     config.memberId(),
-                    peerId,
+                    wanted.voters(),
+                    wanted.listeners(),
+                    primary.orElse("none"),
                     reply.getLogIndex());
                 return (Void) null;
               } catch (IOException e) {
@@ -449,19 +631,32 @@ public final class RaftNode implements AutoCloseable {
               }
             },
             admin);
-    return change
-        .orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
+    return done.orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
         .exceptionally(
             e -> {
               throw RatisErrors.map(e, true);
             });
   }
 
+  /** Whether this member leads its group now. */
+  public boolean isLeader() {
+    try {
+      return server.getDivision(groupId).getInfo().isLeader();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Sets who decides the join requests this member receives while it leads. */
+  public void setJoinGate(JoinGate gate) {
+    stateMachine.setJoinGate(gate);
+  }
+
   /** This member's own view of replication, as of now. */
   public Replication replication() {
     RaftServer.Division division;
     try {
-      division = server.getDivision(group.getGroupId());
+      division = server.getDivision(groupId);
     } catch (IOException e) {
       return new Replication(MemberStatus.Role.STOPPED, Optional.empty(), Map.of());
     }
@@ -503,7 +698,7 @@ public final class RaftNode implements AutoCloseable {
   @Override
   public void close() {
     admin.shutdownNow();
-    closeQuietly(probeClient);
+    probeClients.values().forEach(this::closeQuietly);
     closeQuietly(client.get());
     try {
       server.close();

@@ -11,8 +11,8 @@ import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
+import org.clusterdb.api.PeerAddress;
 import org.clusterdb.core.config.ClusterDbConfig;
-import org.clusterdb.core.config.PeerAddress;
 
 /** The one place that turns a {@link ClusterDbConfig} into Ratis properties. */
 final class RatisProperties {

@@ -39,6 +39,7 @@ import org.clusterdb.core.fsm.StateReader;
 import org.clusterdb.core.storage.ReadView;
 import org.clusterdb.core.storage.StateStore;
 import org.clusterdb.core.storage.WriteView;
+import org.clusterdb.core.util.DaemonThreads;
 import org.clusterdb.core.watch.WatchHub;
 import org.clusterdb.proto.log.v1.AppliedIndex;
 import org.clusterdb.proto.log.v1.Failure;
@@ -97,6 +98,12 @@ final class ReplicatedStateMachine extends BaseStateMachine {
 
   private volatile SyncListener syncListener = SyncListener.NONE;
 
+  /** Decides join requests on the leader; none admitted until one is set. */
+  private volatile JoinGate joinGate = JoinGate.CLOSED;
+
+  /** Told after each change of the Raft configuration this replica sees. */
+  private volatile Runnable confListener = () -> {};
+
   /** Guarded by {@link #lock}; null once closed. */
   private StateStore store;
 
@@ -121,12 +128,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
     this.hub = hub;
     this.snapshots = new CheckpointSnapshots(snapshotsRetained);
     this.digester =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "clusterdb-digest-" + memberId);
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadExecutor(DaemonThreads.named("clusterdb-digest-" + memberId));
   }
 
   @Override
@@ -208,6 +210,20 @@ final class ReplicatedStateMachine extends BaseStateMachine {
     return trx;
   }
 
+  @Override
+  public void notifyConfigurationChanged(
+      long term, long index, org.apache.ratis.proto.RaftProtos.RaftConfigurationProto conf) {
+    confListener.run();
+  }
+
+  void setJoinGate(JoinGate gate) {
+    joinGate = gate;
+  }
+
+  void setConfListener(Runnable listener) {
+    confListener = listener;
+  }
+
   /**
    * The configuration primary: the peer the current Raft configuration ranks highest. Replicated
    * with the configuration, so every peer agrees, and changed by {@link RaftNode#setPrimary}.
@@ -227,8 +243,12 @@ final class ReplicatedStateMachine extends BaseStateMachine {
 
   private Optional<Failure> validate(RaftClientRequest request) {
     try {
-      return validator.validate(
-          LogEntry.parseFrom(request.getMessage().getContent().asReadOnlyByteBuffer()));
+      LogEntry entry = LogEntry.parseFrom(request.getMessage().getContent().asReadOnlyByteBuffer());
+      Optional<Failure> invalid = validator.validate(entry);
+      if (invalid.isPresent() || !entry.hasJoinRequest()) {
+        return invalid;
+      }
+      return joinGate.check(entry.getJoinRequest());
     } catch (InvalidProtocolBufferException e) {
       return Optional.of(
           Failure.newBuilder()

@@ -22,8 +22,10 @@ class HealthModelTest {
           new HealthModel.Peer(3, "p3", "10.0.0.3:7001"));
 
   private String ownPrimary = "p1";
+  private List<HealthModel.Peer> peers = PEERS;
+  private List<String> members = List.of("p1", "p2", "p3");
 
-  private final HealthModel leader = new HealthModel("p1", PEERS, TIMEOUT, 0);
+  private final HealthModel leader = new HealthModel("p1", TIMEOUT, 0);
 
   @Test
   void aPeerNeverHeardFromIsUnknownThenFailedOnceTheTimeoutPasses() {
@@ -88,7 +90,7 @@ class HealthModelTest {
 
   @Test
   void aFollowerThatLostItsLeaderHasNoQuorumAndAFollowerBehindIsSynchronising() {
-    HealthModel follower = new HealthModel("p2", PEERS, TIMEOUT, 0);
+    HealthModel follower = new HealthModel("p2", TIMEOUT, 0);
     HealthModel.Assessment lost =
         follower.assess(
             observation(
@@ -140,8 +142,9 @@ class HealthModelTest {
 
   @Test
   void aClusterOfOneIsActiveWithoutAlarms() {
-    HealthModel alone =
-        new HealthModel("p1", List.of(new HealthModel.Peer(1, "p1", "10.0.0.1:7001")), TIMEOUT, 0);
+    peers = List.of(new HealthModel.Peer(1, "p1", "10.0.0.1:7001"));
+    members = List.of("p1");
+    HealthModel alone = new HealthModel("p1", TIMEOUT, 0);
     HealthModel.Assessment a = alone.assess(leading(TIMEOUT * 2, 3, Map.of(), answers()));
     assertThat(a.status().database()).isEqualTo(ClusterStatus.Database.ACTIVE);
     assertThat(a.communicationFailure()).isFalse();
@@ -162,6 +165,57 @@ class HealthModelTest {
     assertThat(changing.status().ownPrimary()).isEqualTo(2);
   }
 
+  @Test
+  void aListedPeerThatAnswersButIsNotYetAMemberShowsFailedNotActive() {
+    members = List.of("p1", "p2");
+    HealthModel.Assessment early =
+        leader.assess(
+            leading(1_000, 10, Map.of("p2", 10L), answers("p2", probe(10, 10), "p3", probe(0, 0))));
+    assertThat(states(early)).containsExactly("THIS_SYSTEM", "ACTIVE", "UNKNOWN");
+    HealthModel.Assessment late =
+        leader.assess(
+            leading(
+                TIMEOUT + 1,
+                10,
+                Map.of("p2", 10L),
+                answers("p2", probe(10, 10), "p3", probe(0, 0))));
+    assertThat(states(late)).containsExactly("THIS_SYSTEM", "ACTIVE", "FAILED");
+    assertThat(late.communicationFailure()).isTrue();
+    // Two voters, both in touch: the database itself is fine.
+    assertThat(late.status().database()).isEqualTo(ClusterStatus.Database.ACTIVE);
+  }
+
+  @Test
+  void aPeerOutsideTheGroupIsJoining() {
+    members = List.of("p1", "p2");
+    HealthModel outside = new HealthModel("p3", TIMEOUT, 0);
+    HealthModel.Assessment a =
+        outside.assess(
+            observation(
+                1_000,
+                new MemberStatus(
+                    "p3", MemberStatus.Role.FOLLOWER, Optional.empty(), 0, 0, 0, -1, 0, 0),
+                new Replication(MemberStatus.Role.FOLLOWER, Optional.empty(), Map.of()),
+                answers("p1", probe(10, 10))));
+    assertThat(a.status().database()).isEqualTo(ClusterStatus.Database.JOINING);
+  }
+
+  @Test
+  void aPeerAddedLaterIsUnknownForItsOwnGracePeriod() {
+    peers = PEERS.subList(0, 2);
+    members = List.of("p1", "p2");
+    leader.assess(leading(1_000, 10, Map.of("p2", 10L), answers("p2", probe(10, 10))));
+    peers = PEERS;
+    long added = TIMEOUT * 3;
+    HealthModel.Assessment fresh =
+        leader.assess(leading(added, 10, Map.of("p2", 10L), answers("p2", probe(10, 10))));
+    assertThat(states(fresh)).containsExactly("THIS_SYSTEM", "ACTIVE", "UNKNOWN");
+    HealthModel.Assessment late =
+        leader.assess(
+            leading(added + TIMEOUT, 10, Map.of("p2", 10L), answers("p2", probe(10, 10))));
+    assertThat(states(late)).containsExactly("THIS_SYSTEM", "ACTIVE", "FAILED");
+  }
+
   private static List<String> states(HealthModel.Assessment a) {
     return a.status().peers().stream().map(p -> p.state().name()).toList();
   }
@@ -178,16 +232,17 @@ class HealthModelTest {
   private HealthModel.Observation observation(
       long now, MemberStatus self, Replication r, Map<String, Optional<PeerProbe>> answers) {
     Map<String, String> resolved = new HashMap<>();
-    for (HealthModel.Peer p : PEERS) {
+    for (HealthModel.Peer p : peers) {
       resolved.put(p.id(), p.address().substring(0, p.address().indexOf(':')));
     }
     Map<String, Optional<PeerProbe>> all = new HashMap<>();
-    for (HealthModel.Peer p : PEERS) {
+    for (HealthModel.Peer p : peers) {
       if (!p.id().equals(self.memberId())) {
         all.put(p.id(), answers.getOrDefault(p.id(), Optional.empty()));
       }
     }
-    return new HealthModel.Observation(now, self, r, all, resolved, -1, "p1", ownPrimary);
+    return new HealthModel.Observation(
+        peers, members, members.size(), now, self, r, all, resolved, -1, "p1", ownPrimary);
   }
 
   private static MemberStatus self(MemberStatus.Role role, long commit, long applied) {
@@ -196,7 +251,8 @@ class HealthModelTest {
   }
 
   private static PeerProbe probe(long commit, long applied) {
-    return new PeerProbe(MemberStatus.Role.FOLLOWER, Optional.of("p1"), commit, applied);
+    return new PeerProbe(
+        MemberStatus.Role.FOLLOWER, Optional.of("p1"), commit, applied, List.of("p1"), 100);
   }
 
   private static Map<String, Optional<PeerProbe>> answers(Object... idAndProbe) {

@@ -50,4 +50,15 @@ final class ClientOptions {
   ClusterDbClient connect() {
     return ClusterDbClient.builder().endpoints(endpoints()).requestTimeout(timeout).build();
   }
+
+  /**
+   * A client of the first endpoint alone: for commands about one peer, which must not fail over.
+   */
+  ClusterDbClient connectFirst() {
+    List<String> all = endpoints();
+    return ClusterDbClient.builder()
+        .endpoints(all.isEmpty() ? all : all.subList(0, 1))
+        .requestTimeout(timeout)
+        .build();
+  }
 }

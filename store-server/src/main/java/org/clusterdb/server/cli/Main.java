@@ -1,5 +1,6 @@
 package org.clusterdb.server.cli;
 
+import java.io.PrintWriter;
 import org.clusterdb.api.ClusterDbException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Command;
       WatchCommand.class,
       XStatusCommand.class,
       PrimaryCommand.class,
+      ClusteringCommand.class,
       SnapshotCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -41,7 +43,18 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns its exit code; for tests and {@link #main}. */
   public static int run(String... args) {
+    return run(null, null, args);
+  }
+
+  /** As {@link #run(String...)}, printing to {@code out} and {@code err} when not null. */
+  static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    if (out != null) {
+      cli.setOut(out);
+    }
+    if (err != null) {
+      cli.setErr(err);
+    }
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           if (e instanceof UsageException) {

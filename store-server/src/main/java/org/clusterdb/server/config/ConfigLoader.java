@@ -24,6 +24,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.clusterdb.api.ClusteringSettings;
 import org.clusterdb.core.config.WritePolicy;
 import org.clusterdb.server.config.ConfigException.Problem;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -65,8 +66,9 @@ public final class ConfigLoader {
   private ConfigLoader() {}
 
   /**
-   * Reads the file at {@code file}, UTF-8; a relative {@code dataDir} is resolved against the
-   * file's directory. Problems name the file as {@code file} was given.
+   * Reads the file at {@code file}, UTF-8; a relative {@code dataDir} or {@code
+   * cluster.factoryResetRemoves} item is resolved against the file's directory. Problems name the
+   * file as {@code file} was given.
    *
    * @throws ConfigException if the file cannot be read, or names every problem in it
    */
@@ -89,7 +91,8 @@ public final class ConfigLoader {
   }
 
   /**
-   * Reads configuration text; a relative {@code dataDir} stays relative.
+   * Reads configuration text; a relative {@code dataDir} or {@code cluster.factoryResetRemoves}
+   * item stays relative.
    *
    * @param sourceName what problems name as their source, e.g. a file name
    * @throws ConfigException naming every problem in {@code text}
@@ -153,6 +156,14 @@ public final class ConfigLoader {
       cluster.duration("healthCheckInterval").ifPresent(b::healthCheckInterval);
       cluster.duration("peerFailureTimeout").ifPresent(b::peerFailureTimeout);
       cluster.duration("syncCheckInterval").ifPresent(b::syncCheckInterval);
+      cluster.choice("tlsMode", ClusteringSettings.TlsMode.class).ifPresent(b::tlsMode);
+      cluster.choice("ipVersion", ClusteringSettings.IpVersion.class).ifPresent(b::ipVersion);
+      cluster.string("platform", false).ifPresent(b::platform);
+      cluster.strings("optionKeys").ifPresent(b::optionKeys);
+      cluster.string("softwareVersion", false).ifPresent(b::softwareVersion);
+      cluster.duration("maxRoundTrip").ifPresent(b::maxRoundTrip);
+      cluster.strings("factoryResetKeeps").ifPresent(b::factoryResetKeeps);
+      cluster.paths("factoryResetRemoves").ifPresent(b::factoryResetRemoves);
       cluster.finish();
       top.string("member", true).ifPresent(b::memberId);
       top.directory("dataDir").ifPresent(b::dataDir);
@@ -362,6 +373,64 @@ public final class ConfigLoader {
         return Optional.of(sequence.getValue());
       }
 
+      /**
+       * An optional list of strings; {@code key:} with no value is an empty list. A bad item is
+       * reported at its own line, and the list is then not read.
+       */
+      Optional<List<String>> strings(String key) {
+        return list(key, "strings", "a string", Function.identity());
+      }
+
+      /**
+       * An optional list of paths, read as {@link #strings}; a relative path is resolved as {@link
+       * #directory} resolves one. An empty item stays empty, for {@link ServerConfig#problems()} to
+       * report at its line.
+       */
+      Optional<List<Path>> paths(String key) {
+        return list(
+            key,
+            "paths",
+            "a path",
+            text -> text.isBlank() ? Path.of(text) : resolved(Path.of(text)));
+      }
+
+      private <T> Optional<List<T>> list(
+          String key, String expectedItems, String expectedItem, Function<String, T> parse) {
+        Optional<Node> node = value(key, false);
+        if (node.isEmpty() || isNull(node.get())) {
+          return node.map(n -> List.of());
+        }
+        if (!(node.get() instanceof SequenceNode sequence)) {
+          problem(
+              child(key),
+              line(node.get()),
+              "expected a list of " + expectedItems + ", got " + kind(node.get()));
+          return Optional.empty();
+        }
+        List<T> values = new ArrayList<>();
+        boolean bad = false;
+        for (int i = 0; i < sequence.getValue().size(); i++) {
+          Node item = sequence.getValue().get(i);
+          String path = child(key) + "[" + i + "]";
+          lines.putIfAbsent(path, line(item));
+          if (!(item instanceof ScalarNode scalar) || isNull(item)) {
+            problem(
+                path,
+                line(item),
+                "expected " + expectedItem + ", got " + (isNull(item) ? "no value" : kind(item)));
+            bad = true;
+            continue;
+          }
+          try {
+            values.add(parse.apply(scalar.getValue()));
+          } catch (IllegalArgumentException e) {
+            problem(path, line(item), e.getMessage());
+            bad = true;
+          }
+        }
+        return bad ? Optional.empty() : Optional.of(values);
+      }
+
       Optional<String> string(String key, boolean required) {
         return scalar(key, required, "a string", Function.identity());
       }
@@ -375,9 +444,13 @@ public final class ConfigLoader {
               if (text.isBlank()) {
                 throw new IllegalArgumentException("must not be empty");
               }
-              Path p = Path.of(text);
-              return baseDir == null || p.isAbsolute() ? p : baseDir.resolve(p).normalize();
+              return resolved(Path.of(text));
             });
+      }
+
+      /** {@code p}, or against the file's directory if it is relative and read from a file. */
+      private Path resolved(Path p) {
+        return baseDir == null || p.isAbsolute() ? p : baseDir.resolve(p).normalize();
       }
 
       Optional<Integer> port(String key) {

@@ -1,7 +1,7 @@
 package org.clusterdb.server.config;
 
 import java.util.Objects;
-import org.clusterdb.core.config.PeerAddress;
+import org.clusterdb.api.PeerAddress;
 
 /**
  * A peer of the cluster as a server process sees it: its member id, its host, the port of its Raft

@@ -9,11 +9,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.clusterdb.api.ClusteringSettings;
 import org.clusterdb.core.config.ClusterDbConfig;
+import org.clusterdb.core.config.SoftwareVersion;
 import org.clusterdb.core.config.WritePolicy;
+import org.clusterdb.core.fsm.TableNames;
 import org.clusterdb.server.config.ConfigException.Problem;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -38,6 +42,26 @@ import org.yaml.snakeyaml.Yaml;
  *     "Failed" and the communication alarms are raised
  * @param syncCheckInterval {@code cluster.syncCheckInterval}: how often the primary checks that
  *     every subordinate's cluster tables equal its own
+ * @param tlsMode {@code cluster.tlsMode}: the TLS verification mode this peer's clustering settings
+ *     start with
+ * @param ipVersion {@code cluster.ipVersion}: the cluster IP version this peer's clustering
+ *     settings start with
+ * @param platform {@code cluster.platform}: this peer's platform class; a peer joins only a cluster
+ *     of its own class
+ * @param optionKeys {@code cluster.optionKeys}: the option keys installed on this peer, in the
+ *     file's order
+ * @param softwareVersion {@code cluster.softwareVersion}: the version this peer reports when it
+ *     joins; null means this build's version ({@link SoftwareVersion#CURRENT}), and is neither
+ *     written by {@link #toYaml()} nor shown by {@link #describe()}, so that a generated file does
+ *     not pin the version of the build that wrote it
+ * @param maxRoundTrip {@code cluster.maxRoundTrip}: the longest round trip between the leader and a
+ *     joining peer
+ * @param factoryResetKeeps {@code cluster.factoryResetKeeps}: the peer tables a factory reset keeps
+ *     (the appliance's basic network settings: addresses, admin accounts, SSH keys, option keys,
+ *     HTTPS and SSH enabled), in the file's order
+ * @param factoryResetRemoves {@code cluster.factoryResetRemoves}: the files a factory reset deletes
+ *     (the server certificate, its key and the CA trust store), in the file's order; {@link
+ *     ConfigLoader#load} resolves a relative one against the file's directory, as {@code dataDir}
  * @param dataDir {@code dataDir}: this member's data directory
  * @param electionTimeoutMin {@code raft.electionTimeoutMin}
  * @param electionTimeoutMax {@code raft.electionTimeoutMax}
@@ -68,6 +92,14 @@ public record ServerConfig(
     Duration healthCheckInterval,
     Duration peerFailureTimeout,
     Duration syncCheckInterval,
+    ClusteringSettings.TlsMode tlsMode,
+    ClusteringSettings.IpVersion ipVersion,
+    String platform,
+    List<String> optionKeys,
+    String softwareVersion,
+    Duration maxRoundTrip,
+    List<String> factoryResetKeeps,
+    List<Path> factoryResetRemoves,
     Path dataDir,
     Duration electionTimeoutMin,
     Duration electionTimeoutMax,
@@ -91,6 +123,14 @@ public record ServerConfig(
    */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
+  /** The appliance's default, as {@link ClusterDbConfig.Builder} has it. */
+  public static final ClusteringSettings.TlsMode DEFAULT_TLS_MODE =
+      ClusteringSettings.TlsMode.PERMISSIVE;
+
+  /** The appliance's default, as {@link ClusterDbConfig.Builder} has it. */
+  public static final ClusteringSettings.IpVersion DEFAULT_IP_VERSION =
+      ClusteringSettings.IpVersion.IPV4;
+
   /** The source named by problems of a configuration built in code. */
   private static final String BUILT_IN_CODE = "ServerConfig";
 
@@ -107,6 +147,14 @@ public record ServerConfig(
           Map.entry("healthCheckInterval", "cluster.healthCheckInterval"),
           Map.entry("peerFailureTimeout", "cluster.peerFailureTimeout"),
           Map.entry("syncCheckInterval", "cluster.syncCheckInterval"),
+          Map.entry("tlsMode", "cluster.tlsMode"),
+          Map.entry("ipVersion", "cluster.ipVersion"),
+          Map.entry("platform", "cluster.platform"),
+          Map.entry("optionKeys", "cluster.optionKeys"),
+          Map.entry("softwareVersion", "cluster.softwareVersion"),
+          Map.entry("maxRoundTrip", "cluster.maxRoundTrip"),
+          Map.entry("factoryResetKeeps", "cluster.factoryResetKeeps"),
+          Map.entry("factoryResetRemoves", "cluster.factoryResetRemoves"),
           Map.entry("dataDir", "dataDir"),
           Map.entry("electionTimeoutMin", "raft.electionTimeoutMin"),
           Map.entry("electionTimeoutMax", "raft.electionTimeoutMax"),
@@ -127,6 +175,10 @@ public record ServerConfig(
 
   public ServerConfig {
     peers = List.copyOf(Objects.requireNonNull(peers, "peers"));
+    optionKeys = List.copyOf(Objects.requireNonNull(optionKeys, "optionKeys"));
+    factoryResetKeeps = List.copyOf(Objects.requireNonNull(factoryResetKeeps, "factoryResetKeeps"));
+    factoryResetRemoves =
+        List.copyOf(Objects.requireNonNull(factoryResetRemoves, "factoryResetRemoves"));
     if (clientBindHost == null) {
       clientBindHost = selfHost(memberId, peers);
     }
@@ -178,13 +230,27 @@ public record ServerConfig(
         writePolicy,
         healthCheckInterval,
         peerFailureTimeout,
-        syncCheckInterval);
+        syncCheckInterval,
+        tlsMode,
+        ipVersion,
+        platform,
+        Set.copyOf(optionKeys),
+        effectiveSoftwareVersion(),
+        maxRoundTrip,
+        Set.copyOf(factoryResetKeeps),
+        factoryResetRemoves);
+  }
+
+  /** The version this peer reports when it joins: {@code softwareVersion}, else this build's. */
+  public String effectiveSoftwareVersion() {
+    return softwareVersion == null ? SoftwareVersion.CURRENT : softwareVersion;
   }
 
   /**
    * Every problem with this configuration, each naming its field by its path in the file, with line
    * 0; empty when valid. The server's own checks come first (every port of every peer in range and
-   * used once per host, the server section), then {@link ClusterDbConfig#problems()}.
+   * used once per host, each item of the cluster's lists, the server section), then {@link
+   * ClusterDbConfig#problems()}.
    */
   public List<Problem> problems() {
     List<Problem> p = new ArrayList<>();
@@ -194,6 +260,49 @@ public record ServerConfig(
       String f = "cluster.peers[" + i + "]";
       port(p, portUsers, peer.host(), peer.peerPort(), f + ".peerPort");
       port(p, portUsers, peer.host(), peer.clientPort(), f + ".clientPort");
+    }
+    List<String> seen = new ArrayList<>();
+    for (int i = 0; i < optionKeys.size(); i++) {
+      String key = optionKeys.get(i);
+      String f = "cluster.optionKeys[" + i + "]";
+      if (key.isBlank()) {
+        p.add(problem(f, "must not be empty"));
+      } else if (seen.contains(key)) {
+        p.add(problem(f, "duplicate option key '" + key + "'"));
+      }
+      seen.add(key);
+    }
+    wholeMillis(p, "cluster.maxRoundTrip", maxRoundTrip);
+    List<String> keeps = new ArrayList<>();
+    for (int i = 0; i < factoryResetKeeps.size(); i++) {
+      String table = factoryResetKeeps.get(i);
+      String f = "cluster.factoryResetKeeps[" + i + "]";
+      if (table.isBlank()) {
+        p.add(problem(f, "must not be empty"));
+      } else if (!TableNames.isValid(table)) {
+        p.add(
+            problem(
+                f,
+                "'"
+                    + table
+                    + "' is not a valid table name ("
+                    + TableNames.PATTERN.pattern()
+                    + ")"));
+      } else if (keeps.contains(table)) {
+        p.add(problem(f, "duplicate table '" + table + "'"));
+      }
+      keeps.add(table);
+    }
+    List<Path> removes = new ArrayList<>();
+    for (int i = 0; i < factoryResetRemoves.size(); i++) {
+      Path file = factoryResetRemoves.get(i);
+      String f = "cluster.factoryResetRemoves[" + i + "]";
+      if (file.toString().isBlank()) {
+        p.add(problem(f, "must not be empty"));
+      } else if (removes.contains(file.normalize())) {
+        p.add(problem(f, "duplicate file '" + file + "'"));
+      }
+      removes.add(file.normalize());
     }
     wholeMillis(p, "raft.electionTimeoutMin", electionTimeoutMin);
     wholeMillis(p, "raft.electionTimeoutMax", electionTimeoutMax);
@@ -267,7 +376,8 @@ public record ServerConfig(
   /**
    * This configuration as a complete configuration file, every field written out. {@link
    * ConfigLoader#parse} reads it back to an equal configuration; so does {@link ConfigLoader#load}
-   * when {@code dataDir} is absolute (a relative one is resolved against the file's directory).
+   * when {@code dataDir} and {@code factoryResetRemoves} are absolute (a relative one is resolved
+   * against the file's directory).
    */
   public String toYaml() {
     DumperOptions options = new DumperOptions();
@@ -290,6 +400,13 @@ public record ServerConfig(
     flat.put(
         "cluster.peers",
         peers.stream().map(PeerEndpoint::toString).collect(Collectors.joining(",")));
+    flat.put("cluster.optionKeys", "[" + String.join(",", optionKeys) + "]");
+    flat.put("cluster.factoryResetKeeps", "[" + String.join(",", factoryResetKeeps) + "]");
+    flat.put(
+        "cluster.factoryResetRemoves",
+        factoryResetRemoves.stream()
+            .map(Path::toString)
+            .collect(Collectors.joining(",", "[", "]")));
     return flat.entrySet().stream()
         .map(e -> e.getKey() + "=" + quoted(e.getValue()))
         .collect(Collectors.joining(" "));
@@ -338,6 +455,16 @@ public record ServerConfig(
     cluster.put("healthCheckInterval", duration(healthCheckInterval));
     cluster.put("peerFailureTimeout", duration(peerFailureTimeout));
     cluster.put("syncCheckInterval", duration(syncCheckInterval));
+    cluster.put("tlsMode", tlsMode == null ? null : tlsMode.name());
+    cluster.put("ipVersion", ipVersion == null ? null : ipVersion.name());
+    cluster.put("platform", platform);
+    cluster.put("optionKeys", optionKeys);
+    if (softwareVersion != null) {
+      cluster.put("softwareVersion", softwareVersion);
+    }
+    cluster.put("maxRoundTrip", duration(maxRoundTrip));
+    cluster.put("factoryResetKeeps", factoryResetKeeps);
+    cluster.put("factoryResetRemoves", factoryResetRemoves.stream().map(Path::toString).toList());
     Map<String, Object> raft = new LinkedHashMap<>();
     raft.put("electionTimeoutMin", duration(electionTimeoutMin));
     raft.put("electionTimeoutMax", duration(electionTimeoutMax));
@@ -394,6 +521,14 @@ public record ServerConfig(
         .healthCheckInterval(healthCheckInterval)
         .peerFailureTimeout(peerFailureTimeout)
         .syncCheckInterval(syncCheckInterval)
+        .tlsMode(tlsMode)
+        .ipVersion(ipVersion)
+        .platform(platform)
+        .optionKeys(optionKeys)
+        .softwareVersion(softwareVersion)
+        .maxRoundTrip(maxRoundTrip)
+        .factoryResetKeeps(factoryResetKeeps)
+        .factoryResetRemoves(factoryResetRemoves)
         .dataDir(dataDir)
         .electionTimeoutMin(electionTimeoutMin)
         .electionTimeoutMax(electionTimeoutMax)
@@ -415,8 +550,9 @@ public record ServerConfig(
 
   /**
    * Builds a {@link ServerConfig}; every field not set keeps its named default ({@code
-   * ClusterDbConfig.DEFAULT_*}, {@link #DEFAULT_SHUTDOWN_GRACE}, and this member's own host for
-   * {@code clientBindHost}). Not thread-safe.
+   * ClusterDbConfig.DEFAULT_*}, {@link #DEFAULT_SHUTDOWN_GRACE}, {@link #DEFAULT_TLS_MODE}, {@link
+   * #DEFAULT_IP_VERSION}, no option keys, this build's version, no tables kept and no files removed
+   * by a factory reset, and this member's own host for {@code clientBindHost}). Not thread-safe.
    */
   public static final class Builder {
     private String clusterName;
@@ -427,6 +563,14 @@ public record ServerConfig(
     private Duration healthCheckInterval = ClusterDbConfig.DEFAULT_HEALTH_CHECK_INTERVAL;
     private Duration peerFailureTimeout = ClusterDbConfig.DEFAULT_PEER_FAILURE_TIMEOUT;
     private Duration syncCheckInterval = ClusterDbConfig.DEFAULT_SYNC_CHECK_INTERVAL;
+    private ClusteringSettings.TlsMode tlsMode = DEFAULT_TLS_MODE;
+    private ClusteringSettings.IpVersion ipVersion = DEFAULT_IP_VERSION;
+    private String platform = ClusterDbConfig.DEFAULT_PLATFORM;
+    private List<String> optionKeys = List.of();
+    private String softwareVersion;
+    private Duration maxRoundTrip = ClusterDbConfig.DEFAULT_MAX_ROUND_TRIP;
+    private List<String> factoryResetKeeps = List.of();
+    private List<Path> factoryResetRemoves = List.of();
     private Path dataDir;
     private Duration electionTimeoutMin = ClusterDbConfig.DEFAULT_ELECTION_TIMEOUT_MIN;
     private Duration electionTimeoutMax = ClusterDbConfig.DEFAULT_ELECTION_TIMEOUT_MAX;
@@ -485,6 +629,53 @@ public record ServerConfig(
 
     public Builder syncCheckInterval(Duration v) {
       syncCheckInterval = v;
+      return this;
+    }
+
+    public Builder tlsMode(ClusteringSettings.TlsMode v) {
+      tlsMode = v;
+      return this;
+    }
+
+    public Builder ipVersion(ClusteringSettings.IpVersion v) {
+      ipVersion = v;
+      return this;
+    }
+
+    public Builder platform(String v) {
+      platform = v;
+      return this;
+    }
+
+    /** The option keys installed on this peer; order is kept for the file, not compared. */
+    public Builder optionKeys(List<String> v) {
+      optionKeys = Objects.requireNonNull(v, "optionKeys");
+      return this;
+    }
+
+    /**
+     * The version this peer reports when it joins; null (the default) means this build's. Meant for
+     * testing how a cluster refuses a peer of another version.
+     */
+    public Builder softwareVersion(String v) {
+      softwareVersion = v;
+      return this;
+    }
+
+    public Builder maxRoundTrip(Duration v) {
+      maxRoundTrip = v;
+      return this;
+    }
+
+    /** The peer tables a factory reset keeps; order is kept for the file, not compared. */
+    public Builder factoryResetKeeps(List<String> v) {
+      factoryResetKeeps = Objects.requireNonNull(v, "factoryResetKeeps");
+      return this;
+    }
+
+    /** The files a factory reset deletes, as they are to be written to the file. */
+    public Builder factoryResetRemoves(List<Path> v) {
+      factoryResetRemoves = Objects.requireNonNull(v, "factoryResetRemoves");
       return this;
     }
 
@@ -594,6 +785,14 @@ public record ServerConfig(
           healthCheckInterval,
           peerFailureTimeout,
           syncCheckInterval,
+          tlsMode,
+          ipVersion,
+          platform,
+          optionKeys,
+          softwareVersion,
+          maxRoundTrip,
+          factoryResetKeeps,
+          factoryResetRemoves,
           dataDir,
           electionTimeoutMin,
           electionTimeoutMax,

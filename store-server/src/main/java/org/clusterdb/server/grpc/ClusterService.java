@@ -4,17 +4,23 @@ import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.ClusteringSettings;
 import org.clusterdb.core.ClusterDb;
 import org.clusterdb.proto.api.v1.AlarmsRequest;
 import org.clusterdb.proto.api.v1.AlarmsResponse;
 import org.clusterdb.proto.api.v1.ClusterGrpc;
 import org.clusterdb.proto.api.v1.ClusterStatusRequest;
 import org.clusterdb.proto.api.v1.ClusterStatusResponse;
+import org.clusterdb.proto.api.v1.GetClusteringSettingsRequest;
+import org.clusterdb.proto.api.v1.GetClusteringSettingsResponse;
 import org.clusterdb.proto.api.v1.LeaderRequest;
 import org.clusterdb.proto.api.v1.LeaderResponse;
 import org.clusterdb.proto.api.v1.Member;
 import org.clusterdb.proto.api.v1.MembersRequest;
 import org.clusterdb.proto.api.v1.MembersResponse;
+import org.clusterdb.proto.api.v1.SaveClusteringSettingsRequest;
+import org.clusterdb.proto.api.v1.SaveClusteringSettingsResponse;
 import org.clusterdb.proto.api.v1.SetPrimaryRequest;
 import org.clusterdb.proto.api.v1.SetPrimaryResponse;
 import org.clusterdb.proto.api.v1.StatusRequest;
@@ -96,6 +102,43 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
                         SetPrimaryResponse.newBuilder()
                             .setHeader(WireCodec.header(db.currentHeader()))
                             .build()));
+  }
+
+  @Override
+  public void getClusteringSettings(
+      GetClusteringSettingsRequest request, StreamObserver<GetClusteringSettingsResponse> out) {
+    Calls.answer(
+        out,
+        () ->
+            CompletableFuture.completedFuture(
+                WireCodec.clusteringSettingsResponse(
+                    db.currentHeader(),
+                    db.config().memberId(),
+                    db.clusteringSettings(),
+                    db.clusterClusteringSettings())));
+  }
+
+  @Override
+  public void saveClusteringSettings(
+      SaveClusteringSettingsRequest request, StreamObserver<SaveClusteringSettingsResponse> out) {
+    Calls.answer(
+        out,
+        () -> {
+          String self = db.config().memberId();
+          if (!request.getMemberId().isEmpty() && !request.getMemberId().equals(self)) {
+            // The caller read another peer's settings; saving them here would overwrite ours.
+            throw ClusterDbException.invalid(
+                "member_id", "names " + request.getMemberId() + ", but this peer is " + self);
+          }
+          ClusteringSettings settings = WireCodec.clusteringSettings(request);
+          return db.saveClusteringSettings(settings)
+              .thenApply(
+                  saved ->
+                      SaveClusteringSettingsResponse.newBuilder()
+                          .setHeader(WireCodec.header(db.currentHeader()))
+                          .setSettings(WireCodec.clusteringSettings(saved))
+                          .build());
+        });
   }
 
   static StatusResponse status(ClusterDb db) {

@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.clusterdb.api.ClusteringSettings;
 import org.clusterdb.core.config.ClusterDbConfig;
+import org.clusterdb.core.config.SoftwareVersion;
 import org.clusterdb.core.config.WritePolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,6 +51,18 @@ class ConfigLoaderTest {
                         new PeerEndpoint("p3", "127.0.0.1", 7003, 7103)))
                 .primary(3)
                 .writePolicy(WritePolicy.ANY_LEADER)
+                .tlsMode(ClusteringSettings.TlsMode.ENFORCE)
+                .ipVersion(ClusteringSettings.IpVersion.IPV6)
+                .platform("Appliance")
+                .optionKeys(List.of("116341G00-1-AAAA0000", "116341E00-1-BBBB1111"))
+                .softwareVersion("9.9.9-test")
+                .maxRoundTrip(Duration.ofMillis(40))
+                .factoryResetKeeps(List.of("network", "admin.accounts", "ssh-keys"))
+                .factoryResetRemoves(
+                    List.of(
+                        Path.of("/etc/clusterdb/tls/server.pem"),
+                        Path.of("/etc/clusterdb/tls/server.key"),
+                        Path.of("/etc/clusterdb/tls/ca.pem")))
                 .dataDir(Path.of("/var/lib/clusterdb/p2"))
                 .electionTimeoutMin(Duration.ofMillis(1500))
                 .electionTimeoutMax(Duration.ofSeconds(3))
@@ -79,6 +93,15 @@ class ConfigLoaderTest {
     assertThat(c.peers()).containsExactly(new PeerEndpoint("p1", "10.1.2.3", 7001, 7101));
     assertThat(c.primary()).isEqualTo(ClusterDbConfig.DEFAULT_PRIMARY);
     assertThat(c.writePolicy()).isEqualTo(ClusterDbConfig.DEFAULT_WRITE_POLICY);
+    assertThat(c.tlsMode()).isEqualTo(ServerConfig.DEFAULT_TLS_MODE);
+    assertThat(c.ipVersion()).isEqualTo(ServerConfig.DEFAULT_IP_VERSION);
+    assertThat(c.platform()).isEqualTo(ClusterDbConfig.DEFAULT_PLATFORM);
+    assertThat(c.optionKeys()).isEmpty();
+    assertThat(c.softwareVersion()).isNull();
+    assertThat(c.effectiveSoftwareVersion()).isEqualTo(SoftwareVersion.CURRENT);
+    assertThat(c.maxRoundTrip()).isEqualTo(ClusterDbConfig.DEFAULT_MAX_ROUND_TRIP);
+    assertThat(c.factoryResetKeeps()).isEmpty();
+    assertThat(c.factoryResetRemoves()).isEmpty();
     assertThat(c.dataDir()).isEqualTo(Path.of("/data/p1"));
     assertThat(c.electionTimeoutMin()).isEqualTo(ClusterDbConfig.DEFAULT_ELECTION_TIMEOUT_MIN);
     assertThat(c.electionTimeoutMax()).isEqualTo(ClusterDbConfig.DEFAULT_ELECTION_TIMEOUT_MAX);
@@ -125,6 +148,72 @@ class ConfigLoaderTest {
     assertThat(
             ConfigLoader.parse(text.replace("any_Leader", "primary_only"), "inline").writePolicy())
         .isEqualTo(WritePolicy.PRIMARY_ONLY);
+  }
+
+  @Test
+  void clusteringSeedsAreReadInAnyCaseAndWrittenUpperCase() {
+    String text =
+        fixture("full.yaml")
+            .replace("tlsMode: enforce", "tlsMode: Permissive")
+            .replace("ipVersion: IPv6", "ipVersion: ipv4");
+
+    ServerConfig c = ConfigLoader.parse(text, "inline");
+
+    assertThat(c.tlsMode()).isEqualTo(ClusteringSettings.TlsMode.PERMISSIVE);
+    assertThat(c.ipVersion()).isEqualTo(ClusteringSettings.IpVersion.IPV4);
+    assertThat(c.toYaml()).contains("  tlsMode: PERMISSIVE\n  ipVersion: IPV4\n");
+  }
+
+  @Test
+  void optionKeysMayBeEmptyAndKeepTheirOrder() {
+    String text = fixture("minimal.yaml").replace("  peers:", "  optionKeys: []\n  peers:");
+
+    assertThat(ConfigLoader.parse(text, "inline").optionKeys()).isEmpty();
+    assertThat(
+            ConfigLoader.parse(text.replace("[]", "[b, a]"), "inline")
+                .toClusterDbConfig()
+                .optionKeys())
+        .containsExactlyInAnyOrder("a", "b");
+    assertThat(ConfigLoader.parse(text.replace("[]", ""), "inline").optionKeys()).isEmpty();
+  }
+
+  @Test
+  void factoryResetListsMayBeEmptyAndKeepTheirOrder() {
+    String text =
+        fixture("minimal.yaml")
+            .replace("  peers:", "  factoryResetKeeps: []\n  factoryResetRemoves: []\n  peers:");
+
+    ServerConfig empty = ConfigLoader.parse(text, "inline");
+    assertThat(empty.factoryResetKeeps()).isEmpty();
+    assertThat(empty.factoryResetRemoves()).isEmpty();
+    ServerConfig set =
+        ConfigLoader.parse(
+            text.replace("Keeps: []", "Keeps: [ssh-keys, network]")
+                .replace("Removes: []", "Removes: [/tls/key.pem, /tls/cert.pem]"),
+            "inline");
+    assertThat(set.factoryResetKeeps()).containsExactly("ssh-keys", "network");
+    assertThat(set.factoryResetRemoves())
+        .containsExactly(Path.of("/tls/key.pem"), Path.of("/tls/cert.pem"));
+    assertThat(set.toClusterDbConfig().factoryResetKeeps())
+        .containsExactlyInAnyOrder("network", "ssh-keys");
+    assertThat(set.toClusterDbConfig().factoryResetRemoves())
+        .containsExactly(Path.of("/tls/key.pem"), Path.of("/tls/cert.pem"));
+    ServerConfig none = ConfigLoader.parse(text.replace("[]", ""), "inline");
+    assertThat(none.factoryResetKeeps()).isEmpty();
+    assertThat(none.factoryResetRemoves()).isEmpty();
+  }
+
+  @Test
+  void theSoftwareVersionIsWrittenOnlyWhenOverridden() {
+    ServerConfig full = ConfigLoader.parse(fixture("full.yaml"), "full.yaml");
+    ServerConfig minimal = minimalFile();
+
+    assertThat(full.toYaml()).contains("  softwareVersion: 9.9.9-test\n");
+    assertThat(full.describe()).contains(" cluster.softwareVersion=9.9.9-test ");
+    assertThat(full.toClusterDbConfig().softwareVersion()).isEqualTo("9.9.9-test");
+    assertThat(minimal.toYaml()).doesNotContain("softwareVersion");
+    assertThat(minimal.describe()).doesNotContain("softwareVersion");
+    assertThat(minimal.toClusterDbConfig().softwareVersion()).isEqualTo(SoftwareVersion.CURRENT);
   }
 
   @Test
@@ -175,6 +264,28 @@ class ConfigLoaderTest {
             etc.resolve("p1.yaml"), fixture("minimal.yaml").replace("/data/p1", "./data/../p1"));
 
     assertThat(ConfigLoader.load(file).dataDir()).isEqualTo(etc.resolve("p1").toAbsolutePath());
+  }
+
+  @Test
+  void relativeFactoryResetRemovesAreResolvedAgainstTheFilesDirectory() throws IOException {
+    Path etc = Files.createDirectories(dir.resolve("etc"));
+    Path file =
+        Files.writeString(
+            etc.resolve("p1.yaml"),
+            fixture("minimal.yaml")
+                .replace(
+                    "  peers:",
+                    "  factoryResetRemoves: [tls/../ca.pem, ./tls/server.key, /tls/x.pem]\n"
+                        + "  peers:"));
+
+    assertThat(ConfigLoader.load(file).factoryResetRemoves())
+        .containsExactly(
+            etc.resolve("ca.pem").toAbsolutePath(),
+            etc.resolve("tls/server.key").toAbsolutePath(),
+            Path.of("/tls/x.pem"));
+    assertThat(ConfigLoader.parse(Files.readString(file), "inline").factoryResetRemoves())
+        .containsExactly(
+            Path.of("tls/../ca.pem"), Path.of("./tls/server.key"), Path.of("/tls/x.pem"));
   }
 
   @Test

@@ -486,6 +486,137 @@ class ConfigProblemsTest {
   }
 
   @Test
+  void unknownTlsModesAndIpVersionsListTheAllowedValues() {
+    assertThat(only(THREE_PEERS + "  tlsMode: strict\n" + MEMBER))
+        .isEqualTo(
+            new Problem("cluster.tlsMode", 7, "unknown value 'strict': use PERMISSIVE or ENFORCE"));
+    assertThat(only(THREE_PEERS + "  ipVersion: 6\n" + MEMBER))
+        .isEqualTo(new Problem("cluster.ipVersion", 7, "unknown value '6': use IPV4 or IPV6"));
+    assertThat(only(THREE_PEERS + "  tlsMode:\n" + MEMBER))
+        .isEqualTo(
+            new Problem("cluster.tlsMode", 7, "has no value; expected PERMISSIVE or ENFORCE"));
+  }
+
+  @Test
+  void badOptionKeysAreReportedAtTheirOwnLines() {
+    List<Problem> problems =
+        problems(
+            THREE_PEERS
+                + """
+                  optionKeys:
+                    - k1
+                    - ""
+                    - k1
+                """
+                + MEMBER);
+
+    assertThat(problems)
+        .containsExactly(
+            new Problem("cluster.optionKeys[1]", 9, "must not be empty"),
+            new Problem("cluster.optionKeys[2]", 10, "duplicate option key 'k1'"));
+    assertThat(only(THREE_PEERS + "  optionKeys: k1\n" + MEMBER))
+        .isEqualTo(new Problem("cluster.optionKeys", 7, "expected a list of strings, got 'k1'"));
+    assertThat(only(THREE_PEERS + "  optionKeys:\n    - [k1]\n    - k2\n" + MEMBER))
+        .isEqualTo(new Problem("cluster.optionKeys[0]", 8, "expected a string, got a list"));
+    assertThat(only(THREE_PEERS + "  optionKeys:\n    -\n" + MEMBER))
+        .isEqualTo(new Problem("cluster.optionKeys[0]", 8, "expected a string, got no value"));
+  }
+
+  @Test
+  void badFactoryResetKeepsAreReportedAtTheirOwnLines() {
+    List<Problem> problems =
+        problems(
+            THREE_PEERS
+                + """
+                  factoryResetKeeps:
+                    - network
+                    - ""
+                    - 9lives
+                    - network
+                """
+                + MEMBER);
+
+    assertThat(problems)
+        .containsExactly(
+            new Problem("cluster.factoryResetKeeps[1]", 9, "must not be empty"),
+            new Problem(
+                "cluster.factoryResetKeeps[2]",
+                10,
+                "'9lives' is not a valid table name ([A-Za-z][A-Za-z0-9_.-]{0,63})"),
+            new Problem("cluster.factoryResetKeeps[3]", 11, "duplicate table 'network'"));
+    assertThat(only(THREE_PEERS + "  factoryResetKeeps: network\n" + MEMBER))
+        .isEqualTo(
+            new Problem(
+                "cluster.factoryResetKeeps", 7, "expected a list of strings, got 'network'"));
+    assertThat(only(THREE_PEERS + "  factoryResetKeeps:\n    - {a: b}\n" + MEMBER))
+        .isEqualTo(
+            new Problem(
+                "cluster.factoryResetKeeps[0]", 8, "expected a string, got a section of keys"));
+  }
+
+  @Test
+  void badFactoryResetRemovesAreReportedAtTheirOwnLines() {
+    List<Problem> problems =
+        problems(
+            THREE_PEERS
+                + """
+                  factoryResetRemoves:
+                    - /tls/ca.pem
+                    - " "
+                    - /tls/../tls/ca.pem
+                    - "/tls/a\\0b"
+                """
+                + MEMBER);
+
+    assertThat(problems)
+        .extracting(Problem::field, Problem::line)
+        .containsExactly(tuple("cluster.factoryResetRemoves[3]", 11));
+    assertThat(problems.get(0).message()).contains("Nul character");
+    assertThat(
+            problems(
+                THREE_PEERS
+                    + """
+                      factoryResetRemoves:
+                        - /tls/ca.pem
+                        - " "
+                        - /tls/../tls/ca.pem
+                    """
+                    + MEMBER))
+        .containsExactly(
+            new Problem("cluster.factoryResetRemoves[1]", 9, "must not be empty"),
+            new Problem(
+                "cluster.factoryResetRemoves[2]", 10, "duplicate file '/tls/../tls/ca.pem'"));
+    assertThat(only(THREE_PEERS + "  factoryResetRemoves: /tls/ca.pem\n" + MEMBER))
+        .isEqualTo(
+            new Problem(
+                "cluster.factoryResetRemoves", 7, "expected a list of paths, got '/tls/ca.pem'"));
+    assertThat(only(THREE_PEERS + "  factoryResetRemoves:\n    -\n" + MEMBER))
+        .isEqualTo(
+            new Problem("cluster.factoryResetRemoves[0]", 8, "expected a path, got no value"));
+  }
+
+  @Test
+  void joinCheckFieldsAreCheckedAtTheirLines() {
+    List<Problem> problems =
+        problems(
+            THREE_PEERS
+                + """
+                  platform: ""
+                  softwareVersion: " "
+                  maxRoundTrip: 0ms
+                """
+                + MEMBER);
+
+    assertThat(problems)
+        .containsExactly(
+            new Problem("cluster.platform", 7, "must not be empty"),
+            new Problem("cluster.softwareVersion", 8, "must not be empty"),
+            new Problem("cluster.maxRoundTrip", 9, "must be a positive duration"));
+    assertThat(only(THREE_PEERS + "  maxRoundTrip: 80\n" + MEMBER).message())
+        .startsWith("missing unit in '80'");
+  }
+
+  @Test
   void primaryAndWritePolicyProblemsComeWithTheOthers() {
     List<Problem> problems =
         problems(

@@ -7,8 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.clusterdb.api.ClusteringSettings;
+import org.clusterdb.api.PeerAddress;
 import org.clusterdb.core.config.ClusterDbConfig;
-import org.clusterdb.core.config.PeerAddress;
 import org.clusterdb.core.config.WritePolicy;
 import org.clusterdb.server.config.ConfigException.Problem;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,14 @@ class ServerConfigTest {
             .writePolicy(WritePolicy.ANY_LEADER)
             .maxTxnOps(7)
             .shutdownGrace(Duration.ofMillis(1))
+            .tlsMode(ClusteringSettings.TlsMode.ENFORCE)
+            .ipVersion(ClusteringSettings.IpVersion.IPV6)
+            .platform("Appliance")
+            .optionKeys(List.of("k2", "k1"))
+            .softwareVersion("2.0")
+            .maxRoundTrip(Duration.ofMillis(20))
+            .factoryResetKeeps(List.of("ssh-keys", "network"))
+            .factoryResetRemoves(List.of(Path.of("/tls/server.key"), Path.of("ca.pem")))
             .build();
 
     assertThat(c.toBuilder().build()).isEqualTo(c);
@@ -78,6 +87,103 @@ class ServerConfigTest {
     assertThat(core.primary()).isEqualTo(3);
     assertThat(core.primaryPeer()).isEqualTo(new PeerAddress("p3", "::1", 7003));
     assertThat(core.writePolicy()).isEqualTo(WritePolicy.ANY_LEADER);
+  }
+
+  @Test
+  void toClusterDbConfigCarriesTheClusteringSeedsAndJoinChecks() {
+    ClusterDbConfig core =
+        valid()
+            .tlsMode(ClusteringSettings.TlsMode.ENFORCE)
+            .ipVersion(ClusteringSettings.IpVersion.IPV6)
+            .platform("Appliance")
+            .optionKeys(List.of("k2", "k1"))
+            .softwareVersion("2.0")
+            .maxRoundTrip(Duration.ofMillis(20))
+            .build()
+            .toClusterDbConfig();
+
+    assertThat(core.tlsMode()).isEqualTo(ClusteringSettings.TlsMode.ENFORCE);
+    assertThat(core.ipVersion()).isEqualTo(ClusteringSettings.IpVersion.IPV6);
+    assertThat(core.platform()).isEqualTo("Appliance");
+    assertThat(core.optionKeys()).containsExactlyInAnyOrder("k1", "k2");
+    assertThat(core.softwareVersion()).isEqualTo("2.0");
+    assertThat(core.maxRoundTrip()).isEqualTo(Duration.ofMillis(20));
+  }
+
+  @Test
+  void toClusterDbConfigCarriesTheFactoryResetLists() {
+    ClusterDbConfig core =
+        valid()
+            .factoryResetKeeps(List.of("ssh-keys", "network"))
+            .factoryResetRemoves(List.of(Path.of("/tls/server.key"), Path.of("/tls/ca.pem")))
+            .build()
+            .toClusterDbConfig();
+
+    assertThat(core.factoryResetKeeps()).containsExactlyInAnyOrder("network", "ssh-keys");
+    assertThat(core.factoryResetRemoves())
+        .containsExactly(Path.of("/tls/server.key"), Path.of("/tls/ca.pem"));
+    assertThat(valid().build().toClusterDbConfig().factoryResetKeeps()).isEmpty();
+    assertThat(valid().build().toClusterDbConfig().factoryResetRemoves()).isEmpty();
+  }
+
+  @Test
+  void defaultsAreTheEmbeddedMembersDefaults() {
+    ClusterDbConfig fromServer = valid().build().toClusterDbConfig();
+    ClusterDbConfig fromCore =
+        ClusterDbConfig.builder()
+            .clusterName("c1")
+            .memberId("p2")
+            .peers(PEERS.stream().map(PeerEndpoint::peerAddress).toList())
+            .dataDir(Path.of("/var/lib/clusterdb/p2"))
+            .build();
+
+    assertThat(fromServer).isEqualTo(fromCore);
+  }
+
+  @Test
+  void clusteringProblemsUseTheFileNames() {
+    assertThat(
+            valid()
+                .tlsMode(null)
+                .ipVersion(null)
+                .platform(" ")
+                .optionKeys(List.of("k1", "", "k1"))
+                .softwareVersion("")
+                .maxRoundTrip(Duration.ZERO)
+                .buildUnvalidated()
+                .problems())
+        .containsExactly(
+            new Problem("cluster.optionKeys[1]", 0, "must not be empty"),
+            new Problem("cluster.optionKeys[2]", 0, "duplicate option key 'k1'"),
+            new Problem("cluster.maxRoundTrip", 0, "must be a positive duration"),
+            new Problem("cluster.tlsMode", 0, "required"),
+            new Problem("cluster.ipVersion", 0, "required"),
+            new Problem("cluster.platform", 0, "must not be empty"),
+            new Problem("cluster.softwareVersion", 0, "must not be empty"));
+  }
+
+  @Test
+  void factoryResetProblemsUseTheFileNames() {
+    assertThat(
+            valid()
+                .factoryResetKeeps(List.of("network", "", "1st", "bad name", "network"))
+                .factoryResetRemoves(
+                    List.of(Path.of("/tls/ca.pem"), Path.of(""), Path.of("/tls/./ca.pem")))
+                .buildUnvalidated()
+                .problems())
+        .containsExactly(
+            new Problem("cluster.factoryResetKeeps[1]", 0, "must not be empty"),
+            new Problem(
+                "cluster.factoryResetKeeps[2]",
+                0,
+                "'1st' is not a valid table name ([A-Za-z][A-Za-z0-9_.-]{0,63})"),
+            new Problem(
+                "cluster.factoryResetKeeps[3]",
+                0,
+                "'bad name' is not a valid table name ([A-Za-z][A-Za-z0-9_.-]{0,63})"),
+            new Problem("cluster.factoryResetKeeps[4]", 0, "duplicate table 'network'"),
+            new Problem("cluster.factoryResetRemoves[1]", 0, "must not be empty"),
+            new Problem("cluster.factoryResetRemoves[2]", 0, "duplicate file '/tls/./ca.pem'"));
   }
 
   @Test
@@ -175,7 +281,10 @@ class ServerConfigTest {
             "cluster.name=c1 cluster.peers=p1@10.0.0.1:7001/7101,p2@10.0.0.2:7001/7101,"
                 + "p3@[::1]:7003/7103 cluster.primary=1 cluster.writePolicy=PRIMARY_ONLY"
                 + " cluster.healthCheckInterval=1s cluster.peerFailureTimeout=5s"
-                + " cluster.syncCheckInterval=2m member=p2 dataDir=\"/srv/my data\""
+                + " cluster.syncCheckInterval=2m cluster.tlsMode=PERMISSIVE cluster.ipVersion=IPV4"
+                + " cluster.platform=VM cluster.optionKeys=[] cluster.maxRoundTrip=80ms"
+                + " cluster.factoryResetKeeps=[] cluster.factoryResetRemoves=[]"
+                + " member=p2 dataDir=\"/srv/my data\""
                 + " raft.electionTimeoutMin=1s raft.electionTimeoutMax=2s"
                 + " raft.snapshotEveryEntries=10000 raft.snapshotsRetained=2"
                 + " raft.logSegmentBytes=8MiB raft.logPurgeGap=1024 requests.timeout=10s"

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import org.clusterdb.api.MemberStatus;
 import org.clusterdb.client.ClusterDbClient;
@@ -68,31 +69,36 @@ final class ServerProcesses implements AutoCloseable {
     return start(dir, peers, net, tweak);
   }
 
+  /**
+   * Writes the configuration of {@code n} peers on 127.0.0.1 and starts none: {@link #restart}
+   * starts one. {@code tweak} gets each peer's 0-based index, to give peers their own settings.
+   */
+  static ServerProcesses prepare(
+      int n, Path dir, BiFunction<Integer, ServerConfig.Builder, ServerConfig.Builder> tweak)
+      throws IOException {
+    List<Integer> ports = MiniCluster.freePorts(2 * n);
+    List<PeerEndpoint> peers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      peers.add(
+          new PeerEndpoint("p" + (i + 1), "127.0.0.1", ports.get(2 * i), ports.get(2 * i + 1)));
+    }
+    ServerProcesses cluster = new ServerProcesses(dir, peers, null);
+    try {
+      cluster.writeConfigs(tweak);
+    } catch (IOException | RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+    return cluster;
+  }
+
   private static ServerProcesses start(
       Path dir, List<PeerEndpoint> peers, Netns net, UnaryOperator<ServerConfig.Builder> tweak)
       throws IOException {
     int n = peers.size();
     ServerProcesses cluster = new ServerProcesses(dir, peers, net);
     try {
-      for (PeerEndpoint p : peers) {
-        Path peerDir = dir.resolve(p.id());
-        Files.createDirectories(peerDir);
-        ServerConfig config =
-            tweak
-                .apply(
-                    ServerConfig.builder()
-                        .clusterName("it.clusterdb")
-                        .memberId(p.id())
-                        .peers(peers)
-                        .dataDir(peerDir.resolve("data"))
-                        .electionTimeoutMin(Duration.ofMillis(500))
-                        .electionTimeoutMax(Duration.ofMillis(1000))
-                        .shutdownGrace(Duration.ofSeconds(5)))
-                .build();
-        Path file = peerDir.resolve("peer.yaml");
-        Files.writeString(file, config.toYaml());
-        cluster.configs.add(file);
-      }
+      cluster.writeConfigs((i, b) -> tweak.apply(b));
       for (int i = 0; i < n; i++) {
         cluster.restart(i);
       }
@@ -101,6 +107,18 @@ final class ServerProcesses implements AutoCloseable {
       throw e;
     }
     return cluster;
+  }
+
+  private void writeConfigs(BiFunction<Integer, ServerConfig.Builder, ServerConfig.Builder> tweak)
+      throws IOException {
+    for (int i = 0; i < peers.size(); i++) {
+      PeerEndpoint p = peers.get(i);
+      Files.createDirectories(dir.resolve(p.id()));
+      ServerConfig config = tweak.apply(i, base(p)).build();
+      Path file = dir.resolve(p.id()).resolve("peer.yaml");
+      Files.writeString(file, config.toYaml());
+      configs.add(file);
+    }
   }
 
   /** The runnable jar the build produced. */
@@ -133,6 +151,22 @@ final class ServerProcesses implements AutoCloseable {
 
   Path config(int i) {
     return configs.get(i);
+  }
+
+  /** Rewrites peer {@code i}'s configuration file; it applies at the peer's next start. */
+  void rewriteConfig(int i, UnaryOperator<ServerConfig.Builder> tweak) throws IOException {
+    Files.writeString(configs.get(i), tweak.apply(base(peers.get(i))).build().toYaml());
+  }
+
+  private ServerConfig.Builder base(PeerEndpoint p) {
+    return ServerConfig.builder()
+        .clusterName("it.clusterdb")
+        .memberId(p.id())
+        .peers(peers)
+        .dataDir(dir.resolve(p.id()).resolve("data"))
+        .electionTimeoutMin(Duration.ofMillis(500))
+        .electionTimeoutMax(Duration.ofMillis(1000))
+        .shutdownGrace(Duration.ofSeconds(5));
   }
 
   Path log(int i) {

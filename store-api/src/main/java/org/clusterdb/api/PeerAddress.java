@@ -1,4 +1,4 @@
-package org.clusterdb.core.config;
+package org.clusterdb.api;
 
 import java.util.Objects;
 

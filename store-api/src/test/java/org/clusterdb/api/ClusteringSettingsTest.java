@@ -1,0 +1,98 @@
+package org.clusterdb.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ClusteringSettingsTest {
+  private static final PeerAddress P1 = new PeerAddress("p1", "expc01.example.com", 7001);
+  private static final PeerAddress P2 = new PeerAddress("p2", "expc02.example.com", 7001);
+  private static final PeerAddress P3 = new PeerAddress("p3", "expc03.example.com", 7001);
+
+  @Test
+  void validSettingsHaveNoProblems() {
+    ClusteringSettings s =
+        new ClusteringSettings(
+            "expc-cluster.example.com",
+            2,
+            ClusteringSettings.TlsMode.ENFORCE,
+            ClusteringSettings.IpVersion.IPV4,
+            List.of(P1, P2, P3),
+            true,
+            Map.of("expc01.example.com", "10.0.0.1", "expc02.example.com", "fd00::2"));
+    assertThat(s.problems()).isEmpty();
+    assertThat(s.primaryPeer()).contains(P2);
+    assertThat(s.indexOf("p3")).isEqualTo(3);
+    assertThat(s.indexOf("p9")).isZero();
+  }
+
+  @Test
+  void everyProblemNamesItsField() {
+    PeerAddress bad = new PeerAddress("bad id", "", 0);
+    ClusteringSettings s =
+        new ClusteringSettings(
+            "not a name",
+            4,
+            ClusteringSettings.TlsMode.PERMISSIVE,
+            ClusteringSettings.IpVersion.IPV4,
+            List.of(P1, P1, bad),
+            false,
+            Map.of("host.example.com", "300.1.1.1"));
+    assertThat(s.problems())
+        .anyMatch(p -> p.startsWith("name:"))
+        .anyMatch(p -> p.startsWith("primary:"))
+        .anyMatch(p -> p.startsWith("peers[2].id: duplicate"))
+        .anyMatch(p -> p.startsWith("peers[3].id:"))
+        .anyMatch(p -> p.startsWith("peers[3].host:"))
+        .anyMatch(p -> p.startsWith("peers[3].port:"))
+        .anyMatch(p -> p.startsWith("mappings[host.example.com]:"));
+    assertThatThrownBy(s::validate)
+        .isInstanceOfSatisfying(
+            ClusterDbException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+              assertThat(e.field()).contains("name");
+            });
+  }
+
+  @Test
+  void atMostSixPeersAndNoPeersMeansNoPrimary() {
+    List<PeerAddress> seven =
+        java.util.stream.IntStream.rangeClosed(1, 7)
+            .mapToObj(i -> new PeerAddress("p" + i, "10.0.0." + i, 7001))
+            .toList();
+    assertThat(ClusteringSettings.of("c.example.com", 1, seven).problems())
+        .anyMatch(p -> p.startsWith("peers: a cluster holds at most 6"));
+    assertThat(ClusteringSettings.of("c.example.com", 0, List.of()).problems()).isEmpty();
+    assertThat(ClusteringSettings.of("c.example.com", 1, List.of()).problems())
+        .anyMatch(p -> p.startsWith("primary:"));
+  }
+
+  @Test
+  void conflictsNameTheFieldsAJoiningPeerMustShare() {
+    ClusteringSettings cluster = ClusteringSettings.of("c.example.com", 1, List.of(P1, P2));
+    assertThat(cluster.conflicts(cluster.withPrimary(2))).isEmpty();
+    assertThat(cluster.conflicts(ClusteringSettings.of("c.example.com", 1, List.of(P2, P1))))
+        .containsExactly("peers");
+    ClusteringSettings other =
+        new ClusteringSettings(
+            "d.example.com",
+            1,
+            ClusteringSettings.TlsMode.ENFORCE,
+            ClusteringSettings.IpVersion.IPV6,
+            List.of(P1, P2),
+            false,
+            Map.of());
+    assertThat(cluster.conflicts(other)).containsExactly("name", "tlsMode", "ipVersion");
+  }
+
+  @Test
+  void clearingThePeersClearsThePrimary() {
+    ClusteringSettings s = ClusteringSettings.of("c.example.com", 2, List.of(P1, P2));
+    assertThat(s.withPeers(List.of()).primary()).isZero();
+    assertThat(s.withPeers(List.of(P1, P2, P3)).primary()).isEqualTo(2);
+  }
+}

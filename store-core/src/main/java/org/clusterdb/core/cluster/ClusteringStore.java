@@ -1,0 +1,137 @@
+package org.clusterdb.core.cluster;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.Optional;
+import org.clusterdb.api.ClusteringSettings;
+import org.clusterdb.core.config.ClusterDbConfig;
+import org.clusterdb.core.local.PeerStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This peer's own clustering settings, as its admin enters them: kept in the peer's reserved table,
+ * never replicated. The configuration seeds them when the peer first starts (and after a factory
+ * reset); from then on they change only through the API. Also keeps the settings this peer last
+ * started with, which is what a restart would change. Thread-safe.
+ */
+public final class ClusteringStore {
+  /** The reserved peer table holding the settings. */
+  public static final String TABLE = "clusterdb.settings";
+
+  private static final String OWN = "own";
+  private static final String STARTED = "started";
+  private static final Logger LOG = LoggerFactory.getLogger(ClusteringStore.class);
+
+  private final PeerStore store;
+  private final ClusteringSettings started;
+  private final Optional<ClusteringSettings> previousStart;
+  private ClusteringSettings own;
+
+  private ClusteringStore(
+      PeerStore store, ClusteringSettings own, Optional<ClusteringSettings> previousStart) {
+    this.store = store;
+    this.own = own;
+    this.started = own;
+    this.previousStart = previousStart;
+  }
+
+  /** Whether this peer's admin cleared every peer address: its next start resets it. */
+  public static boolean resetPending(PeerStore store) {
+    return store.read(r -> r.table(TABLE).isPresent())
+        && read(store, OWN).map(s -> s.peers().isEmpty()).orElse(false);
+  }
+
+  /**
+   * Opens this peer's settings, seeding them with {@code seed} the first time, and records them as
+   * the settings of this start.
+   */
+  public static ClusteringStore open(
+      PeerStore store, ClusterDbConfig config, ClusteringSettings seed) {
+    store.ensureTable(TABLE);
+    Optional<ClusteringSettings> stored = read(store, OWN);
+    ClusteringSettings own;
+    if (stored.isEmpty()) {
+      own = seed;
+      store.put(TABLE, OWN, SettingsCodec.encode(own).toByteString());
+      LOG.info(
+          "clustering settings seeded from the configuration member={} settings={}",
+          config.memberId(),
+          own);
+    } else {
+      own = stored.get();
+      if (!own.equals(seed(config))) {
+        LOG.info(
+            "own clustering settings differ from the configuration file; the settings apply"
+                + " member={} settings={}",
+            config.memberId(),
+            own);
+      }
+    }
+    Optional<ClusteringSettings> previous = read(store, STARTED);
+    store.put(TABLE, STARTED, SettingsCodec.encode(own).toByteString());
+    return new ClusteringStore(store, own, previous);
+  }
+
+  /** A cluster of one of this peer alone: what a peer is after a factory reset. */
+  public static ClusteringSettings alone(ClusterDbConfig config) {
+    return new ClusteringSettings(
+        config.clusterName(),
+        1,
+        config.tlsMode(),
+        config.ipVersion(),
+        java.util.List.of(config.self()),
+        false,
+        java.util.Map.of());
+  }
+
+  /** The settings {@code config} describes. */
+  public static ClusteringSettings seed(ClusterDbConfig config) {
+    return new ClusteringSettings(
+        config.clusterName(),
+        config.primary(),
+        config.tlsMode(),
+        config.ipVersion(),
+        config.peers(),
+        false,
+        java.util.Map.of());
+  }
+
+  private static Optional<ClusteringSettings> read(PeerStore store, String key) {
+    return store.get(TABLE, key).map(ClusteringStore::parse);
+  }
+
+  private static ClusteringSettings parse(ByteString b) {
+    try {
+      return SettingsCodec.decode(org.clusterdb.proto.log.v1.ClusteringSettings.parseFrom(b));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("stored clustering settings are unreadable", e);
+    }
+  }
+
+  /** The settings as the admin last saved them on this peer. */
+  public synchronized ClusteringSettings own() {
+    return own;
+  }
+
+  /** The settings this process started with. */
+  public ClusteringSettings started() {
+    return started;
+  }
+
+  /** The settings the previous start of this peer used; empty on the first start. */
+  public Optional<ClusteringSettings> previousStart() {
+    return previousStart;
+  }
+
+  /** Durably replaces this peer's own settings. */
+  public synchronized void save(ClusteringSettings settings) {
+    store.put(TABLE, OWN, SettingsCodec.encode(settings).toByteString());
+    own = settings;
+  }
+
+  /** The member this peer's admin named configuration primary; empty with no peers. */
+  public synchronized Optional<String> primaryId() {
+    return own.primaryPeer().map(p -> p.id());
+  }
+}

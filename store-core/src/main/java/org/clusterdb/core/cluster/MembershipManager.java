@@ -1,0 +1,455 @@
+package org.clusterdb.core.cluster;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.ClusteringSettings;
+import org.clusterdb.api.ErrorCode;
+import org.clusterdb.api.PeerAddress;
+import org.clusterdb.core.config.ClusterDbConfig;
+import org.clusterdb.core.config.WritePolicy;
+import org.clusterdb.core.fsm.TableNames;
+import org.clusterdb.core.ratis.Membership;
+import org.clusterdb.core.ratis.PeerProbe;
+import org.clusterdb.core.ratis.RaftNode;
+import org.clusterdb.core.util.DaemonThreads;
+import org.clusterdb.proto.log.v1.Failure;
+import org.clusterdb.proto.log.v1.FormatVersion;
+import org.clusterdb.proto.log.v1.JoinRequest;
+import org.clusterdb.proto.log.v1.LogEntry;
+import org.clusterdb.proto.log.v1.SetClusterSettings;
+import org.clusterdb.proto.log.v1.StoredValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the Raft group's members equal to the peer list of the cluster's clustering settings.
+ *
+ * <p>On the primary, while it leads: writes its own settings as the cluster's when they differ;
+ * adds each listed peer that asked to join, passed admission and answers at its configured address
+ * (Ratis catches it up before it votes); removes members no longer listed. On a peer outside the
+ * group: asks the leader to let it join, and raises the alarm of the check it failed. On every
+ * peer: raises the conflict and restart-required alarms from its own, the cluster's and its started
+ * settings. Runs on its own thread, once per health check.
+ */
+public final class MembershipManager implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MembershipManager.class);
+
+  private static final Set<AlarmDefinition> JOIN_ALARMS =
+      EnumSet.of(
+          AlarmDefinition.REPLICATION_MISSING_CONFIGURATION,
+          AlarmDefinition.JOIN_VERSION,
+          AlarmDefinition.JOIN_PLATFORM,
+          AlarmDefinition.JOIN_OPTION_KEYS,
+          AlarmDefinition.JOIN_ROUND_TRIP,
+          AlarmDefinition.JOIN_ADDRESS,
+          AlarmDefinition.JOIN_CLUSTER_FULL);
+
+  private final ClusterDbConfig config;
+  private final RaftNode node;
+  private final ClusteringStore settings;
+  private final AlarmRegistry alarms;
+  private final AdmissionPolicy policy;
+  private final ScheduledExecutorService ticker;
+
+  /** Ticker thread only: the settings a join request was last accepted with, and when. */
+  private ClusteringSettings acceptedWith;
+
+  private long acceptedAtMillis;
+
+  /** Ticker thread only: the reason the last join request was refused, if it was. */
+  private Optional<AdmissionPolicy.Reason> refusedFor = Optional.empty();
+
+  private MembershipManager(
+      ClusterDbConfig config,
+      RaftNode node,
+      ClusteringStore settings,
+      AlarmRegistry alarms,
+      AdmissionPolicy policy) {
+    this.config = config;
+    this.node = node;
+    this.settings = settings;
+    this.alarms = alarms;
+    this.policy = policy;
+    this.ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("clusterdb-membership-" + config.memberId()));
+  }
+
+  /** Starts keeping the membership, and decides join requests while this member leads. */
+  public static MembershipManager start(
+      ClusterDbConfig config, RaftNode node, ClusteringStore settings, AlarmRegistry alarms) {
+    MembershipManager m =
+        new MembershipManager(config, node, settings, alarms, AdmissionPolicy.of(config));
+    node.setJoinGate(m::admit);
+    long every = config.healthCheckInterval().toMillis();
+    m.ticker.scheduleWithFixedDelay(m::round, 0, every, TimeUnit.MILLISECONDS);
+    return m;
+  }
+
+  /** The cluster's clustering settings as this replica has them; empty before the primary wrote. */
+  public Optional<ClusteringSettings> clusterSettings() {
+    return readCluster(TableNames.SETTINGS_KEY)
+        .map(
+            v -> {
+              try {
+                return SettingsCodec.decode(
+                    org.clusterdb.proto.log.v1.ClusteringSettings.parseFrom(v.getValue()));
+              } catch (InvalidProtocolBufferException e) {
+                throw new ClusterDbException(
+                    ErrorCode.INTERNAL, "the cluster's clustering settings are unreadable");
+              }
+            });
+  }
+
+  /** The join request of {@code memberId} the cluster accepted last, if any. */
+  Optional<JoinRequest> joinRequest(String memberId) {
+    return readCluster(TableNames.JOIN_PREFIX + memberId)
+        .map(
+            v -> {
+              try {
+                return JoinRequest.parseFrom(v.getValue());
+              } catch (InvalidProtocolBufferException e) {
+                return null;
+              }
+            });
+  }
+
+  /** Empty also while this member holds no replica: removed from the group, or closing. */
+  private Optional<StoredValue> readCluster(String key) {
+    try {
+      return node.readLocal(
+          view ->
+              view.table(TableNames.CLUSTER).isEmpty()
+                  ? Optional.<StoredValue>empty()
+                  : view.get(TableNames.CLUSTER, key.getBytes(StandardCharsets.UTF_8)));
+    } catch (ClusterDbException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Runs on the leader before a join request is appended. */
+  private Optional<Failure> admit(JoinRequest request) {
+    List<String> members = node.membership().map(Membership::ids).orElse(List.of());
+    Optional<AdmissionPolicy.Refusal> refusal = policy.check(request, clusterSettings(), members);
+    refusal.ifPresent(
+        r ->
+            LOG.warn(
+                "join refused member={} peer={} reason={} detail=\"{}\"",
+                config.memberId(),
+                request.getMemberId(),
+                r.reason(),
+                r.message()));
+    return refusal.map(
+        r ->
+            Failure.newBuilder()
+                .setCode(ErrorCode.JOIN_REFUSED.number())
+                .setField(r.field())
+                .setMessage(r.reason().name() + ": " + r.message())
+                .build());
+  }
+
+  private void round() {
+    try {
+      Optional<Membership> m = node.membership();
+      boolean member = m.map(x -> x.ids().contains(config.memberId())).orElse(false);
+      if (member) {
+        // Each step waits for its change to commit; the next one starts from the new membership.
+        for (int step = 0; step < 4 && m.isPresent() && node.isLeader(); step++) {
+          if (!leadsAsPrimary(m.get()) || !reconcile(m.get())) {
+            break;
+          }
+          m = node.membership();
+        }
+      } else {
+        join();
+      }
+      if (member) {
+        JOIN_ALARMS.forEach(alarms::lower);
+        refusedFor = Optional.empty();
+      }
+      settingsAlarms(member);
+    } catch (RuntimeException e) {
+      LOG.warn("membership round failed member={} error={}", config.memberId(), e.toString());
+    }
+  }
+
+  private boolean leadsAsPrimary(Membership m) {
+    return config.writePolicy() == WritePolicy.ANY_LEADER
+        || m.primaryId().map(config.memberId()::equals).orElse(false);
+  }
+
+  /** One step towards the wanted membership; whether it changed anything. */
+  private boolean reconcile(Membership m) {
+    ClusteringSettings own = settings.own();
+    Optional<ClusteringSettings> cluster = clusterSettings();
+    boolean ownIsPrimary =
+        own.primaryPeer().map(p -> p.id().equals(config.memberId())).orElse(false);
+    if (ownIsPrimary && own.problems().isEmpty() && !cluster.equals(Optional.of(own))) {
+      LOG.info(
+          "writing the cluster's clustering settings member={} settings={}",
+          config.memberId(),
+          own);
+      propose(
+          LogEntry.newBuilder()
+              .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
+              .setSetClusterSettings(
+                  SetClusterSettings.newBuilder().setSettings(SettingsCodec.encode(own)))
+              .build());
+      return true;
+    }
+    if (cluster.isEmpty()) {
+      return false;
+    }
+    List<PeerAddress> wanted = cluster.get().peers();
+    List<PeerAddress> gone = new ArrayList<>();
+    for (PeerAddress p : m.all()) {
+      if (!wanted.contains(p) && !p.id().equals(config.memberId())) {
+        gone.add(p);
+      }
+    }
+    if (!gone.isEmpty()) {
+      LOG.info("removing peers no longer listed member={} removed={}", config.memberId(), gone);
+      return change(without(m.voters(), gone), without(m.listeners(), gone), m.primaryId());
+    }
+    List<PeerAddress> adding = new ArrayList<>();
+    for (PeerAddress p : wanted) {
+      if (m.all().contains(p) || !admitted(p, cluster.get())) {
+        continue;
+      }
+      Optional<PeerProbe> probe = node.probe(p);
+      if (probe.isEmpty()) {
+        LOG.info(
+            "admitted peer does not answer at its configured address member={} peer={}",
+            config.memberId(),
+            p);
+        continue;
+      }
+      adding.add(p);
+    }
+    if (!adding.isEmpty()) {
+      // Ratis stages a new voter: it gets the log without counting towards the majority until it
+      // has caught up, so writes go on. One at a time: Ratis refuses a change that adds a
+      // majority. Not as a Ratis listener first: a listener promoted to voter is never marked
+      // caught up in Ratis 3.2, and linearizable reads on it hang.
+      PeerAddress p = adding.get(0);
+      LOG.info("adding peer member={} added={}", config.memberId(), p);
+      List<PeerAddress> voters = new ArrayList<>(m.voters());
+      voters.add(p);
+      return change(voters, without(m.listeners(), List.of(p)), m.primaryId());
+    }
+    return false;
+  }
+
+  /** Whether {@code p} asked to join with the cluster's current settings. */
+  private boolean admitted(PeerAddress p, ClusteringSettings cluster) {
+    Optional<JoinRequest> r = joinRequest(p.id());
+    return r.isPresent()
+        && r.get().getHost().equals(p.host())
+        && r.get().getPort() == p.port()
+        && SettingsCodec.decode(r.get().getSettings()).conflicts(cluster).isEmpty();
+  }
+
+  private void join() {
+    ClusteringSettings own = settings.own();
+    Optional<PeerAddress> primary = own.primaryPeer();
+    int index = own.indexOf(config.memberId());
+    if (primary.isEmpty() || index == 0 || primary.get().id().equals(config.memberId())) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    if (own.equals(acceptedWith)
+        && now - acceptedAtMillis < config.peerFailureTimeout().toMillis() * 6) {
+      return;
+    }
+    Optional<Long> roundTrip = roundTripMicros(primary.get());
+    if (roundTrip.isEmpty()) {
+      // The group's id comes from the cluster's name: a primary running another group answers
+      // nothing for ours, so ask what it runs.
+      if (node.runsThisGroup(primary.get()).map(runs -> !runs).orElse(false)) {
+        if (refusedFor.map(r -> r != AdmissionPolicy.Reason.CONFLICT).orElse(true)) {
+          LOG.warn(
+              "join refused member={} reason=CONFLICT detail=\"the primary runs no cluster named"
+                  + " {}\"",
+              config.memberId(),
+              own.name());
+        }
+        refusedFor = Optional.of(AdmissionPolicy.Reason.CONFLICT);
+      }
+      return;
+    }
+    PeerAddress self = own.peers().get(index - 1);
+    JoinRequest request =
+        JoinRequest.newBuilder()
+            .setMemberId(config.memberId())
+            .setHost(self.host())
+            .setPort(self.port())
+            .setVersion(config.softwareVersion())
+            .setPlatform(config.platform())
+            .addAllOptionKeys(config.optionKeys())
+            .setSettings(SettingsCodec.encode(own))
+            .setRoundTripMicros(roundTrip.get())
+            .build();
+    try {
+      propose(
+          LogEntry.newBuilder()
+              .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
+              .setJoinRequest(request)
+              .build());
+      LOG.info(
+          "join request accepted member={} primary={} roundtripmicros={}",
+          config.memberId(),
+          primary.get(),
+          roundTrip.get());
+      acceptedWith = own;
+      acceptedAtMillis = now;
+      refusedFor = Optional.empty();
+      JOIN_ALARMS.forEach(alarms::lower);
+    } catch (ClusterDbException e) {
+      if (e.code() != ErrorCode.JOIN_REFUSED) {
+        LOG.info(
+            "join request not decided, will retry member={} error={}",
+            config.memberId(),
+            e.getMessage());
+        return;
+      }
+      AdmissionPolicy.Reason reason = AdmissionPolicy.Reason.ofField(e.field().orElse(""));
+      if (refusedFor.map(r -> r != reason).orElse(true)) {
+        LOG.warn(
+            "join refused member={} reason={} detail=\"{}\"",
+            config.memberId(),
+            reason,
+            e.getMessage());
+      }
+      refusedFor = Optional.of(reason);
+      for (AlarmDefinition a : JOIN_ALARMS) {
+        if (a != reason.alarm()) {
+          alarms.lower(a);
+        }
+      }
+      if (reason.alarm() != AlarmDefinition.REPLICATION_CONFLICT) {
+        alarms.raise(reason.alarm());
+      }
+    }
+  }
+
+  /** The quickest of a few probes: a queue or a GC pause on one is no measure of the link. */
+  private Optional<Long> roundTripMicros(PeerAddress primary) {
+    Optional<Long> best = Optional.empty();
+    for (int i = 0; i < 3; i++) {
+      Optional<PeerProbe> p = node.probe(primary);
+      if (p.isPresent() && (best.isEmpty() || p.get().roundTripMicros() < best.get())) {
+        best = Optional.of(p.get().roundTripMicros());
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Conflict: this peer's settings differ from the cluster's (or its join was refused for it).
+   * Restart required: its settings differ from those it started with in a way only a restart
+   * applies.
+   */
+  private void settingsAlarms(boolean member) {
+    ClusteringSettings own = settings.own();
+    boolean conflict;
+    if (member) {
+      conflict = clusterSettings().map(c -> !c.conflicts(own).isEmpty()).orElse(false);
+    } else {
+      conflict = refusedFor.map(r -> r == AdmissionPolicy.Reason.CONFLICT).orElse(false);
+    }
+    if (conflict) {
+      alarms.raise(AlarmDefinition.REPLICATION_CONFLICT);
+    } else {
+      alarms.lower(AlarmDefinition.REPLICATION_CONFLICT);
+    }
+    if (own.peers().isEmpty()) {
+      alarms.raise(AlarmDefinition.FACTORY_RESET_PENDING);
+    } else {
+      alarms.lower(AlarmDefinition.FACTORY_RESET_PENDING);
+    }
+    if (restartRequired(own, settings.started(), config.memberId())) {
+      alarms.raise(AlarmDefinition.RESTART_REQUIRED);
+    } else {
+      alarms.lower(AlarmDefinition.RESTART_REQUIRED);
+    }
+  }
+
+  /**
+   * Whether {@code own} differs from {@code started} in what only a restart applies: the name, TLS
+   * mode, IP version, or the peer list, except that the primary of a formed cluster adds and
+   * removes peers live.
+   */
+  static boolean restartRequired(
+      ClusteringSettings own, ClusteringSettings started, String memberId) {
+    if (!own.name().equals(started.name())
+        || own.tlsMode() != started.tlsMode()
+        || own.ipVersion() != started.ipVersion()) {
+      return true;
+    }
+    if (own.peers().equals(started.peers())) {
+      return false;
+    }
+    if (own.peers().isEmpty()) {
+      // Leaving clustering: the factory reset runs at the restart.
+      return true;
+    }
+    boolean primaryBoth =
+        own.primaryPeer().map(p -> p.id().equals(memberId)).orElse(false)
+            && started.primaryPeer().map(p -> p.id().equals(memberId)).orElse(false);
+    return !primaryBoth;
+  }
+
+  private void propose(LogEntry entry) {
+    try {
+      node.propose(entry).get(config.requestTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClusterDbException(ErrorCode.UNAVAILABLE, "interrupted");
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw org.clusterdb.api.BlockingKeyValueStore.unwrap(e);
+    }
+  }
+
+  private boolean change(
+      List<PeerAddress> voters, List<PeerAddress> listeners, Optional<String> primary) {
+    try {
+      node.changeMembership(m -> new Membership(voters, listeners, true, primary))
+          .get(config.requestTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      LOG.warn(
+          "membership change failed, will retry member={} error={}",
+          config.memberId(),
+          org.clusterdb.api.BlockingKeyValueStore.unwrap(e).getMessage());
+      return false;
+    }
+  }
+
+  private static List<PeerAddress> without(List<PeerAddress> from, List<PeerAddress> remove) {
+    List<PeerAddress> out = new ArrayList<>(from);
+    out.removeAll(remove);
+    return out;
+  }
+
+  @Override
+  public void close() {
+    ticker.shutdownNow();
+    try {
+      ticker.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Small helpers shared by clusterdb's packages. */
+package org.clusterdb.core.util;
