@@ -110,6 +110,32 @@ public record ClusteringSettings(
     return p;
   }
 
+  /**
+   * What makes these settings unusable although each field is well formed: a peer address of the
+   * other IP version, or an IP address where {@link TlsMode#ENFORCE} needs an FQDN to match a
+   * certificate. Saved all the same (an admin may be midway through a change); a peer raises
+   * "Invalid clustering configuration" while any remain.
+   */
+  public List<String> inconsistencies() {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < peers.size(); i++) {
+      String host = peers.get(i).host();
+      String f = "peers[" + (i + 1) + "].host";
+      boolean v4 = host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+      boolean v6 = host.contains(":");
+      if (ipVersion == IpVersion.IPV4 && v6) {
+        out.add(f + ": '" + host + "' is an IPv6 address in an IPv4 cluster");
+      }
+      if (ipVersion == IpVersion.IPV6 && v4) {
+        out.add(f + ": '" + host + "' is an IPv4 address in an IPv6 cluster");
+      }
+      if (tlsMode == TlsMode.ENFORCE && (v4 || v6)) {
+        out.add(f + ": '" + host + "' is an IP address; TLS mode Enforce needs the peer's FQDN");
+      }
+    }
+    return out;
+  }
+
   /** Throws {@link ErrorCode#INVALID_ARGUMENT} naming every problem. */
   public ClusteringSettings validate() {
     List<String> p = problems();

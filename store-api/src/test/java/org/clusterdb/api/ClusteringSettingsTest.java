@@ -95,4 +95,28 @@ class ClusteringSettingsTest {
     assertThat(s.withPeers(List.of()).primary()).isZero();
     assertThat(s.withPeers(List.of(P1, P2, P3)).primary()).isEqualTo(2);
   }
+
+  @Test
+  void addressesOfTheOtherFamilyOrIpAddressesUnderEnforceAreInconsistent() {
+    PeerAddress v4 = new PeerAddress("p1", "10.0.0.1", 7001);
+    PeerAddress v6 = new PeerAddress("p2", "fd00::2", 7001);
+    PeerAddress fqdn = new PeerAddress("p3", "expc03.example.com", 7001);
+    assertThat(ClusteringSettings.of("c.example.com", 1, List.of(v4, fqdn)).inconsistencies())
+        .isEmpty();
+    assertThat(ClusteringSettings.of("c.example.com", 1, List.of(v4, v6)).inconsistencies())
+        .containsExactly("peers[2].host: 'fd00::2' is an IPv6 address in an IPv4 cluster");
+    ClusteringSettings enforce =
+        new ClusteringSettings(
+            "c.example.com",
+            1,
+            ClusteringSettings.TlsMode.ENFORCE,
+            ClusteringSettings.IpVersion.IPV6,
+            List.of(v4, v6, fqdn),
+            false,
+            Map.of());
+    assertThat(enforce.inconsistencies())
+        .hasSize(3)
+        .anyMatch(p -> p.startsWith("peers[1].host: '10.0.0.1' is an IPv4 address"))
+        .anyMatch(p -> p.startsWith("peers[2].host: 'fd00::2' is an IP address; TLS mode Enforce"));
+  }
 }

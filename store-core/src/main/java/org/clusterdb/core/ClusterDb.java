@@ -732,8 +732,13 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     return peerTableExists(table) ? TableScope.PEER : TableScope.CLUSTER;
   }
 
+  /** False also while this member holds no replica (removed), so its peer tables stay usable. */
   private boolean clusterTableExists(String name) {
-    return node.readLocal(view -> view.table(name).isPresent());
+    try {
+      return node.readLocal(view -> view.table(name).isPresent());
+    } catch (ClusterDbException e) {
+      return false;
+    }
   }
 
   private boolean peerTableExists(String name) {

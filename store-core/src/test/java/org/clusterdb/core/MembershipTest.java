@@ -37,6 +37,8 @@ class MembershipTest {
   private static final int JOIN_VERSION = 20011;
   private static final int JOIN_OPTION_KEYS = 20013;
   private static final int FACTORY_RESET_PENDING = 20017;
+  private static final int INVALID_CLUSTERING_CONFIGURATION = 20009;
+  private static final int DATABASE_FAILURE = 20010;
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @TempDir Path dir;
@@ -216,10 +218,19 @@ class MembershipTest {
     p2.blocking().createTable("dial-plan", TableScope.PEER);
     p2.blocking().put("dial-plan", "rule", "1");
 
-    // Remove p2 on the primary: it leaves the group; the primary writes alone again.
+    // Remove p2 on the primary: it leaves the group; the primary writes alone again; p2 is told
+    // and its database stops.
     p1.saveClusteringSettings(p1.clusteringSettings().withPeers(List.of(peer(1)))).join();
     await().atMost(WAIT).until(() -> voters(p1).equals(List.of("p1")));
     p1.blocking().put("zones", "after", "removal");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(p2.clusterStatus().database()).isEqualTo(ClusterStatus.Database.STOPPED);
+              assertThat(MiniCluster.activeAlarmIds(p2)).contains(DATABASE_FAILURE);
+            });
+    assertThat(p2.blocking().get("lan", "address")).isPresent();
 
     // p2's admin clears its addresses: a reset is scheduled; restoring them cancels it.
     ClusteringSettings original = p2.clusteringSettings();
@@ -249,5 +260,28 @@ class MembershipTest {
         .until(() -> reset.clusterClusteringSettings().map(s -> s.peers().size()).orElse(0) == 1);
     assertThat(voters(reset)).containsExactly("p2");
     assertThat(voters(p1)).containsExactly("p1");
+  }
+
+  @Test
+  void settingsThatCannotWorkRaiseInvalidClusteringConfigurationUntilFixed() {
+    ClusterDb p1 = clusterOfOne();
+    ClusteringSettings fine = p1.clusteringSettings();
+    ClusteringSettings enforceOnIps =
+        new ClusteringSettings(
+            fine.name(),
+            fine.primary(),
+            ClusteringSettings.TlsMode.ENFORCE,
+            fine.ipVersion(),
+            fine.peers(),
+            false,
+            java.util.Map.of());
+    p1.saveClusteringSettings(enforceOnIps).join();
+    await()
+        .atMost(WAIT)
+        .until(() -> MiniCluster.activeAlarmIds(p1).contains(INVALID_CLUSTERING_CONFIGURATION));
+    p1.saveClusteringSettings(fine).join();
+    await()
+        .atMost(WAIT)
+        .until(() -> !MiniCluster.activeAlarmIds(p1).contains(INVALID_CLUSTERING_CONFIGURATION));
   }
 }

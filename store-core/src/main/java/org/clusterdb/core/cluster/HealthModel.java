@@ -86,6 +86,7 @@ final class HealthModel {
     long leaderCommit = leaderCommit(o);
     List<PeerStatus> out = new ArrayList<>();
     boolean anyFailed = false;
+    boolean anyMemberFailed = false;
     listedSinceMillis.keySet().retainAll(o.peers().stream().map(Peer::id).toList());
     for (Peer p : o.peers()) {
       listedSinceMillis.putIfAbsent(p.id(), assessed ? now : startedMillis);
@@ -103,6 +104,9 @@ final class HealthModel {
       }
       PeerStatus.State state = state(p.id(), now, o.members().contains(p.id()));
       anyFailed |= state == PeerStatus.State.FAILED;
+      // A listed peer not yet added fails communication, not replication: the database has
+      // nothing to replicate to it.
+      anyMemberFailed |= state == PeerStatus.State.FAILED && o.members().contains(p.id());
       PeerProbe last = lastAnswer.get(p.id());
       long applied = last == null ? -1 : last.appliedIndex();
       out.add(
@@ -136,7 +140,7 @@ final class HealthModel {
     return new Assessment(
         status,
         anyFailed,
-        anyFailed || (pastGrace && replicationStale),
+        anyMemberFailed || (pastGrace && replicationStale),
         !o.clusterPrimaryId().equals(o.ownPrimaryId()));
   }
 

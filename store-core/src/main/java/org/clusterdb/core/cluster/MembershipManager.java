@@ -65,6 +65,9 @@ public final class MembershipManager implements AutoCloseable {
 
   private long acceptedAtMillis;
 
+  /** Ticker thread only: since when (nanoTime) the named and ranked primaries differ; -1 if not. */
+  private long primaryDifferSince = -1;
+
   /** Ticker thread only: the reason the last join request was refused, if it was. */
   private Optional<AdmissionPolicy.Reason> refusedFor = Optional.empty();
 
@@ -371,6 +374,12 @@ public final class MembershipManager implements AutoCloseable {
     } else {
       alarms.lower(AlarmDefinition.REPLICATION_CONFLICT);
     }
+    if (!own.problems().isEmpty() || !own.inconsistencies().isEmpty()) {
+      alarms.raise(AlarmDefinition.INVALID_CLUSTERING_CONFIGURATION);
+    } else {
+      alarms.lower(AlarmDefinition.INVALID_CLUSTERING_CONFIGURATION);
+    }
+    primaryIdAlarm(member);
     if (own.peers().isEmpty()) {
       alarms.raise(AlarmDefinition.FACTORY_RESET_PENDING);
     } else {
@@ -380,6 +389,31 @@ public final class MembershipManager implements AutoCloseable {
       alarms.raise(AlarmDefinition.RESTART_REQUIRED);
     } else {
       alarms.lower(AlarmDefinition.RESTART_REQUIRED);
+    }
+  }
+
+  /**
+   * The cluster's settings name one primary, the Raft configuration ranks another: normal for the
+   * moment a change of primary takes, an error when it lasts past the failure timeout.
+   */
+  private void primaryIdAlarm(boolean member) {
+    Optional<String> ranked = node.clusterPrimary();
+    Optional<String> named =
+        member
+            ? clusterSettings().flatMap(ClusteringSettings::primaryPeer).map(PeerAddress::id)
+            : Optional.empty();
+    boolean differ = ranked.isPresent() && named.isPresent() && !ranked.equals(named);
+    long now = System.nanoTime();
+    if (!differ) {
+      primaryDifferSince = -1;
+      alarms.lower(AlarmDefinition.REPLICATION_PRIMARY_ID);
+      return;
+    }
+    if (primaryDifferSince < 0) {
+      primaryDifferSince = now;
+    }
+    if (now - primaryDifferSince >= config.peerFailureTimeout().toNanos()) {
+      alarms.raise(AlarmDefinition.REPLICATION_PRIMARY_ID);
     }
   }
 

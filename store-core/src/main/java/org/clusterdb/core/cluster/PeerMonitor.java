@@ -133,6 +133,12 @@ public final class PeerMonitor implements AutoCloseable {
       } else if (a.status().database() == ClusterStatus.Database.ACTIVE) {
         alarms.lower(AlarmDefinition.DATABASE_COMMUNICATION_FAILURE);
       }
+      // Closing stops this monitor first: a stopped database here failed, or was removed.
+      if (a.status().database() == ClusterStatus.Database.STOPPED) {
+        alarms.raise(AlarmDefinition.DATABASE_FAILURE);
+      } else {
+        alarms.lower(AlarmDefinition.DATABASE_FAILURE);
+      }
       if (a.primaryMismatch()) {
         alarms.raise(AlarmDefinition.PRIMARY_MISMATCH);
       } else {

@@ -181,8 +181,9 @@ class HealthModelTest {
                 answers("p2", probe(10, 10), "p3", probe(0, 0))));
     assertThat(states(late)).containsExactly("THIS_SYSTEM", "ACTIVE", "FAILED");
     assertThat(late.communicationFailure()).isTrue();
-    // Two voters, both in touch: the database itself is fine.
+    // Two voters, both in touch: the database itself is fine and replicates to every member.
     assertThat(late.status().database()).isEqualTo(ClusterStatus.Database.ACTIVE);
+    assertThat(late.databaseFailure()).isFalse();
   }
 
   @Test

@@ -102,9 +102,32 @@ class MembershipIT {
                 assertThat(activeAlarms(cluster, 2)).contains("Alarm 20013");
               });
       assertThat(cli(cluster, 1, "xstatus").out()).contains("Joining");
+
+      // A peer list that differs from the primary's (same peers, other order) is refused too.
+      String reordered =
+          peerArg(cluster, 0) + "," + peerArg(cluster, 2) + "," + peerArg(cluster, 1);
+      ok(cluster, 2, "clustering", "set", "--peers", reordered);
+      await()
+          .atMost(WAIT)
+          .pollInterval(POLL)
+          .until(
+              () -> {
+                String alarms = activeAlarms(cluster, 2);
+                return alarms.contains("Alarm 20005") && !alarms.contains("Alarm 20013");
+              });
+      ok(cluster, 2, "clustering", "set", "--peers", peersArg(cluster, 3));
+      await()
+          .atMost(WAIT)
+          .pollInterval(POLL)
+          .until(
+              () -> {
+                String alarms = activeAlarms(cluster, 2);
+                return !alarms.contains("Alarm 20005") && alarms.contains("Alarm 20013");
+              });
       assertThat(Files.readString(cluster.log(0)))
           .contains("join refused member=p1 peer=p2 reason=VERSION")
-          .contains("join refused member=p1 peer=p3 reason=OPTION_KEYS");
+          .contains("join refused member=p1 peer=p3 reason=OPTION_KEYS")
+          .contains("join refused member=p1 peer=p3 reason=CONFLICT");
 
       // Fixed on their side, both join.
       assertThat(cluster.terminate(1)).isIn(0, 143);
@@ -125,6 +148,13 @@ class MembershipIT {
           .pollInterval(POLL)
           .until(() -> !cli(cluster, 0, "xstatus").out().contains("p3"));
       ok(cluster, 0, "put", "zones", "z2", "without-p3");
+      // p3 is told: its database stops, and it keeps serving its peer tables.
+      await()
+          .atMost(WAIT)
+          .pollInterval(POLL)
+          .until(() -> activeAlarms(cluster, 2).contains("Alarm 20010"));
+      assertThat(cli(cluster, 2, "xstatus").out()).contains("Stopped");
+      ok(cluster, 2, "put", "lan", "address", "10.0.0.3");
 
       // Peer 3's admin clears its list: a reset is pending; restoring the list cancels it.
       String original = peersArg(cluster, 3);
