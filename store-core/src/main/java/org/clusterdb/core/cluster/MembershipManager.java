@@ -25,6 +25,9 @@ import org.clusterdb.proto.log.v1.Failure;
 import org.clusterdb.proto.log.v1.FormatVersion;
 import org.clusterdb.proto.log.v1.JoinRequest;
 import org.clusterdb.proto.log.v1.LogEntry;
+import org.clusterdb.proto.log.v1.Query;
+import org.clusterdb.proto.log.v1.QueryResult;
+import org.clusterdb.proto.log.v1.RefuseJoin;
 import org.clusterdb.proto.log.v1.SetClusterSettings;
 import org.clusterdb.proto.log.v1.StoredValue;
 import org.slf4j.Logger;
@@ -67,6 +70,12 @@ public final class MembershipManager implements AutoCloseable {
 
   /** Ticker thread only: since when (nanoTime) the named and ranked primaries differ; -1 if not. */
   private long primaryDifferSince = -1;
+
+  /** Ticker thread only: why the last join request went undecided, if it did. */
+  private ErrorCode undecidedFor;
+
+  /** Ticker thread only: admitted peers not answering, since when (nanoTime). */
+  private final java.util.Map<PeerAddress, Long> unanswered = new java.util.HashMap<>();
 
   /** Ticker thread only: the reason the last join request was refused, if it was. */
   private Optional<AdmissionPolicy.Reason> refusedFor = Optional.empty();
@@ -230,12 +239,40 @@ public final class MembershipManager implements AutoCloseable {
       }
       Optional<PeerProbe> probe = node.probe(p);
       if (probe.isEmpty()) {
-        LOG.info(
-            "admitted peer does not answer at its configured address member={} peer={}",
-            config.memberId(),
-            p);
+        long now = System.nanoTime();
+        Long since = unanswered.putIfAbsent(p, now);
+        if (since == null) {
+          LOG.info(
+              "admitted peer does not answer at its configured address member={} peer={}",
+              config.memberId(),
+              p);
+        } else if (now - since >= config.peerFailureTimeout().toNanos()) {
+          // It reached us, we cannot reach it: an address translated on the way, or a firewall.
+          unanswered.remove(p);
+          LOG.warn(
+              "join refused member={} peer={} reason=ADDRESS detail=\"no answer at {} for {}\"",
+              config.memberId(),
+              p.id(),
+              p.address(),
+              config.peerFailureTimeout());
+          propose(
+              LogEntry.newBuilder()
+                  .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
+                  .setRefuseJoin(
+                      RefuseJoin.newBuilder()
+                          .setMemberId(p.id())
+                          .setField("address")
+                          .setMessage(
+                              "ADDRESS: the primary cannot reach this peer at its configured"
+                                  + " address "
+                                  + p.address()
+                                  + "; NAT between peers is not supported"))
+                  .build());
+          return true;
+        }
         continue;
       }
+      unanswered.remove(p);
       adding.add(p);
     }
     if (!adding.isEmpty()) {
@@ -252,10 +289,11 @@ public final class MembershipManager implements AutoCloseable {
     return false;
   }
 
-  /** Whether {@code p} asked to join with the cluster's current settings. */
+  /** Whether {@code p} asked to join with the cluster's current settings, and is not refused. */
   private boolean admitted(PeerAddress p, ClusteringSettings cluster) {
     Optional<JoinRequest> r = joinRequest(p.id());
     return r.isPresent()
+        && readCluster(TableNames.REFUSED_PREFIX + p.id()).isEmpty()
         && r.get().getHost().equals(p.host())
         && r.get().getPort() == p.port()
         && SettingsCodec.decode(r.get().getSettings()).conflicts(cluster).isEmpty();
@@ -271,6 +309,7 @@ public final class MembershipManager implements AutoCloseable {
     long now = System.currentTimeMillis();
     if (own.equals(acceptedWith)
         && now - acceptedAtMillis < config.peerFailureTimeout().toMillis() * 6) {
+      checkRefused();
       return;
     }
     Optional<Long> roundTrip = roundTripMicros(primary.get());
@@ -314,16 +353,29 @@ public final class MembershipManager implements AutoCloseable {
           roundTrip.get());
       acceptedWith = own;
       acceptedAtMillis = now;
-      refusedFor = Optional.empty();
-      JOIN_ALARMS.forEach(alarms::lower);
+      undecidedFor = null;
+      // An address refusal stands until the peer is added or refused for something else.
+      for (AlarmDefinition a : JOIN_ALARMS) {
+        if (a != AlarmDefinition.JOIN_ADDRESS) {
+          alarms.lower(a);
+        }
+      }
+      if (refusedFor.map(r -> r != AdmissionPolicy.Reason.ADDRESS).orElse(true)) {
+        refusedFor = Optional.empty();
+      }
     } catch (ClusterDbException e) {
       if (e.code() != ErrorCode.JOIN_REFUSED) {
-        LOG.info(
-            "join request not decided, will retry member={} error={}",
-            config.memberId(),
-            e.getMessage());
+        // Every health check while the primary is away: say it once per cause.
+        if (!e.code().equals(undecidedFor)) {
+          LOG.info(
+              "join request not decided, will retry member={} error={}",
+              config.memberId(),
+              e.getMessage());
+        }
+        undecidedFor = e.code();
         return;
       }
+      undecidedFor = null;
       AdmissionPolicy.Reason reason = AdmissionPolicy.Reason.ofField(e.field().orElse(""));
       if (refusedFor.map(r -> r != reason).orElse(true)) {
         LOG.warn(
@@ -342,6 +394,48 @@ public final class MembershipManager implements AutoCloseable {
         alarms.raise(reason.alarm());
       }
     }
+  }
+
+  /** Whether the primary refused this admitted peer since: asked of the leader's replica. */
+  private void checkRefused() {
+    Query query =
+        Query.newBuilder()
+            .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
+            .setRange(
+                org.clusterdb.proto.log.v1.Range.newBuilder()
+                    .setTable(TableNames.CLUSTER)
+                    .setKey(
+                        com.google.protobuf.ByteString.copyFromUtf8(
+                            TableNames.REFUSED_PREFIX + config.memberId())))
+            .build();
+    QueryResult r;
+    try {
+      r = node.queryLeader(query).get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return;
+    }
+    if (!r.hasRange() || r.getRange().getKvsCount() == 0) {
+      return;
+    }
+    RefuseJoin refusal;
+    try {
+      refusal = RefuseJoin.parseFrom(r.getRange().getKvs(0).getValue());
+    } catch (InvalidProtocolBufferException e) {
+      return;
+    }
+    AdmissionPolicy.Reason reason = AdmissionPolicy.Reason.ofField(refusal.getField());
+    if (refusedFor.map(x -> x != reason).orElse(true)) {
+      LOG.warn(
+          "join refused member={} reason={} detail=\"{}\"",
+          config.memberId(),
+          reason,
+          refusal.getMessage());
+    }
+    refusedFor = Optional.of(reason);
+    alarms.raise(reason.alarm());
   }
 
   /** The quickest of a few probes: a queue or a GC pause on one is no measure of the link. */

@@ -114,12 +114,21 @@ public final class Applier {
               TableNames.CLUSTER,
               TableNames.SETTINGS_KEY,
               entry.getSetClusterSettings().getSettings().toByteString(),
+              null,
               state);
       case JOIN_REQUEST ->
           reservedPut(
               TableNames.CLUSTER,
               TableNames.JOIN_PREFIX + entry.getJoinRequest().getMemberId(),
               entry.getJoinRequest().toByteString(),
+              TableNames.REFUSED_PREFIX + entry.getJoinRequest().getMemberId(),
+              state);
+      case REFUSE_JOIN ->
+          reservedPut(
+              TableNames.CLUSTER,
+              TableNames.REFUSED_PREFIX + entry.getRefuseJoin().getMemberId(),
+              entry.getRefuseJoin().toByteString(),
+              null,
               state);
       case COMMAND_NOT_SET ->
           failed(
@@ -129,13 +138,25 @@ public final class Applier {
     };
   }
 
-  /** A write to one of clusterdb's own cluster tables, created with its first row. */
-  private ApplyOutcome reservedPut(String table, String key, ByteString value, StateWriter state) {
+  /**
+   * A write to one of clusterdb's own cluster tables, created with its first row; {@code
+   * deleteKey}, if not null, goes in the same revision.
+   */
+  private ApplyOutcome reservedPut(
+      String table, String key, ByteString value, String deleteKey, StateWriter state) {
     long revision = state.revision() + 1;
     if (state.table(table).isEmpty()) {
       state.putTable(TableMeta.newBuilder().setName(table).setCreateRevision(revision).build());
     }
     List<Event> events = new ArrayList<>();
+    if (deleteKey != null) {
+      deleteRow(
+          table,
+          deleteKey.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          revision,
+          state,
+          events);
+    }
     PutResult result =
         put(
             Put.newBuilder()

@@ -80,6 +80,10 @@ public final class CommandValidator {
           entry.getJoinRequest().getMemberId().isEmpty()
               ? fail(ErrorCode.INVALID_ARGUMENT, "memberId", "required")
               : Optional.empty();
+      case REFUSE_JOIN ->
+          entry.getRefuseJoin().getMemberId().isEmpty()
+              ? fail(ErrorCode.INVALID_ARGUMENT, "memberId", "required")
+              : Optional.empty();
       case COMMAND_NOT_SET -> fail(ErrorCode.INVALID_ARGUMENT, "command", "no command set");
     };
   }

@@ -23,6 +23,9 @@ public final class TableNames {
   /** In {@link #CLUSTER}: a peer's accepted join request, under this prefix and its member id. */
   public static final String JOIN_PREFIX = "join/";
 
+  /** In {@link #CLUSTER}: the primary's refusal of an admitted peer, under its member id. */
+  public static final String REFUSED_PREFIX = "refused/";
+
   public static boolean isValid(String name) {
     return name != null && PATTERN.matcher(name).matches();
   }

@@ -366,6 +366,21 @@ public final class RaftNode implements AutoCloseable {
             });
   }
 
+  /**
+   * A linearizable read answered by the leader's replica: for a member not yet added, whose own
+   * replica holds nothing of the cluster's.
+   */
+  public CompletableFuture<QueryResult> queryLeader(Query query) {
+    Message message = Message.valueOf(ReplicatedStateMachine.shaded(query.toByteArray()));
+    CompletableFuture<RaftClientReply> sent;
+    try {
+      sent = client.get().async().sendReadOnly(message);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(RatisErrors.map(e, false));
+    }
+    return decode(sent, QueryResult.parser(), false);
+  }
+
   /** Runs {@code reader} on this replica as it is now, without a round trip. */
   public <T> T readLocal(Function<StateReader, T> reader) {
     return stateMachine.read(reader);

@@ -848,6 +848,49 @@ class ApplierTest {
     assertThat(dumpFirst).contains("revision=12");
   }
 
+  @Test
+  void clusterRecordsGoToTheReservedTableAndANewJoinRequestClearsARefusal() {
+    apply(
+        entry(
+            LogEntry.newBuilder()
+                .setSetClusterSettings(
+                    org.clusterdb.proto.log.v1.SetClusterSettings.newBuilder()
+                        .setSettings(
+                            org.clusterdb.proto.log.v1.ClusteringSettings.newBuilder()
+                                .setName("c.example.com")))));
+    apply(
+        entry(
+            LogEntry.newBuilder()
+                .setJoinRequest(
+                    org.clusterdb.proto.log.v1.JoinRequest.newBuilder().setMemberId("p2"))));
+    ApplyOutcome refused =
+        apply(
+            entry(
+                LogEntry.newBuilder()
+                    .setRefuseJoin(
+                        org.clusterdb.proto.log.v1.RefuseJoin.newBuilder()
+                            .setMemberId("p2")
+                            .setField("address"))));
+    assertThat(refused.revision()).isEqualTo(3);
+    try (ReadView v = store.read()) {
+      assertThat(rows(v, TableNames.CLUSTER)).hasSize(3);
+    }
+    ApplyOutcome again =
+        apply(
+            entry(
+                LogEntry.newBuilder()
+                    .setJoinRequest(
+                        org.clusterdb.proto.log.v1.JoinRequest.newBuilder().setMemberId("p2"))));
+    // One revision: the request replaced, the refusal deleted.
+    assertThat(again.revision()).isEqualTo(4);
+    assertThat(again.events()).hasSize(2);
+    try (ReadView v = store.read()) {
+      assertThat(v.get(TableNames.CLUSTER, utf8("refused/p2"))).isEmpty();
+      assertThat(v.get(TableNames.CLUSTER, utf8("join/p2"))).isPresent();
+      assertThat(v.get(TableNames.CLUSTER, utf8("settings"))).isPresent();
+    }
+  }
+
   // ---- helpers ----
 
   private ApplyOutcome apply(LogEntry entry) {

@@ -96,6 +96,42 @@ final class Netns implements AutoCloseable {
     run("ip", "-n", switchNamespace(), "link", "set", switchPort(Integer.toString(host)), "up");
   }
 
+  /**
+   * Makes {@code host} refuse new TCP connections from {@code from}, while its own connections to
+   * {@code from} still work: what NAT does to a peer behind it. The rule lives in {@code host}'s
+   * namespace and goes with it.
+   */
+  void refuseConnectionsFrom(int host, int from) {
+    run(connectionRule(host, from, "-A").toArray(String[]::new));
+  }
+
+  void acceptConnectionsFrom(int host, int from) {
+    run(connectionRule(host, from, "-D").toArray(String[]::new));
+  }
+
+  private List<String> connectionRule(int host, int from, String action) {
+    checkHost(host);
+    checkHost(from);
+    return List.of(
+        "ip",
+        "netns",
+        "exec",
+        namespace(host),
+        "iptables",
+        action,
+        "INPUT",
+        "-p",
+        "tcp",
+        "-s",
+        address(from),
+        "-m",
+        "conntrack",
+        "--ctstate",
+        "NEW",
+        "-j",
+        "DROP");
+  }
+
   /** Deletes the namespaces (and with them every veth), then the route; never throws. */
   @Override
   public void close() {
