@@ -36,6 +36,7 @@ class MembershipTest {
   private static final int RESTART_REQUIRED = 20007;
   private static final int JOIN_VERSION = 20011;
   private static final int JOIN_OPTION_KEYS = 20013;
+  private static final int JOIN_ROUND_TRIP = 20014;
   private static final int FACTORY_RESET_PENDING = 20017;
   private static final int INVALID_CLUSTERING_CONFIGURATION = 20009;
   private static final int DATABASE_FAILURE = 20010;
@@ -283,5 +284,20 @@ class MembershipTest {
     await()
         .atMost(WAIT)
         .until(() -> !MiniCluster.activeAlarmIds(p1).contains(INVALID_CLUSTERING_CONFIGURATION));
+  }
+
+  @Test
+  void aJoinOverALinkSlowerThanThePrimarysLimitIsRefused() {
+    // The round trip is measured for real; the primary's limit is set below any network's.
+    ClusterDb p1 = start(config(1, List.of(peer(1)), b -> b.maxRoundTrip(Duration.ofNanos(1))));
+    await()
+        .atMost(WAIT)
+        .until(() -> p1.clusterClusteringSettings().map(s -> s.peers().size()).orElse(0) == 1);
+    List<PeerAddress> two = List.of(peer(1), peer(2));
+    p1.saveClusteringSettings(p1.clusteringSettings().withPeers(two)).join();
+    ClusterDb p2 = start(config(2, two, b -> b));
+    await().atMost(WAIT).until(() -> MiniCluster.activeAlarmIds(p2).contains(JOIN_ROUND_TRIP));
+    assertThat(p2.clusterStatus().database()).isEqualTo(ClusterStatus.Database.JOINING);
+    assertThat(voters(p1)).containsExactly("p1");
   }
 }
