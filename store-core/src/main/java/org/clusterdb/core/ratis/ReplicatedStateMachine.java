@@ -463,10 +463,11 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       store = StateStore.open(stateDir, false);
       persistedApplied = store.applied().getIndex();
       setLastAppliedTermIndex(s.termIndex());
+      // Counted before readers see the new state: whoever sees its revision sees the install.
+      snapshotsInstalled.incrementAndGet();
     } finally {
       lock.writeLock().unlock();
     }
-    snapshotsInstalled.incrementAndGet();
     LOG.info(
         "snapshot installed member={} snapshot={} appliedIndex={} revision={}",
         memberId,
