@@ -1,5 +1,9 @@
 package org.clusterdb.chaos.history;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -30,27 +34,31 @@ import java.util.Map;
 public final class HistoryJson {
   private HistoryJson() {}
 
+  /** Numbers as longs, whatever their size, as the EDN reader gives them. */
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   /** The JSON object of one op, without a line terminator. */
   public static String toLine(Op op) {
-    StringBuilder s = new StringBuilder(96);
-    s.append("{\"type\":\"").append(op.type().name().toLowerCase(Locale.ROOT));
-    s.append("\",\"process\":").append(op.process());
-    s.append(",\"f\":\"").append(op.f().name().toLowerCase(Locale.ROOT));
-    s.append("\",\"key\":");
-    JsonText.appendString(s, op.key());
-    s.append(",\"value\":");
+    ObjectNode o = JSON.createObjectNode();
+    o.put("type", op.type().name().toLowerCase(Locale.ROOT));
+    o.put("process", op.process());
+    o.put("f", op.f().name().toLowerCase(Locale.ROOT));
+    o.put("key", op.key());
     if (op.f() == Op.Fn.CAS) {
-      s.append('[');
-      JsonText.appendString(s, op.expected());
-      s.append(',');
-      JsonText.appendString(s, op.value());
-      s.append(']');
+      o.putArray("value").add(op.expected()).add(op.value());
     } else {
-      JsonText.appendString(s, op.value());
+      o.put("value", op.value());
     }
-    s.append(",\"time\":").append(op.timeNanos());
-    s.append(",\"index\":").append(op.index()).append('}');
-    return s.toString();
+    o.put("time", op.timeNanos());
+    o.put("index", op.index());
+    try {
+      return JSON.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an op always encodes", e);
+    }
   }
 
   /**
@@ -105,9 +113,9 @@ public final class HistoryJson {
   private static Op parse(String line, long lineNumber) {
     Object parsed;
     try {
-      parsed = JsonText.parse(line);
-    } catch (IllegalArgumentException e) {
-      throw new HistoryFormatException(lineNumber, "not JSON: " + e.getMessage(), e);
+      parsed = JSON.readValue(line, Object.class);
+    } catch (JsonProcessingException e) {
+      throw new HistoryFormatException(lineNumber, "not JSON: " + e.getOriginalMessage(), e);
     }
     if (!(parsed instanceof Map<?, ?> fields)) {
       throw new HistoryFormatException(lineNumber, "an op must be a JSON object");
