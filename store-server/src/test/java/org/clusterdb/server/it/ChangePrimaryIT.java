@@ -77,10 +77,6 @@ class ChangePrimaryIT {
 
   private static Cli cli(ServerProcesses cluster, int peer, String... args)
       throws IOException, InterruptedException {
-    String[] all = new String[args.length + 2];
-    System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "--endpoints";
-    all[args.length + 1] = cluster.peer(peer).clientAddress();
-    return Cli.run(all);
+    return Cli.on(cluster, peer, args);
   }
 }

@@ -2,6 +2,7 @@ package org.clusterdb.server.it;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -16,6 +17,25 @@ record Cli(int exit, String out, String err) {
       throws IOException, InterruptedException {
     List<String> command = ServerProcesses.cli(args).command();
     return run(new ProcessBuilder(net.wrap(namespace, command)), args);
+  }
+
+  /** Runs the command line against peer {@code peer} of {@code cluster}, its only endpoint. */
+  static Cli on(ServerProcesses cluster, int peer, String... args)
+      throws IOException, InterruptedException {
+    return run(withEndpoint(cluster.peer(peer).clientAddress(), args));
+  }
+
+  /** Runs the command line inside {@code namespace} against {@code endpoint} only. */
+  static Cli onIn(Netns net, String namespace, String endpoint, String... args)
+      throws IOException, InterruptedException {
+    return runIn(net, namespace, withEndpoint(endpoint, args));
+  }
+
+  private static String[] withEndpoint(String endpoint, String... args) {
+    String[] all = Arrays.copyOf(args, args.length + 2);
+    all[args.length] = "--endpoints";
+    all[args.length + 1] = endpoint;
+    return all;
   }
 
   private static Cli run(ProcessBuilder pb, String... args)

@@ -110,11 +110,7 @@ class PartitionIT {
 
   private static Cli cli(Netns net, String namespace, int peer, String... args)
       throws IOException, InterruptedException {
-    String[] all = new String[args.length + 2];
-    System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "--endpoints";
-    all[args.length + 1] = net.address(peer) + ":7101";
-    return Cli.runIn(net, namespace, all);
+    return Cli.onIn(net, namespace, net.address(peer) + ":7101", args);
   }
 
   private static ClusterStatusResponse status(Netns net, String namespace, int peer)
