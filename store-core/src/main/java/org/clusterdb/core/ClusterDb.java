@@ -135,6 +135,12 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   public static ClusterDb start(ClusterDbConfig config) {
     config.validate();
     LOG.info("starting clusterdb member={} config={}", config.memberId(), config);
+    if (config.unsafeLocalReads()) {
+      LOG.warn(
+          "UNSAFE member={} linearizable reads are served from local state and may be stale:"
+              + " a broken variant for fault-injection tests",
+          config.memberId());
+    }
     CommandValidator validator =
         new CommandValidator(
             new RequestLimits(
@@ -698,7 +704,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   private CompletableFuture<QueryResult> queryCluster(Query query, Consistency consistency) {
     CompletableFuture<QueryResult> f =
-        consistency == Consistency.LOCAL
+        consistency == Consistency.LOCAL || config.unsafeLocalReads()
             ? supply(() -> node.readLocal(view -> Reader.query(query, view)))
             : node.query(query);
     return f.thenApply(

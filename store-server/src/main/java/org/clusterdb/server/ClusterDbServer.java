@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.core.ClusterDb;
+import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.core.util.DaemonThreads;
 import org.clusterdb.proto.api.v1.Member;
 import org.clusterdb.server.config.PeerEndpoint;
@@ -63,12 +64,20 @@ public final class ClusterDbServer implements AutoCloseable {
 
   /** Starts the member and its client API; returns once both listen. */
   public static ClusterDbServer start(ServerConfig config) {
+    return start(config, config.toClusterDbConfig());
+  }
+
+  /**
+   * As {@link #start(ServerConfig)}, with the embedded member's configuration given: {@code
+   * config}'s own, adjusted (the server command sets its test-only switches this way).
+   */
+  public static ClusterDbServer start(ServerConfig config, ClusterDbConfig member) {
     LOG.info(
         "starting clusterdb server member={} version={} {}",
         config.memberId(),
         config.effectiveSoftwareVersion(),
         config.describe());
-    ClusterDb db = ClusterDb.start(config.toClusterDbConfig());
+    ClusterDb db = ClusterDb.start(member);
     HealthStatusManager health = new HealthStatusManager();
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
     PeerEndpoint self = config.self();

@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * The primary workload's check: while the configuration primary is cut off from the majority, no
  * write invoked after the cut is acknowledged before the primary changes; after the change, writes
- * are acknowledged again before the partition heals. Times are one clock's nanoseconds. Stateless.
+ * are acknowledged again before the partition heals. Times are nanoseconds since the run's origin,
+ * never negative. A write invoked before the change and acknowledged after it does not count as
+ * writes resuming: it may have been accepted by the old primary. Stateless.
  */
 public final class PrimaryChecker {
   private PrimaryChecker() {}
@@ -20,6 +22,12 @@ public final class PrimaryChecker {
    * @param okNanos when it was acknowledged, or -1 if it was not
    */
   public record Write(long invokedNanos, long okNanos) {
+    public Write {
+      if (invokedNanos < 0 || (okNanos >= 0 && okNanos < invokedNanos)) {
+        throw new IllegalArgumentException("times: " + invokedNanos + ", " + okNanos);
+      }
+    }
+
     public boolean ok() {
       return okNanos >= 0;
     }
@@ -37,7 +45,7 @@ public final class PrimaryChecker {
   public record Episode(
       long cutNanos, long changedNanos, long healedNanos, String oldPrimary, String newPrimary) {
     public Episode {
-      if (!(cutNanos <= changedNanos && changedNanos <= healedNanos)) {
+      if (cutNanos < 0 || !(cutNanos <= changedNanos && changedNanos <= healedNanos)) {
         throw new IllegalArgumentException(
             "times: need cut <= changed <= healed: "
                 + cutNanos
@@ -60,7 +68,7 @@ public final class PrimaryChecker {
           "primary", Outcome.UNKNOWN, List.of("the primary was never cut off"), stats);
     }
     int i = 0;
-    long resumedWithinNanos = 0;
+    long resumedWithinNanos = -1;
     for (Episode e : episodes) {
       i++;
       long accepted =
@@ -97,7 +105,7 @@ public final class PrimaryChecker {
         resumedWithinNanos = Math.max(resumedWithinNanos, firstAfter - e.changedNanos());
       }
     }
-    stats.put("slowestResumeMillis", resumedWithinNanos / 1_000_000);
+    stats.put("slowestResumeMillis", resumedWithinNanos < 0 ? -1 : resumedWithinNanos / 1_000_000);
     return CheckResult.of("primary", anomalies, stats);
   }
 }

@@ -28,6 +28,11 @@ public final class SetChecker {
       Set<Long> acknowledged,
       Set<Long> failed,
       Map<String, Set<Long>> finalReads) {
+    for (long a : acknowledged) {
+      if (!attempted.contains(a)) {
+        throw new IllegalArgumentException("acknowledged: " + a + " was never attempted");
+      }
+    }
     List<String> anomalies = new ArrayList<>();
     Map<String, Object> stats = new LinkedHashMap<>();
     stats.put("attempted", attempted.size());
@@ -36,11 +41,6 @@ public final class SetChecker {
     stats.put("indeterminate", attempted.size() - acknowledged.size() - failed.size());
     if (finalReads.isEmpty()) {
       return new CheckResult("set", Outcome.UNKNOWN, List.of("no final read succeeded"), stats);
-    }
-    for (long a : acknowledged) {
-      if (!attempted.contains(a)) {
-        throw new IllegalArgumentException("acknowledged: " + a + " was never attempted");
-      }
     }
     Set<Long> reference = null;
     String referenceNode = null;
@@ -85,6 +85,8 @@ public final class SetChecker {
     stats.put("finalSize", reference.size());
     TreeSet<Long> recovered = new TreeSet<>(reference);
     recovered.removeAll(acknowledged);
+    recovered.removeAll(failed);
+    recovered.retainAll(attempted);
     stats.put("indeterminateFound", recovered.size());
     return CheckResult.of("set", anomalies, stats);
   }

@@ -13,7 +13,8 @@ import java.util.Set;
  * and was read until the same final revision; then:
  *
  * <ul>
- *   <li>each watcher's revisions strictly increase (no repeat, no reordering);
+ *   <li>each watcher's revisions never go back, and no (revision, key) comes twice (a revision may
+ *       carry several keys, one event each);
  *   <li>every watcher saw exactly the same sequence of events (so no gap one of them skipped);
  *   <li>every acknowledged write is in it, at the revision the write was acknowledged with;
  *   <li>every event carries a value some write attempted (nothing invented).

@@ -60,6 +60,10 @@ import org.clusterdb.api.PeerAddress;
  *     network settings (addresses, admin accounts, SSH keys, option keys, HTTPS and SSH enabled)
  * @param factoryResetRemoves the files a factory reset deletes: the server certificate, its key and
  *     the CA trust store
+ * @param unsafeLocalReads a deliberately broken variant for fault-injection tests only: serves
+ *     every linearizable read of a cluster table from this replica's local state, which may be
+ *     stale. Refused unless the environment has {@value #UNSAFE_TESTING_ENV}={@code yes}, so that
+ *     the chaos tests can prove their checker catches stale reads
  */
 public record ClusterDbConfig(
     String clusterName,
@@ -92,7 +96,11 @@ public record ClusterDbConfig(
     String softwareVersion,
     Duration maxRoundTrip,
     Set<String> factoryResetKeeps,
-    List<Path> factoryResetRemoves) {
+    List<Path> factoryResetRemoves,
+    boolean unsafeLocalReads) {
+
+  /** The environment variable that must be {@code yes} for {@link #unsafeLocalReads}. */
+  public static final String UNSAFE_TESTING_ENV = "CLUSTERDB_UNSAFE_TESTING";
 
   /** The seed's appliance clusters hold at most six peers. */
   public static final int MAX_PEERS = 6;
@@ -300,6 +308,12 @@ public record ClusterDbConfig(
         && peerFailureTimeout.compareTo(healthCheckInterval.multipliedBy(2)) < 0) {
       p.add("peerFailureTimeout: must be at least twice healthCheckInterval");
     }
+    if (unsafeLocalReads && !"yes".equals(System.getenv(UNSAFE_TESTING_ENV))) {
+      p.add(
+          "unsafeLocalReads: refused outside fault-injection tests (it serves stale reads); "
+              + UNSAFE_TESTING_ENV
+              + "=yes allows it");
+    }
     return p;
   }
 
@@ -355,7 +369,8 @@ public record ClusterDbConfig(
         .softwareVersion(softwareVersion)
         .maxRoundTrip(maxRoundTrip)
         .factoryResetKeeps(factoryResetKeeps)
-        .factoryResetRemoves(factoryResetRemoves);
+        .factoryResetRemoves(factoryResetRemoves)
+        .unsafeLocalReads(unsafeLocalReads);
   }
 
   /** Builds a {@link ClusterDbConfig}; every field not set keeps its named default. */
@@ -391,6 +406,7 @@ public record ClusterDbConfig(
     private Duration maxRoundTrip = DEFAULT_MAX_ROUND_TRIP;
     private Set<String> factoryResetKeeps = Set.of();
     private List<Path> factoryResetRemoves = List.of();
+    private boolean unsafeLocalReads;
 
     private Builder() {}
 
@@ -545,6 +561,12 @@ public record ClusterDbConfig(
       return this;
     }
 
+    /** For fault-injection tests only; see {@link ClusterDbConfig#unsafeLocalReads}. */
+    public Builder unsafeLocalReads(boolean v) {
+      unsafeLocalReads = v;
+      return this;
+    }
+
     /** Builds and validates; throws {@link ErrorCode#INVALID_ARGUMENT} naming every problem. */
     public ClusterDbConfig build() {
       return new ClusterDbConfig(
@@ -578,7 +600,8 @@ public record ClusterDbConfig(
               softwareVersion,
               maxRoundTrip,
               factoryResetKeeps,
-              factoryResetRemoves)
+              factoryResetRemoves,
+              unsafeLocalReads)
           .validate();
     }
   }

@@ -3,6 +3,8 @@ package org.clusterdb.server.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.ErrorCode;
 import org.clusterdb.server.ClusterDbServer;
 import org.clusterdb.server.config.ConfigException;
 import org.clusterdb.server.config.ConfigLoader;
@@ -23,6 +25,14 @@ final class ServerCommand implements Callable<Integer> {
       description = "The peer's YAML configuration (see docs/configuration.md).")
   Path config;
 
+  @Option(
+      names = "--unsafe-local-reads",
+      hidden = true,
+      description =
+          "Broken on purpose, for the chaos tests only: serve linearizable reads from local state."
+              + " Refused unless CLUSTERDB_UNSAFE_TESTING=yes.")
+  boolean unsafeLocalReads;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig cfg;
@@ -31,7 +41,17 @@ final class ServerCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       throw new Main.UsageException(e.getMessage());
     }
-    ClusterDbServer server = ClusterDbServer.start(cfg);
+    ClusterDbServer server;
+    try {
+      server =
+          ClusterDbServer.start(
+              cfg, cfg.toClusterDbConfig().toBuilder().unsafeLocalReads(unsafeLocalReads).build());
+    } catch (ClusterDbException e) {
+      if (e.code() == ErrorCode.INVALID_ARGUMENT) {
+        throw new Main.UsageException(e.getMessage());
+      }
+      throw e;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

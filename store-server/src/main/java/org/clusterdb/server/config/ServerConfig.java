@@ -238,7 +238,8 @@ public record ServerConfig(
         effectiveSoftwareVersion(),
         maxRoundTrip,
         Set.copyOf(factoryResetKeeps),
-        factoryResetRemoves);
+        factoryResetRemoves,
+        false);
   }
 
   /** The version this peer reports when it joins: {@code softwareVersion}, else this build's. */

@@ -1,0 +1,262 @@
+package org.clusterdb.chaos.workload;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.clusterdb.api.Bytes;
+import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.PutResult;
+import org.clusterdb.api.Watch;
+import org.clusterdb.api.WatchEvent;
+import org.clusterdb.api.WatchListener;
+import org.clusterdb.api.WatchRequest;
+import org.clusterdb.chaos.checker.CheckResult;
+import org.clusterdb.chaos.checker.WatchChecker;
+import org.clusterdb.chaos.checker.WatchChecker.Seen;
+import org.clusterdb.chaos.db.Db;
+import org.clusterdb.chaos.history.EventLog;
+import org.clusterdb.client.ClusterDbClient;
+
+/**
+ * Watches: clients write unique values to a few keys of one table while one watcher per node
+ * (starting at its node, failing over to the others) watches the whole table from one start
+ * revision. After the heal a last write marks the end; once every watcher has seen it, {@link
+ * WatchChecker} compares what each saw: the same events, in order, with no gap, and every
+ * acknowledged write at its revision.
+ */
+public final class WatchWorkload implements Workload {
+  static final String TABLE = "chaos_watch";
+  private static final int KEYS = 5;
+
+  private final Clients clients = new Clients();
+  private final AtomicLong next = new AtomicLong();
+  private final Set<String> attempted = ConcurrentHashMap.newKeySet();
+  private final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+  private final Map<String, List<Seen>> seen = new LinkedHashMap<>();
+  private final Map<String, AtomicLong> lastRevision = new LinkedHashMap<>();
+  private final AtomicLong watchRestarts = new AtomicLong();
+  private final List<ClusterDbClient> watchClients = new ArrayList<>();
+  private final List<AtomicReference<Watch>> watches = new ArrayList<>();
+  private List<ClusterDbClient> nodeClients = List.of();
+  private EventLog log;
+  private WorkloadContext ctx;
+  private long startRevision;
+  private String finalProblem;
+
+  @Override
+  public String name() {
+    return "watch";
+  }
+
+  @Override
+  public void setup(WorkloadContext ctx) throws Exception {
+    this.ctx = ctx;
+    this.log = new EventLog(ctx.originNanos());
+    Tables.create(ctx.db(), TABLE);
+    startRevision = markerWrite(ctx, "start");
+  }
+
+  /** Writes a marker value through any node, retrying; returns its revision. */
+  private long markerWrite(WorkloadContext ctx, String name) throws InterruptedException {
+    String value = name + "-" + next.getAndIncrement();
+    attempted.add(value);
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      log.add("invoke", 20_000, "write", Map.of("key", "marker", "value", value));
+      try (ClusterDbClient c = ctx.db().clientAll(ctx.db().primary(), Duration.ofSeconds(10))) {
+        PutResult r = c.put(TABLE, Bytes.of("marker"), Bytes.of(value)).join();
+        acknowledged.put(value, r.header().revision());
+        log.add(
+            "ok",
+            20_000,
+            "write",
+            Map.of("key", "marker", "value", value, "revision", r.header().revision()));
+        return r.header().revision();
+      } catch (RuntimeException e) {
+        // Rewriting the same value would make a retried marker ambiguous; a fresh one is unique.
+        log.add(
+            Clients.definite(e) ? "fail" : "info",
+            20_000,
+            "write",
+            Map.of("key", "marker", "value", value));
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("marker write failed: " + Clients.error(e), e);
+        }
+        Thread.sleep(1_000);
+        value = name + "-" + next.getAndIncrement();
+        attempted.add(value);
+      }
+    }
+  }
+
+  @Override
+  public void start(WorkloadContext ctx) {
+    int nodes = ctx.db().nodes();
+    for (int i = 0; i < nodes; i++) {
+      String name = "watcher-" + Db.member(i);
+      List<Seen> list = new ArrayList<>();
+      seen.put(name, list);
+      AtomicLong last = new AtomicLong(startRevision - 1);
+      lastRevision.put(name, last);
+      ClusterDbClient c = ctx.db().clientAll(i, ctx.opTimeout());
+      watchClients.add(c);
+      AtomicReference<Watch> ref = new AtomicReference<>();
+      watches.add(ref);
+      subscribe(c, ref, name, list, last, startRevision, 1_000 + i);
+    }
+    nodeClients = Clients.perNode(nodes, i -> ctx.db().client(i, ctx.opTimeout()));
+    int[] process = new int[ctx.concurrency()];
+    for (int t = 0; t < process.length; t++) {
+      process[t] = t;
+    }
+    clients.start(
+        "watch",
+        ctx.concurrency(),
+        ctx.seed(),
+        (t, random) -> {
+          String key = "k" + random.nextInt(KEYS);
+          String value = "v" + next.getAndIncrement();
+          attempted.add(value);
+          log.add("invoke", process[t], "write", Map.of("key", key, "value", value));
+          try {
+            PutResult r =
+                nodeClients.get(t % nodes).put(TABLE, Bytes.of(key), Bytes.of(value)).join();
+            acknowledged.put(value, r.header().revision());
+            log.add(
+                "ok",
+                process[t],
+                "write",
+                Map.of("key", key, "value", value, "revision", r.header().revision()));
+          } catch (RuntimeException e) {
+            if (Clients.definite(e)) {
+              log.add("fail", process[t], "write", Map.of("key", key, "value", value));
+            } else {
+              log.add("info", process[t], "write", Map.of("key", key, "value", value));
+              process[t] += ctx.concurrency();
+            }
+          }
+        });
+  }
+
+  /**
+   * Watches from {@code from}; a watch the server ends (the client itself resumes across
+   * reconnects) is started again from where it stopped, and counted.
+   */
+  private void subscribe(
+      ClusterDbClient c,
+      AtomicReference<Watch> ref,
+      String name,
+      List<Seen> list,
+      AtomicLong last,
+      long from,
+      int process) {
+    WatchListener listener =
+        new WatchListener() {
+          @Override
+          public void onEvents(long revision, List<WatchEvent> events) {
+            synchronized (list) {
+              for (WatchEvent e : events) {
+                String value = e.kv().value().toStringUtf8();
+                list.add(new Seen(revision, e.kv().key().toStringUtf8(), value));
+                log.add(
+                    "ok",
+                    process,
+                    "event",
+                    Map.of(
+                        "revision", revision, "key", e.kv().key().toStringUtf8(), "value", value));
+              }
+              last.set(revision);
+            }
+          }
+
+          @Override
+          public void onError(ClusterDbException error) {
+            log.add("info", process, "watch-ended", error.code().name());
+            Watch w = ref.get();
+            if (clients.stopped() && finalProblem != null) {
+              return;
+            }
+            watchRestarts.incrementAndGet();
+            long resume = w == null ? from : w.nextRevision();
+            try {
+              subscribe(c, ref, name, list, last, resume, process);
+            } catch (RuntimeException e) {
+              log.add("fail", process, "watch", Clients.error(e));
+            }
+          }
+        };
+    ref.set(c.watch(new WatchRequest(TABLE, Bytes.EMPTY, from), listener));
+  }
+
+  @Override
+  public void stopClients() throws InterruptedException {
+    clients.stop(ctx.opTimeout().toMillis() + 5_000);
+    nodeClients.forEach(ClusterDbClient::close);
+  }
+
+  /** Writes the end marker, then waits until every watcher has seen it. */
+  @Override
+  public void finalPhase(WorkloadContext ctx) throws InterruptedException {
+    long end = markerWrite(ctx, "end");
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline
+        && lastRevision.values().stream().anyMatch(l -> l.get() < end)) {
+      Thread.sleep(100);
+    }
+    List<String> behind =
+        lastRevision.entrySet().stream()
+            .filter(e -> e.getValue().get() < end)
+            .map(e -> e.getKey() + " at " + e.getValue().get())
+            .toList();
+    finalProblem = behind.isEmpty() ? "" : "watchers behind the end marker " + end + ": " + behind;
+    for (AtomicReference<Watch> w : watches) {
+      Watch watch = w.get();
+      if (watch != null) {
+        watch.close();
+      }
+    }
+    watchClients.forEach(ClusterDbClient::close);
+  }
+
+  @Override
+  public List<CheckResult> check(List<EventLog.Event> nemesis) {
+    Map<String, List<Seen>> copy = new LinkedHashMap<>();
+    seen.forEach(
+        (k, v) -> {
+          synchronized (v) {
+            copy.put(k, List.copyOf(v));
+          }
+        });
+    CheckResult r = WatchChecker.check(copy, Map.copyOf(acknowledged), Set.copyOf(attempted));
+    Map<String, Object> stats = new LinkedHashMap<>(r.stats());
+    stats.put("watchRestarts", watchRestarts.get());
+    List<String> anomalies = new ArrayList<>(r.anomalies());
+    if (finalProblem != null && !finalProblem.isEmpty()) {
+      anomalies.add(finalProblem);
+    }
+    return List.of(CheckResult.of("watch", anomalies, stats));
+  }
+
+  @Override
+  public void writeHistory(Path dir) throws IOException {
+    log.writeJsonLines(dir.resolve("history.jsonl"));
+    log.writeEdn(dir.resolve("history.edn"));
+  }
+
+  @Override
+  public Map<String, Object> stats() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("operations", attempted.size());
+    s.put("write.ok", acknowledged.size());
+    s.put("watchers", seen.size());
+    return s;
+  }
+}
