@@ -91,12 +91,18 @@ final class Worker {
               db, options.seed(), options.concurrency(), options.opTimeout(), origin, nemesisLog);
       workload.setup(wctx);
       List<Fault> faults = new ArrayList<>(Nemesis.parse(options.nemesis()));
-      if (workload.needsPrimaryIsolation()
-          && faults.stream().noneMatch(f -> f instanceof IsolatePrimary)) {
-        faults.add(new IsolatePrimary());
-        say("the primary workload adds the isolate-primary fault");
+      Fault first = null;
+      if (workload.needsPrimaryIsolation()) {
+        // Its checker needs at least one episode, whatever the schedule picks after it.
+        first = faults.stream().filter(f -> f instanceof IsolatePrimary).findFirst().orElse(null);
+        if (first == null) {
+          first = new IsolatePrimary();
+          faults.add(first);
+          say("the primary workload adds the isolate-primary fault");
+        }
       }
-      nemesis = new Nemesis(faults, new FaultContext(db, new Random(options.seed()), nemesisLog));
+      nemesis =
+          new Nemesis(faults, first, new FaultContext(db, new Random(options.seed()), nemesisLog));
       workload.start(wctx);
       nemesis.start();
       long end = System.nanoTime() + options.time().toNanos();

@@ -128,4 +128,26 @@ class ValidationTest {
                     .build())
         .isInstanceOfSatisfying(ClusterDbException.class, allNamed);
   }
+
+  /** The broken variant the chaos tests use must not be switched on by accident. */
+  @Test
+  void unsafeLocalReadsAreRefusedOutsideFaultInjectionTests() {
+    assertThat(System.getenv(ClusterDbConfig.UNSAFE_TESTING_ENV)).isNull();
+    assertThatThrownBy(
+            () ->
+                ClusterDbConfig.builder()
+                    .clusterName("c.example.com")
+                    .memberId("p1")
+                    .peers(java.util.List.of(new PeerAddress("p1", "127.0.0.1", 1000)))
+                    .dataDir(java.nio.file.Path.of("/tmp/unused"))
+                    .unsafeLocalReads(true)
+                    .build())
+        .isInstanceOfSatisfying(
+            ClusterDbException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+              assertThat(e.getMessage())
+                  .contains("unsafeLocalReads", "CLUSTERDB_UNSAFE_TESTING=yes");
+            });
+  }
 }

@@ -2,6 +2,7 @@ package org.clusterdb.chaos.checker;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,18 +54,20 @@ public final class WatchChecker {
     for (Map.Entry<String, List<Seen>> w : watchers.entrySet()) {
       String name = w.getKey();
       List<Seen> seen = w.getValue();
-      for (int i = 1; i < seen.size(); i++) {
-        if (seen.get(i).revision() < seen.get(i - 1).revision()) {
+      Set<String> delivered = new HashSet<>();
+      for (int i = 0; i < seen.size(); i++) {
+        Seen s = seen.get(i);
+        if (i > 0 && s.revision() < seen.get(i - 1).revision()) {
           anomalies.add(
               name
                   + " went back from revision "
                   + seen.get(i - 1).revision()
                   + " to "
-                  + seen.get(i).revision());
+                  + s.revision());
           break;
         }
-        if (seen.get(i).equals(seen.get(i - 1))) {
-          anomalies.add(name + " saw revision " + seen.get(i).revision() + " twice");
+        if (!delivered.add(s.revision() + "/" + s.key())) {
+          anomalies.add(name + " saw key " + s.key() + " at revision " + s.revision() + " twice");
           break;
         }
       }

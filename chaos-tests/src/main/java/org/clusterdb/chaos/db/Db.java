@@ -170,7 +170,8 @@ public final class Db implements AutoCloseable {
   private void signal(int i, String signal) {
     Process p = processes[i];
     if (p != null && p.isAlive()) {
-      Shell.exec("kill", "-" + signal, Long.toString(p.pid()));
+      // bash's builtin kill: a fresh machine may have no kill binary (procps).
+      Shell.exec("bash", "-c", "kill -" + signal + " " + p.pid());
     }
   }
 

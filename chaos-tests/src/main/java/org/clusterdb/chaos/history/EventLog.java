@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -120,7 +119,7 @@ public final class EventLog {
           s.append(", ");
         }
         first = false;
-        s.append(':').append(e.getKey().toString().toLowerCase(Locale.ROOT)).append(' ');
+        s.append(':').append(e.getKey()).append(' ');
         edn(s, e.getValue());
       }
       s.append('}');

@@ -37,8 +37,12 @@ public final class Nemesis {
   private volatile boolean stopped;
   private Thread thread;
 
-  public Nemesis(List<Fault> faults, FaultContext ctx) {
+  private final Fault first;
+
+  /** {@code first}, if not null, is injected first, then the schedule picks at random. */
+  public Nemesis(List<Fault> faults, Fault first, FaultContext ctx) {
     this.faults = List.copyOf(faults);
+    this.first = first;
     this.ctx = ctx;
   }
 
@@ -99,8 +103,10 @@ public final class Nemesis {
     EventLog log = ctx.log();
     try {
       sleep(2_000 + ctx.random().nextInt(2_000));
+      boolean firstDone = first == null;
       while (!stopped && !faults.isEmpty()) {
-        Fault f = faults.get(ctx.random().nextInt(faults.size()));
+        Fault f = firstDone ? faults.get(ctx.random().nextInt(faults.size())) : first;
+        firstDone = true;
         log.add("invoke", EventLog.NEMESIS, "start-" + f.name(), null);
         try {
           log.add("ok", EventLog.NEMESIS, "start-" + f.name(), f.start(ctx));

@@ -29,7 +29,7 @@ public final class Partition implements Fault {
 
   @Override
   public String name() {
-    return "partition-" + mode.name().toLowerCase();
+    return "partition-" + mode.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   @Override

@@ -199,7 +199,11 @@ public final class RegisterWorkload implements Workload {
           continue;
         }
         long n = ops.stream().filter(o -> o.f() == f && o.type() == t).count();
-        s.put(f.name().toLowerCase() + "." + t.name().toLowerCase(), n);
+        s.put(
+            f.name().toLowerCase(java.util.Locale.ROOT)
+                + "."
+                + t.name().toLowerCase(java.util.Locale.ROOT),
+            n);
       }
     }
     s.put(

@@ -86,6 +86,34 @@ class PrimaryCheckerTest {
     assertThat(r.stats()).containsEntry("slowestResumeMillis", 120L);
   }
 
+  @Test
+  void writeInvokedAtANegativeTimeIsRejected() {
+    assertThatIllegalArgumentException().isThrownBy(() -> new Write(-1, ms(10)));
+    assertThatIllegalArgumentException().isThrownBy(() -> new Write(-1, -1));
+  }
+
+  @Test
+  void writeAcknowledgedBeforeItWasInvokedIsRejected() {
+    assertThatIllegalArgumentException().isThrownBy(() -> new Write(ms(20), ms(10)));
+  }
+
+  @Test
+  void unacknowledgedWriteAndOneAcknowledgedAtItsInvocationAreAccepted() {
+    assertThat(new Write(ms(20), -1).ok()).isFalse();
+    assertThat(new Write(ms(20), ms(20)).ok()).isTrue();
+  }
+
+  @Test
+  void slowestResumeIsMinusOneWhenNoEpisodeResumed() {
+    // Not 0: that would read as "resumed at once".
+    List<Write> writes = List.of(new Write(ms(50), ms(60)), new Write(ms(310), ms(320)));
+
+    CheckResult r = PrimaryChecker.check(writes, List.of(EPISODE));
+
+    assertThat(r.outcome()).isEqualTo(Outcome.INVALID);
+    assertThat(r.stats()).containsEntry("slowestResumeMillis", -1L);
+  }
+
   private static long ms(long millis) {
     return millis * 1_000_000;
   }

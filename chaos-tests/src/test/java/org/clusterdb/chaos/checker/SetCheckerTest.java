@@ -124,6 +124,26 @@ class SetCheckerTest {
         .withMessageContaining("7");
   }
 
+  @Test
+  void indeterminateFoundCountsOnlyAttemptedAddsNeitherAcknowledgedNorFailed() {
+    // 4 failed definitely and 99 was never attempted: both are anomalies, neither is a recovered
+    // indeterminate add. Only 5 is.
+    CheckResult r =
+        SetChecker.check(
+            ATTEMPTED, ACKNOWLEDGED, FAILED, reads("n1", Set.of(1L, 2L, 3L, 4L, 5L, 99L)));
+
+    assertThat(r.outcome()).isEqualTo(Outcome.INVALID);
+    assertThat(r.stats()).containsEntry("indeterminateFound", 1).containsEntry("finalSize", 6);
+  }
+
+  @Test
+  void acknowledgedAddThatWasNeverAttemptedIsRejectedEvenWithoutFinalReads() {
+    // The caller bug must not hide behind an UNKNOWN result.
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> SetChecker.check(Set.of(1L), Set.of(1L, 7L), Set.of(), Map.of()))
+        .withMessageContaining("7");
+  }
+
   private static Map<String, Set<Long>> reads(String node, Set<Long> seen) {
     Map<String, Set<Long>> m = new LinkedHashMap<>();
     m.put(node, seen);

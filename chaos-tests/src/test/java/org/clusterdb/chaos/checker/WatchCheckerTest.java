@@ -69,7 +69,8 @@ class WatchCheckerTest {
         WatchChecker.check(watchers(duplicated, duplicated), acknowledgedAbc(), ATTEMPTED);
 
     assertThat(r.outcome()).isEqualTo(Outcome.INVALID);
-    assertThat(r.anomalies()).containsExactly("w1 saw revision 2 twice", "w2 saw revision 2 twice");
+    assertThat(r.anomalies())
+        .containsExactly("w1 saw key k2 at revision 2 twice", "w2 saw key k2 at revision 2 twice");
   }
 
   @Test
@@ -127,6 +128,36 @@ class WatchCheckerTest {
 
     assertThat(r.outcome()).isEqualTo(Outcome.UNKNOWN);
     assertThat(r.anomalies()).containsExactly("no watcher");
+  }
+
+  @Test
+  void sameRevisionAndKeyDeliveredTwiceNonConsecutivelyIsInvalid() {
+    // One transaction at revision 2 wrote k1 and k2; k1's event then came again after k2's.
+    Seen x = new Seen(2, "k1", "x");
+    Seen y = new Seen(2, "k2", "y");
+    List<Seen> duplicated = List.of(A, x, y, x);
+
+    CheckResult r =
+        WatchChecker.check(
+            watchers(duplicated, duplicated),
+            Map.of("a", 1L, "x", 2L, "y", 2L),
+            Set.of("a", "x", "y"));
+
+    assertThat(r.outcome()).isEqualTo(Outcome.INVALID);
+  }
+
+  @Test
+  void twoKeysAtOneRevisionAreValid() {
+    // One transaction writing two keys: one revision, one event per key.
+    List<Seen> seen = List.of(A, new Seen(2, "k1", "x"), new Seen(2, "k2", "y"));
+
+    CheckResult r =
+        WatchChecker.check(
+            watchers(seen, seen), Map.of("a", 1L, "x", 2L, "y", 2L), Set.of("a", "x", "y"));
+
+    assertThat(r.outcome()).isEqualTo(Outcome.VALID);
+    assertThat(r.anomalies()).isEmpty();
+    assertThat(r.stats()).containsEntry("events", 3);
   }
 
   // Insertion order fixes which watcher is the reference the others are compared with.

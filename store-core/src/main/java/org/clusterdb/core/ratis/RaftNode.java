@@ -101,7 +101,7 @@ public final class RaftNode implements AutoCloseable {
     this.stateMachine = stateMachine;
     this.hub = hub;
     this.server = server;
-    this.client = new AtomicReference<>(newClient(config, clientGroup()));
+    this.client = new AtomicReference<>(newClient(config, clientGroup(), Optional.empty()));
     this.admin =
         Executors.newSingleThreadExecutor(
             DaemonThreads.named("clusterdb-admin-" + config.memberId()));
@@ -242,17 +242,38 @@ public final class RaftNode implements AutoCloseable {
     return new PeerAddress(p.getId().toString(), host, Integer.parseInt(a.substring(colon + 1)));
   }
 
-  private static RaftClient newClient(ClusterDbConfig config, RaftGroup group) {
+  /**
+   * A client that starts at {@code leader} when one is known: without it Ratis starts at the
+   * group's first peer, and if that peer is cut off every write waits out an RPC timeout before the
+   * client moves on; as the client is renewed on every configuration change, a primary change while
+   * the old primary is unreachable stalled writes for seconds.
+   */
+  private static RaftClient newClient(
+      ClusterDbConfig config, RaftGroup group, Optional<RaftPeerId> leader) {
     int attempts =
         (int)
             Math.max(
                 1, config.requestTimeout().toMillis() / RETRY_SLEEP.toLong(TimeUnit.MILLISECONDS));
-    return RaftClient.newBuilder()
-        .setClientId(ClientId.randomId())
-        .setRaftGroup(group)
-        .setProperties(RatisProperties.client(config))
-        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts, RETRY_SLEEP))
-        .build();
+    RaftClient.Builder b =
+        RaftClient.newBuilder()
+            .setClientId(ClientId.randomId())
+            .setRaftGroup(group)
+            .setProperties(RatisProperties.client(config))
+            .setRetryPolicy(
+                RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts, RETRY_SLEEP));
+    leader
+        .filter(id -> group.getPeers().stream().anyMatch(p -> p.getId().equals(id)))
+        .ifPresent(b::setLeaderId);
+    return b.build();
+  }
+
+  /** The leader this member follows or is, if it knows one. */
+  private Optional<RaftPeerId> knownLeader() {
+    try {
+      return Optional.ofNullable(server.getDivision(groupId).getInfo().getLeaderId());
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /**
@@ -276,7 +297,7 @@ public final class RaftNode implements AutoCloseable {
 
   /** Swaps in a fresh client if {@code failed} is still current; the old one is closed. */
   private void renewClient(RaftClient failed) {
-    RaftClient fresh = newClient(config, clientGroup());
+    RaftClient fresh = newClient(config, clientGroup(), knownLeader());
     if (client.compareAndSet(failed, fresh)) {
       LOG.info("raft client renewed after a retry failure member={}", config.memberId());
       admin.execute(() -> closeQuietly(failed));
@@ -288,7 +309,7 @@ public final class RaftNode implements AutoCloseable {
   /** New members become reachable; the old client finishes what it has in flight, then closes. */
   private void onConfigurationChanged() {
     RaftClient old = client.get();
-    RaftClient fresh = newClient(config, clientGroup());
+    RaftClient fresh = newClient(config, clientGroup(), knownLeader());
     if (client.compareAndSet(old, fresh)) {
       CompletableFuture.delayedExecutor(
               config.requestTimeout().toMillis() * 2, TimeUnit.MILLISECONDS)

@@ -1,0 +1,144 @@
+package org.clusterdb.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The bounded chaos suite every CI run executes: each workload under the mixed nemesis (every
+ * fault), then the deliberately broken server, which the checker must flag. Real server processes
+ * in network namespaces; needs root. The seed is random per run and printed; {@code -Dchaos.seed=N}
+ * replays one.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChaosSuiteIT {
+  private static final Duration TIME = Duration.ofSeconds(Long.getLong("chaos.time", 25));
+  private static final long SEED =
+      Long.getLong("chaos.seed", ThreadLocalRandom.current().nextLong(1, 1L << 40));
+
+  @Test
+  @Order(1)
+  void registerStaysLinearizableUnderEveryFault() throws Exception {
+    assertValid("register");
+  }
+
+  @Test
+  @Order(2)
+  void setLosesNoAcknowledgedAddUnderEveryFault() throws Exception {
+    assertValid("set");
+  }
+
+  @Test
+  @Order(3)
+  void watchersSeeOneGaplessSequenceUnderEveryFault() throws Exception {
+    assertValid("watch");
+  }
+
+  @Test
+  @Order(4)
+  void noWriteIsAcceptedWhileThePrimaryIsCutOffAndWritesResumeAfterTheChange() throws Exception {
+    assertValid("primary");
+  }
+
+  /** The checker must be able to fail: stale local reads served as linearizable ones are caught. */
+  @Test
+  @Order(5)
+  void theCheckerFlagsAServerThatServesStaleReads() throws Exception {
+    Launcher.Outcome out = Launcher.run(options("register", "partition", true), log("broken"));
+    JsonNode summary = summary(out);
+    assertThat(out.exitCode()).as(describe(out)).isEqualTo(Worker.ANOMALY);
+    assertThat(summary.path("checks").get(0).path("outcome").asText()).isEqualTo("INVALID");
+    assertThat(summary.path("checks").get(0).path("stats").path("invalidKeys").asInt())
+        .isPositive();
+  }
+
+  private void assertValid(String workload) throws Exception {
+    // Each workload gets its own fault schedule, all replayed by the one printed seed.
+    RunOptions o = options(workload, "all", false);
+    o =
+        new RunOptions(
+            o.workload(),
+            o.nemesis(),
+            o.time(),
+            o.concurrency(),
+            SEED + RunOptions.WORKLOADS.indexOf(workload),
+            o.nodes(),
+            o.results(),
+            o.jar(),
+            o.unsafeLocalReads(),
+            o.opTimeout(),
+            o.keepData());
+    Launcher.Outcome out = Launcher.run(o, log(workload));
+    JsonNode summary = summary(out);
+    assertThat(out.exitCode()).as(describe(out)).isEqualTo(Worker.VALID);
+    assertThat(summary.path("verdict").asText()).isEqualTo("valid");
+    // A run whose clients got nothing done, or whose nemesis never struck, proves nothing.
+    assertThat(summary.path("faults").size()).as(describe(out)).isPositive();
+    assertThat(summary.path("operations").path("operations").asLong())
+        .as(describe(out))
+        .isGreaterThan(50);
+    for (String f :
+        new String[] {
+          "history.jsonl", "history.edn", "nemesis.jsonl", "nemesis.edn", "summary.txt"
+        }) {
+      assertThat(out.dir().resolve(f)).isNotEmptyFile();
+    }
+    assertThat(out.dir().resolve("nodes/n1/server.log")).isNotEmptyFile();
+  }
+
+  private static RunOptions options(String workload, String nemesis, boolean unsafe) {
+    return new RunOptions(
+        workload,
+        nemesis,
+        TIME,
+        8,
+        SEED,
+        3,
+        Path.of(System.getProperty("chaos.results", "target/chaos-results")),
+        Path.of(System.getProperty("clusterdb.jar", "../store-server/target/clusterdb.jar")),
+        unsafe,
+        Duration.ofSeconds(3),
+        false);
+  }
+
+  private static Path log(String name) throws IOException {
+    Path dir = Path.of(System.getProperty("chaos.results", "target/chaos-results"));
+    Files.createDirectories(dir);
+    return dir.resolve(name + "-seed" + SEED + ".log");
+  }
+
+  private static JsonNode summary(Launcher.Outcome out) throws IOException {
+    Path file = out.dir().resolve("summary.json");
+    assertThat(file).as(describe(out)).exists();
+    return new ObjectMapper().readTree(file.toFile());
+  }
+
+  private static String describe(Launcher.Outcome out) {
+    String text;
+    try {
+      text = Files.readString(out.dir().resolve("summary.txt"));
+    } catch (IOException e) {
+      text = "(no summary.txt: " + e.getMessage() + ")";
+    }
+    return "seed "
+        + SEED
+        + " (replay with -Dchaos.seed="
+        + SEED
+        + "), exit "
+        + out.exitCode()
+        + ", "
+        + out.dir()
+        + "\n"
+        + text;
+  }
+}
