@@ -102,7 +102,7 @@ final class Worker {
         }
       }
       nemesis =
-          new Nemesis(faults, first, new FaultContext(db, new Random(options.seed()), nemesisLog));
+          new Nemesis(faults, first, new FaultContext(db, seeded(options.seed()), nemesisLog));
       workload.start(wctx);
       nemesis.start();
       long end = System.nanoTime() + options.time().toNanos();
@@ -233,6 +233,11 @@ final class Worker {
     } catch (IOException e) {
       out.println("could not delete the nodes' data: " + e);
     }
+  }
+
+  /** Neighbouring seeds must give unrelated schedules; java.util.Random's first draws do not. */
+  static Random seeded(long seed) {
+    return new Random(new java.util.SplittableRandom(seed).nextLong());
   }
 
   private void say(String format, Object... args) {

@@ -16,9 +16,12 @@ import org.clusterdb.api.ErrorCode;
  * operation timeout once stopped.
  */
 final class Clients {
-  /** One thread's loop body: runs one operation. */
+  /**
+   * One thread's loop body: runs one operation as {@code process}; returns true when it ended
+   * indeterminate, after which the thread goes on as a new process (Jepsen's rule).
+   */
   interface Step {
-    void run(int thread, Random random) throws InterruptedException;
+    boolean run(int thread, int process, Random random) throws InterruptedException;
   }
 
   private final List<Thread> threads = new ArrayList<>();
@@ -27,13 +30,16 @@ final class Clients {
   void start(String name, int concurrency, long seed, Step step) {
     for (int t = 0; t < concurrency; t++) {
       int thread = t;
-      Random random = new Random(seed * 1_000_003L + t);
+      int[] process = {t};
+      Random random = new Random(new java.util.SplittableRandom(seed).split().nextLong() + t);
       Thread th =
           new Thread(
               () -> {
                 try {
                   while (!stopped) {
-                    step.run(thread, random);
+                    if (step.run(thread, process[0], random)) {
+                      process[0] += concurrency;
+                    }
                     Thread.sleep(5 + random.nextInt(20));
                   }
                 } catch (InterruptedException e) {

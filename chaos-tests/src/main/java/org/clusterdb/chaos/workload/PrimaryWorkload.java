@@ -1,7 +1,5 @@
 package org.clusterdb.chaos.workload;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +10,6 @@ import org.clusterdb.api.ErrorCode;
 import org.clusterdb.chaos.checker.CheckResult;
 import org.clusterdb.chaos.checker.PrimaryChecker;
 import org.clusterdb.chaos.history.EventLog;
-import org.clusterdb.client.ClusterDbClient;
 
 /**
  * The configuration primary: clients write continuously while the isolate-primary nemesis cuts the
@@ -20,20 +17,21 @@ import org.clusterdb.client.ClusterDbClient;
  * heals. Checked with {@link PrimaryChecker}: nothing accepted while the primary is cut off, writes
  * accepted again after the change.
  */
-public final class PrimaryWorkload implements Workload {
+public final class PrimaryWorkload extends EventWorkload {
   static final String TABLE = "chaos_primary";
 
-  private final Clients clients = new Clients();
   private final AtomicLong next = new AtomicLong();
   private final List<PrimaryChecker.Write> writes = new ArrayList<>();
   private final AtomicLong refusedAsNotPrimary = new AtomicLong();
-  private List<ClusterDbClient> nodeClients = List.of();
-  private EventLog log;
-  private WorkloadContext ctx;
 
   @Override
   public String name() {
     return "primary";
+  }
+
+  @Override
+  String table() {
+    return TABLE;
   }
 
   @Override
@@ -42,57 +40,34 @@ public final class PrimaryWorkload implements Workload {
   }
 
   @Override
-  public void setup(WorkloadContext ctx) throws Exception {
-    this.ctx = ctx;
-    this.log = new EventLog(ctx.originNanos());
-    Tables.create(ctx.db(), TABLE);
-  }
-
-  @Override
   public void start(WorkloadContext ctx) {
-    int nodes = ctx.db().nodes();
-    nodeClients = Clients.perNode(nodes, i -> ctx.db().client(i, ctx.opTimeout()));
-    int[] process = new int[ctx.concurrency()];
-    for (int t = 0; t < process.length; t++) {
-      process[t] = t;
-    }
+    openNodeClients();
     clients.start(
         "primary",
         ctx.concurrency(),
         ctx.seed(),
-        (t, random) -> {
+        (t, process, random) -> {
           long x = next.getAndIncrement();
-          EventLog.Event inv = log.add("invoke", process[t], "write", x);
-          try {
-            nodeClients
-                .get(t % nodes)
-                .put(TABLE, Bytes.of("p" + t), Bytes.of(Long.toString(x)))
-                .join();
-            EventLog.Event ok = log.add("ok", process[t], "write", x);
-            record(new PrimaryChecker.Write(inv.timeNanos(), ok.timeNanos()));
-          } catch (RuntimeException e) {
-            record(new PrimaryChecker.Write(inv.timeNanos(), -1));
-            if (Clients.is(e, ErrorCode.PRIMARY_UNAVAILABLE)) {
-              refusedAsNotPrimary.incrementAndGet();
-            }
-            if (Clients.definite(e)) {
-              log.add("fail", process[t], "write", x);
-            } else {
-              log.add("info", process[t], "write", x);
-              process[t] += ctx.concurrency();
-            }
+          Outcome<?> out =
+              write(
+                  process,
+                  "write",
+                  x,
+                  () ->
+                      clientOf(t).put(TABLE, Bytes.of("p" + t), Bytes.of(Long.toString(x))).join(),
+                  r -> x);
+          record(
+              new PrimaryChecker.Write(
+                  out.invoke().timeNanos(), out.ok() ? out.completion().timeNanos() : -1));
+          if (out.error() != null && Clients.is(out.error(), ErrorCode.PRIMARY_UNAVAILABLE)) {
+            refusedAsNotPrimary.incrementAndGet();
           }
+          return out.indeterminate();
         });
   }
 
   private synchronized void record(PrimaryChecker.Write w) {
     writes.add(w);
-  }
-
-  @Override
-  public void stopClients() throws InterruptedException {
-    clients.stop(ctx.opTimeout().toMillis() + 5_000);
-    nodeClients.forEach(ClusterDbClient::close);
   }
 
   @Override
@@ -121,12 +96,6 @@ public final class PrimaryWorkload implements Workload {
     Map<String, Object> stats = new LinkedHashMap<>(r.stats());
     stats.put("refusedPrimaryUnavailable", refusedAsNotPrimary.get());
     return List.of(new CheckResult(r.checker(), r.outcome(), r.anomalies(), stats));
-  }
-
-  @Override
-  public void writeHistory(Path dir) throws IOException {
-    log.writeJsonLines(dir.resolve("history.jsonl"));
-    log.writeEdn(dir.resolve("history.edn"));
   }
 
   @Override

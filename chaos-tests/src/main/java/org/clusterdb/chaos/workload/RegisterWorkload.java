@@ -33,17 +33,14 @@ import org.clusterdb.client.ClusterDbClient;
  * and move to a fresh key every {@value #OPS_PER_KEY} operations, which keeps each key's history
  * short enough to check. Checked per key for linearizability.
  */
-public final class RegisterWorkload implements Workload {
+public final class RegisterWorkload extends EventWorkload {
   static final String TABLE = "chaos_register";
   static final int GROUP = 5;
   static final int OPS_PER_KEY = 120;
 
-  private final Clients clients = new Clients();
   private final List<org.clusterdb.chaos.history.Op> ops = new ArrayList<>();
-  private List<ClusterDbClient> nodeClients = List.of();
   private AtomicIntegerArray groupOps;
   private final AtomicInteger counts = new AtomicInteger();
-  private WorkloadContext ctx;
 
   @Override
   public String name() {
@@ -51,29 +48,23 @@ public final class RegisterWorkload implements Workload {
   }
 
   @Override
-  public void setup(WorkloadContext ctx) throws Exception {
-    this.ctx = ctx;
-    Tables.create(ctx.db(), TABLE);
+  String table() {
+    return TABLE;
   }
 
   @Override
   public void start(WorkloadContext ctx) {
-    int nodes = ctx.db().nodes();
-    nodeClients = Clients.perNode(nodes, i -> ctx.db().client(i, ctx.opTimeout()));
+    openNodeClients();
     groupOps = new AtomicIntegerArray((ctx.concurrency() + GROUP - 1) / GROUP);
-    int[] process = new int[ctx.concurrency()];
-    for (int t = 0; t < process.length; t++) {
-      process[t] = t;
-    }
     clients.start(
         "register",
         ctx.concurrency(),
         ctx.seed(),
-        (t, random) -> process[t] = step(t, process[t], random, nodeClients.get(t % nodes)));
+        (t, process, random) -> step(t, process, random, clientOf(t)));
   }
 
-  /** Runs one operation; returns the process id the thread goes on with (a new one after info). */
-  private int step(int thread, int process, Random random, ClusterDbClient c) {
+  /** Runs one operation; returns true when it ended indeterminate. */
+  private boolean step(int thread, int process, Random random, ClusterDbClient c) {
     int group = thread / GROUP;
     String key = "g" + group + "-" + groupOps.getAndIncrement(group) / OPS_PER_KEY;
     Bytes k = Bytes.of(key);
@@ -89,7 +80,7 @@ public final class RegisterWorkload implements Workload {
         // A read changes nothing: a failed one surely had no effect.
         recordCompletion(inv, org.clusterdb.chaos.history.Op.Type.FAIL, null);
       }
-      return process;
+      return false;
     }
     String value = Integer.toString(random.nextInt(5));
     org.clusterdb.chaos.history.Op inv;
@@ -114,14 +105,14 @@ public final class RegisterWorkload implements Workload {
               ? org.clusterdb.chaos.history.Op.Type.OK
               : org.clusterdb.chaos.history.Op.Type.FAIL,
           null);
-      return process;
+      return false;
     } catch (RuntimeException e) {
       if (Clients.definite(e)) {
         recordCompletion(inv, org.clusterdb.chaos.history.Op.Type.FAIL, null);
-        return process;
+        return false;
       }
       recordCompletion(inv, org.clusterdb.chaos.history.Op.Type.INFO, null);
-      return process + ctx.concurrency();
+      return true;
     }
   }
 
@@ -156,12 +147,6 @@ public final class RegisterWorkload implements Workload {
 
   private static String text(Bytes b) {
     return new String(b.toByteArray(), StandardCharsets.UTF_8);
-  }
-
-  @Override
-  public void stopClients() throws InterruptedException {
-    clients.stop(ctx.opTimeout().toMillis() + 5_000);
-    nodeClients.forEach(ClusterDbClient::close);
   }
 
   @Override

@@ -1,7 +1,5 @@
 package org.clusterdb.chaos.workload;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -26,20 +24,16 @@ import org.clusterdb.client.ClusterDbClient;
  * node reads the whole set back. Checked with {@link SetChecker}: every acknowledged add present
  * everywhere, nothing read that was never attempted.
  */
-public final class SetWorkload implements Workload {
+public final class SetWorkload extends EventWorkload {
   static final String TABLE = "chaos_set";
   private static final int PAGE = 2_000;
 
-  private final Clients clients = new Clients();
   private final AtomicLong next = new AtomicLong();
   private final Set<Long> attempted = ConcurrentHashMap.newKeySet();
   private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
   private final Set<Long> failed = ConcurrentHashMap.newKeySet();
   private final Map<String, Set<Long>> finalReads = new LinkedHashMap<>();
   private final Map<String, String> finalReadErrors = new LinkedHashMap<>();
-  private EventLog log;
-  private WorkloadContext ctx;
-  private List<ClusterDbClient> nodeClients = List.of();
 
   @Override
   public String name() {
@@ -47,52 +41,38 @@ public final class SetWorkload implements Workload {
   }
 
   @Override
-  public void setup(WorkloadContext ctx) throws Exception {
-    this.ctx = ctx;
-    this.log = new EventLog(ctx.originNanos());
-    Tables.create(ctx.db(), TABLE);
+  String table() {
+    return TABLE;
   }
 
   @Override
   public void start(WorkloadContext ctx) {
-    int nodes = ctx.db().nodes();
-    nodeClients = Clients.perNode(nodes, i -> ctx.db().client(i, ctx.opTimeout()));
-    int[] process = new int[ctx.concurrency()];
-    for (int t = 0; t < process.length; t++) {
-      process[t] = t;
-    }
+    openNodeClients();
     clients.start(
         "set",
         ctx.concurrency(),
         ctx.seed(),
-        (t, random) -> {
+        (t, process, random) -> {
           long x = next.getAndIncrement();
           attempted.add(x);
-          log.add("invoke", process[t], "add", x);
-          try {
-            nodeClients.get(t % nodes).put(TABLE, key(x), Bytes.of(Long.toString(x))).join();
+          Outcome<?> out =
+              write(
+                  process,
+                  "add",
+                  x,
+                  () -> clientOf(t).put(TABLE, key(x), Bytes.of(Long.toString(x))).join(),
+                  r -> x);
+          if (out.ok()) {
             acknowledged.add(x);
-            log.add("ok", process[t], "add", x);
-          } catch (RuntimeException e) {
-            if (Clients.definite(e)) {
-              failed.add(x);
-              log.add("fail", process[t], "add", x);
-            } else {
-              log.add("info", process[t], "add", x);
-              process[t] += ctx.concurrency();
-            }
+          } else if (!out.indeterminate()) {
+            failed.add(x);
           }
+          return out.indeterminate();
         });
   }
 
   static Bytes key(long x) {
     return Bytes.of(String.format("e%012d", x));
-  }
-
-  @Override
-  public void stopClients() throws InterruptedException {
-    clients.stop(ctx.opTimeout().toMillis() + 5_000);
-    nodeClients.forEach(ClusterDbClient::close);
   }
 
   /** Each node reads the whole set, linearizably, retrying for up to a minute. */
@@ -154,12 +134,6 @@ public final class SetWorkload implements Workload {
               r.stats()));
     }
     return List.of(r);
-  }
-
-  @Override
-  public void writeHistory(Path dir) throws IOException {
-    log.writeJsonLines(dir.resolve("history.jsonl"));
-    log.writeEdn(dir.resolve("history.edn"));
   }
 
   @Override

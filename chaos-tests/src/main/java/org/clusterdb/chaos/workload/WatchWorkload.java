@@ -1,7 +1,5 @@
 package org.clusterdb.chaos.workload;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,11 +30,10 @@ import org.clusterdb.client.ClusterDbClient;
  * WatchChecker} compares what each saw: the same events, in order, with no gap, and every
  * acknowledged write at its revision.
  */
-public final class WatchWorkload implements Workload {
+public final class WatchWorkload extends EventWorkload {
   static final String TABLE = "chaos_watch";
   private static final int KEYS = 5;
 
-  private final Clients clients = new Clients();
   private final AtomicLong next = new AtomicLong();
   private final Set<String> attempted = ConcurrentHashMap.newKeySet();
   private final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
@@ -45,9 +42,6 @@ public final class WatchWorkload implements Workload {
   private final AtomicLong watchRestarts = new AtomicLong();
   private final List<ClusterDbClient> watchClients = new ArrayList<>();
   private final List<AtomicReference<Watch>> watches = new ArrayList<>();
-  private List<ClusterDbClient> nodeClients = List.of();
-  private EventLog log;
-  private WorkloadContext ctx;
   private long startRevision;
   private String finalProblem;
 
@@ -57,10 +51,13 @@ public final class WatchWorkload implements Workload {
   }
 
   @Override
+  String table() {
+    return TABLE;
+  }
+
+  @Override
   public void setup(WorkloadContext ctx) throws Exception {
-    this.ctx = ctx;
-    this.log = new EventLog(ctx.originNanos());
-    Tables.create(ctx.db(), TABLE);
+    super.setup(ctx);
     startRevision = markerWrite(ctx, "start");
   }
 
@@ -112,37 +109,26 @@ public final class WatchWorkload implements Workload {
       watches.add(ref);
       subscribe(c, ref, name, list, last, startRevision, 1_000 + i);
     }
-    nodeClients = Clients.perNode(nodes, i -> ctx.db().client(i, ctx.opTimeout()));
-    int[] process = new int[ctx.concurrency()];
-    for (int t = 0; t < process.length; t++) {
-      process[t] = t;
-    }
+    openNodeClients();
     clients.start(
         "watch",
         ctx.concurrency(),
         ctx.seed(),
-        (t, random) -> {
+        (t, process, random) -> {
           String key = "k" + random.nextInt(KEYS);
           String value = "v" + next.getAndIncrement();
           attempted.add(value);
-          log.add("invoke", process[t], "write", Map.of("key", key, "value", value));
-          try {
-            PutResult r =
-                nodeClients.get(t % nodes).put(TABLE, Bytes.of(key), Bytes.of(value)).join();
-            acknowledged.put(value, r.header().revision());
-            log.add(
-                "ok",
-                process[t],
-                "write",
-                Map.of("key", key, "value", value, "revision", r.header().revision()));
-          } catch (RuntimeException e) {
-            if (Clients.definite(e)) {
-              log.add("fail", process[t], "write", Map.of("key", key, "value", value));
-            } else {
-              log.add("info", process[t], "write", Map.of("key", key, "value", value));
-              process[t] += ctx.concurrency();
-            }
+          Outcome<PutResult> out =
+              write(
+                  process,
+                  "write",
+                  Map.of("key", key, "value", value),
+                  () -> clientOf(t).put(TABLE, Bytes.of(key), Bytes.of(value)).join(),
+                  r -> Map.of("key", key, "value", value, "revision", r.header().revision()));
+          if (out.ok()) {
+            acknowledged.put(value, out.result().header().revision());
           }
+          return out.indeterminate();
         });
   }
 
@@ -196,12 +182,6 @@ public final class WatchWorkload implements Workload {
     ref.set(c.watch(new WatchRequest(TABLE, Bytes.EMPTY, from), listener));
   }
 
-  @Override
-  public void stopClients() throws InterruptedException {
-    clients.stop(ctx.opTimeout().toMillis() + 5_000);
-    nodeClients.forEach(ClusterDbClient::close);
-  }
-
   /** Writes the end marker, then waits until every watcher has seen it. */
   @Override
   public void finalPhase(WorkloadContext ctx) throws InterruptedException {
@@ -243,12 +223,6 @@ public final class WatchWorkload implements Workload {
       anomalies.add(finalProblem);
     }
     return List.of(CheckResult.of("watch", anomalies, stats));
-  }
-
-  @Override
-  public void writeHistory(Path dir) throws IOException {
-    log.writeJsonLines(dir.resolve("history.jsonl"));
-    log.writeEdn(dir.resolve("history.edn"));
   }
 
   @Override
