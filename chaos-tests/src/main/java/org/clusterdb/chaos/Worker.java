@@ -157,6 +157,10 @@ final class Worker {
     workload.writeHistory(dir);
     nemesisLog.writeJsonLines(dir.resolve("nemesis.jsonl"));
     nemesisLog.writeEdn(dir.resolve("nemesis.edn"));
+    if (nemesis != null) {
+      // A fault that could not be injected or healed leaves the run short of what it claims.
+      nemesis.errors().forEach(e -> problems.add("nemesis: " + e));
+    }
     Outcome outcome =
         results.stream().map(CheckResult::outcome).reduce(Outcome.VALID, Outcome::and);
     if (results.isEmpty()) {
@@ -169,9 +173,6 @@ final class Worker {
     summary.put("verdict", code == VALID ? "valid" : code == ANOMALY ? "ANOMALY" : "inconclusive");
     summary.put("operations", workload.stats());
     summary.put("faults", nemesis == null ? Map.of() : nemesis.injected());
-    if (nemesis != null && !nemesis.errors().isEmpty()) {
-      summary.put("nemesisErrors", nemesis.errors());
-    }
     summary.put("problems", problems);
     List<Map<String, Object>> checks = new ArrayList<>();
     for (CheckResult r : results) {

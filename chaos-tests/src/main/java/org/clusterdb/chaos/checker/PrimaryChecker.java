@@ -7,10 +7,11 @@ import java.util.Map;
 
 /**
  * The primary workload's check: while the configuration primary is cut off from the majority, no
- * write invoked after the cut is acknowledged before the primary changes; after the change, writes
- * are acknowledged again before the partition heals. Times are nanoseconds since the run's origin,
- * never negative. A write invoked before the change and acknowledged after it does not count as
- * writes resuming: it may have been accepted by the old primary. Stateless.
+ * write invoked after the cut is acknowledged before the admin starts changing the primary; once
+ * the change is made, writes are acknowledged again before the partition heals. Times are
+ * nanoseconds since the run's origin, never negative. A write invoked before the change and
+ * acknowledged after it does not count as writes resuming: it may have been accepted by the old
+ * primary. Stateless.
  */
 public final class PrimaryChecker {
   private PrimaryChecker() {}
@@ -37,18 +38,30 @@ public final class PrimaryChecker {
    * One episode of the primary nemesis.
    *
    * @param cutNanos when the primary was cut off (after the rules were in place)
+   * @param changingNanos when the admin first asked the new primary to take over: from then on the
+   *     cluster may accept writes again, as the request may take effect before its answer comes
    * @param changedNanos when the primary change had been made on the majority
    * @param healedNanos when the partition was healed
    * @param oldPrimary the primary cut off
    * @param newPrimary the primary made on the majority
    */
   public record Episode(
-      long cutNanos, long changedNanos, long healedNanos, String oldPrimary, String newPrimary) {
+      long cutNanos,
+      long changingNanos,
+      long changedNanos,
+      long healedNanos,
+      String oldPrimary,
+      String newPrimary) {
     public Episode {
-      if (cutNanos < 0 || !(cutNanos <= changedNanos && changedNanos <= healedNanos)) {
+      if (cutNanos < 0
+          || !(cutNanos <= changingNanos
+              && changingNanos <= changedNanos
+              && changedNanos <= healedNanos)) {
         throw new IllegalArgumentException(
-            "times: need cut <= changed <= healed: "
+            "times: need cut <= changing <= changed <= healed: "
                 + cutNanos
+                + ", "
+                + changingNanos
                 + ", "
                 + changedNanos
                 + ", "
@@ -74,7 +87,7 @@ public final class PrimaryChecker {
       long accepted =
           writes.stream()
               .filter(
-                  w -> w.ok() && w.invokedNanos() > e.cutNanos() && w.okNanos() < e.changedNanos())
+                  w -> w.ok() && w.invokedNanos() > e.cutNanos() && w.okNanos() < e.changingNanos())
               .count();
       if (accepted > 0) {
         anomalies.add(

@@ -18,6 +18,7 @@ public final class IsolatePrimary implements Fault {
   private int old = -1;
   private int next = -1;
   private long cut;
+  private long changing;
   private long changed;
 
   @Override
@@ -28,6 +29,8 @@ public final class IsolatePrimary implements Fault {
   @Override
   public Map<String, Object> start(FaultContext ctx) throws Exception {
     old = ctx.db().primary();
+    next = -1;
+    changed = -1;
     int n = ctx.db().nodes();
     for (int j = 0; j < n; j++) {
       if (j != old) {
@@ -40,12 +43,14 @@ public final class IsolatePrimary implements Fault {
     List<Integer> majority =
         ctx.allNodes().stream().filter(i -> i != old && ctx.db().isAlive(i)).toList();
     next = majority.get(ctx.random().nextInt(majority.size()));
+    changing = ctx.log().now();
     List<String> took = ctx.setPrimary(next, majority);
     changed = ctx.log().now();
     Map<String, Object> v = new LinkedHashMap<>();
     v.put("old", Db.member(old));
     v.put("new", Db.member(next));
     v.put("cut", cut);
+    v.put("changing", changing);
     v.put("changed", changed);
     v.put("setOn", took);
     return v;
@@ -68,6 +73,10 @@ public final class IsolatePrimary implements Fault {
     for (int i = 0; i < ctx.db().nodes(); i++) {
       ctx.db().net().clearRules(i);
     }
+    if (changed < 0) {
+      // The change itself failed (the start reported why): no episode to check.
+      return Map.of("old", Db.member(old), "changed", false);
+    }
     // The old primary agrees once it can be reached; until then it keeps the mismatch alarm.
     boolean told = false;
     for (int attempt = 0; attempt < 20 && !told; attempt++) {
@@ -80,6 +89,7 @@ public final class IsolatePrimary implements Fault {
     v.put("old", Db.member(old));
     v.put("new", Db.member(next));
     v.put("cut", cut);
+    v.put("changing", changing);
     v.put("changed", changed);
     v.put("healed", healed);
     v.put("oldPrimaryTold", told);

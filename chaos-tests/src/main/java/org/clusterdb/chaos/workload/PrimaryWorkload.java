@@ -82,10 +82,12 @@ public final class PrimaryWorkload extends EventWorkload {
     for (EventLog.Event e : nemesis) {
       if (e.type().equals("ok")
           && e.f().equals("heal-isolate-primary")
-          && e.value() instanceof Map<?, ?> v) {
+          && e.value() instanceof Map<?, ?> v
+          && v.get("healed") != null) {
         episodes.add(
             new PrimaryChecker.Episode(
                 ((Number) v.get("cut")).longValue(),
+                ((Number) v.get("changing")).longValue(),
                 ((Number) v.get("changed")).longValue(),
                 ((Number) v.get("healed")).longValue(),
                 (String) v.get("old"),

@@ -43,6 +43,8 @@ public final class WatchWorkload extends EventWorkload {
   private final List<ClusterDbClient> watchClients = new ArrayList<>();
   private final List<AtomicReference<Watch>> watches = new ArrayList<>();
   private long startRevision;
+  // Jepsen's rule: a process whose operation ended indeterminate never issues again.
+  private int markerProcess = 20_000;
   private String finalProblem;
 
   @Override
@@ -67,23 +69,25 @@ public final class WatchWorkload extends EventWorkload {
     attempted.add(value);
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
-      log.add("invoke", 20_000, "write", Map.of("key", "marker", "value", value));
+      int process = markerProcess;
+      log.add("invoke", process, "write", Map.of("key", "marker", "value", value));
       try (ClusterDbClient c = ctx.db().clientAll(ctx.db().primary(), Duration.ofSeconds(10))) {
         PutResult r = c.put(TABLE, Bytes.of("marker"), Bytes.of(value)).join();
         acknowledged.put(value, r.header().revision());
         log.add(
             "ok",
-            20_000,
+            process,
             "write",
             Map.of("key", "marker", "value", value, "revision", r.header().revision()));
         return r.header().revision();
       } catch (RuntimeException e) {
         // Rewriting the same value would make a retried marker ambiguous; a fresh one is unique.
+        boolean definite = Clients.definite(e);
         log.add(
-            Clients.definite(e) ? "fail" : "info",
-            20_000,
-            "write",
-            Map.of("key", "marker", "value", value));
+            definite ? "fail" : "info", process, "write", Map.of("key", "marker", "value", value));
+        if (!definite) {
+          markerProcess++;
+        }
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("marker write failed: " + Clients.error(e), e);
         }
@@ -165,7 +169,8 @@ public final class WatchWorkload extends EventWorkload {
 
           @Override
           public void onError(ClusterDbException error) {
-            log.add("info", process, "watch-ended", error.code().name());
+            // The server ended the watch: a definite end, after which it is started again.
+            log.add("fail", process, "watch", error.code().name());
             Watch w = ref.get();
             if (clients.stopped() && finalProblem != null) {
               return;

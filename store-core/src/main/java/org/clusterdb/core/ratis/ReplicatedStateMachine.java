@@ -104,6 +104,9 @@ final class ReplicatedStateMachine extends BaseStateMachine {
   /** Told after each change of the Raft configuration this replica sees. */
   private volatile Runnable confListener = () -> {};
 
+  private volatile java.util.function.Consumer<org.apache.ratis.protocol.RaftPeerId>
+      leaderListener = id -> {};
+
   /** Guarded by {@link #lock}; null once closed. */
   private StateStore store;
 
@@ -214,6 +217,19 @@ final class ReplicatedStateMachine extends BaseStateMachine {
   public void notifyConfigurationChanged(
       long term, long index, org.apache.ratis.proto.RaftProtos.RaftConfigurationProto conf) {
     confListener.run();
+  }
+
+  @Override
+  public void notifyLeaderChanged(
+      org.apache.ratis.protocol.RaftGroupMemberId member,
+      org.apache.ratis.protocol.RaftPeerId newLeaderId) {
+    if (newLeaderId != null) {
+      leaderListener.accept(newLeaderId);
+    }
+  }
+
+  void setLeaderListener(java.util.function.Consumer<org.apache.ratis.protocol.RaftPeerId> l) {
+    leaderListener = l;
   }
 
   void setJoinGate(JoinGate gate) {
