@@ -106,7 +106,6 @@ public final class RaftNode implements AutoCloseable {
         Executors.newSingleThreadExecutor(
             DaemonThreads.named("clusterdb-admin-" + config.memberId()));
     stateMachine.setConfListener(this::onConfigurationChanged);
-    stateMachine.setLeaderListener(this::onLeaderChanged);
   }
 
   /**
@@ -309,23 +308,8 @@ public final class RaftNode implements AutoCloseable {
 
   /** New members become reachable; the old client finishes what it has in flight, then closes. */
   private void onConfigurationChanged() {
-    swapClient(knownLeader());
-  }
-
-  /**
-   * A client still aimed at a leader that is gone (killed, cut off, paused) waits out an RPC
-   * timeout on every write before it moves on; the chaos suite saw writes stall for seconds after
-   * each such failover. A new leader known here gets new writes at once.
-   */
-  private void onLeaderChanged(RaftPeerId leader) {
-    if (!leader.equals(client.get().getLeaderId())) {
-      swapClient(Optional.of(leader));
-    }
-  }
-
-  private void swapClient(Optional<RaftPeerId> leader) {
     RaftClient old = client.get();
-    RaftClient fresh = newClient(config, clientGroup(), leader);
+    RaftClient fresh = newClient(config, clientGroup(), knownLeader());
     if (client.compareAndSet(old, fresh)) {
       CompletableFuture.delayedExecutor(
               config.requestTimeout().toMillis() * 2, TimeUnit.MILLISECONDS)

@@ -12,14 +12,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.protocol.RaftGroupMemberId;
-import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -106,9 +103,6 @@ final class ReplicatedStateMachine extends BaseStateMachine {
 
   /** Told after each change of the Raft configuration this replica sees. */
   private volatile Runnable confListener = () -> {};
-
-  /** Told of each new leader this replica learns of. */
-  private volatile Consumer<RaftPeerId> leaderListener = id -> {};
 
   /** Guarded by {@link #lock}; null once closed. */
   private StateStore store;
@@ -220,17 +214,6 @@ final class ReplicatedStateMachine extends BaseStateMachine {
   public void notifyConfigurationChanged(
       long term, long index, org.apache.ratis.proto.RaftProtos.RaftConfigurationProto conf) {
     confListener.run();
-  }
-
-  @Override
-  public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeaderId) {
-    if (newLeaderId != null) {
-      leaderListener.accept(newLeaderId);
-    }
-  }
-
-  void setLeaderListener(Consumer<RaftPeerId> listener) {
-    leaderListener = listener;
   }
 
   void setJoinGate(JoinGate gate) {
