@@ -70,9 +70,7 @@ public final class IsolatePrimary implements Fault {
   @Override
   public Map<String, Object> heal(FaultContext ctx) throws InterruptedException {
     long healed = ctx.log().now();
-    for (int i = 0; i < ctx.db().nodes(); i++) {
-      ctx.db().net().clearRules(i);
-    }
+    ctx.db().net().clearAllRules();
     if (changed < 0) {
       // The change itself failed (the start reported why): no episode to check.
       return Map.of("old", Db.member(old), "changed", false);

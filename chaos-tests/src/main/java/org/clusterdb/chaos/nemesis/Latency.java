@@ -73,9 +73,7 @@ public final class Latency implements Fault {
 
   @Override
   public Map<String, Object> heal(FaultContext ctx) {
-    for (int i = 0; i < ctx.db().nodes(); i++) {
-      ctx.db().net().clearRules(i);
-    }
+    ctx.db().net().clearAllRules();
     int proxied = proxies.stream().mapToInt(TcpCrusher::getClientTotalCount).sum();
     for (TcpCrusher p : proxies) {
       p.close();

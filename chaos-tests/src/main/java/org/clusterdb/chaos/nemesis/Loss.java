@@ -20,9 +20,7 @@ public final class Loss implements Fault {
 
   @Override
   public Map<String, Object> heal(FaultContext ctx) {
-    for (int i = 0; i < ctx.db().nodes(); i++) {
-      ctx.db().net().clearRules(i);
-    }
+    ctx.db().net().clearAllRules();
     return Map.of();
   }
 }

@@ -112,9 +112,7 @@ public final class Partition implements Fault {
 
   @Override
   public Map<String, Object> heal(FaultContext ctx) {
-    for (int i = 0; i < ctx.db().nodes(); i++) {
-      ctx.db().net().clearRules(i);
-    }
+    ctx.db().net().clearAllRules();
     return Map.of();
   }
 }
