@@ -1,13 +1,14 @@
 package org.clusterdb.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.clusterdb.api.Bytes;
+import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.api.KeyValue;
 import org.clusterdb.api.PrimaryUnavailableException;
@@ -43,7 +44,24 @@ class PrimaryUnavailableIT {
               .endpoints(List.of(cluster.peer(1).clientAddress(), cluster.peer(2).clientAddress()))
               .requestTimeout(Duration.ofSeconds(3))
               .build()) {
-        assertThatThrownBy(() -> survivors.blocking().put("zones", "b", "2"))
+        // While the survivors settle on a leader a write may time out; the typed refusal must come.
+        AtomicReference<Throwable> refusal = new AtomicReference<>();
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> {
+                  try {
+                    survivors.blocking().put("zones", "b", "2");
+                    throw new AssertionError("a cluster write was accepted without the primary");
+                  } catch (PrimaryUnavailableException e) {
+                    refusal.set(e);
+                    return true;
+                  } catch (ClusterDbException e) {
+                    assertThat(e.code()).isIn(ErrorCode.TIMEOUT, ErrorCode.NO_LEADER);
+                    return false;
+                  }
+                });
+        assertThat(refusal.get())
             .isInstanceOfSatisfying(
                 PrimaryUnavailableException.class,
                 e -> {
