@@ -68,7 +68,9 @@ public final class Applier {
     RequestId id = entry.getRequestId();
     byte[] client = id.getClientId().toByteArray();
     long count = state.dedupCount();
-    for (long seq : state.dedupSeqsBelow(client, id.getAckedBelow())) {
+    long below = id.getAckedBelow();
+    long from = state.latestDedup(client).map(DedupRecord::getAckedBelow).orElse(0L);
+    for (long seq : state.dedupSeqs(client, Math.min(from, below), below)) {
       state.deleteDedup(client, seq, state.dedup(client, seq).orElseThrow().getRevision());
       count--;
     }
@@ -84,6 +86,7 @@ public final class Applier {
         DedupRecord.newBuilder()
             .setRevision(outcome.revision())
             .setResult(outcome.result())
+            .setAckedBelow(below)
             .build());
     count++;
     while (count > dedupWindow) {

@@ -44,8 +44,11 @@ public interface StateReader {
   /** How many request outcomes are remembered. */
   long dedupCount();
 
-  /** The remembered seqs of {@code clientId} below {@code below}, ascending. */
-  List<Long> dedupSeqsBelow(byte[] clientId, long below);
+  /** The remembered seqs of {@code clientId} in {@code [from, below)}, ascending. */
+  List<Long> dedupSeqs(byte[] clientId, long from, long below);
+
+  /** The remembered request of {@code clientId} with the highest seq, if any. */
+  Optional<DedupRecord> latestDedup(byte[] clientId);
 
   /** The remembered request that was applied longest ago. */
   Optional<DedupKey> oldestDedup();

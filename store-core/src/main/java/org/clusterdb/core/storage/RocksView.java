@@ -124,12 +124,12 @@ abstract class RocksView implements StateReader {
   }
 
   @Override
-  public List<Long> dedupSeqsBelow(byte[] clientId, long below) {
+  public List<Long> dedupSeqs(byte[] clientId, long from, long below) {
     List<Long> seqs = new ArrayList<>();
-    byte[] prefix = Keys.dedupPrefix(clientId);
     byte[] upper = Keys.dedup(clientId, below);
     try (RocksIterator it = iterator(store.dedup())) {
-      for (it.seek(prefix); it.isValid(); it.next()) {
+      // Removed seqs leave tombstones a seek must step over: start past those already removed.
+      for (it.seek(Keys.dedup(clientId, Math.max(0, from))); it.isValid(); it.next()) {
         byte[] key = it.key();
         if (Arrays.compareUnsigned(key, upper) >= 0) {
           break;
@@ -139,6 +139,25 @@ abstract class RocksView implements StateReader {
       check(it);
     }
     return seqs;
+  }
+
+  @Override
+  public Optional<DedupRecord> latestDedup(byte[] clientId) {
+    byte[] prefix = Keys.dedupPrefix(clientId);
+    try (RocksIterator it = iterator(store.dedup())) {
+      // The live records sit after the tombstones of removed ones: approach from the end.
+      it.seekForPrev(Keys.dedup(clientId, Long.MAX_VALUE));
+      if (!it.isValid()) {
+        check(it);
+        return Optional.empty();
+      }
+      byte[] key = it.key();
+      if (key.length != prefix.length + 8
+          || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
+        return Optional.empty();
+      }
+      return Optional.of(parse(it.value(), DedupRecord.parser()));
+    }
   }
 
   @Override

@@ -113,6 +113,44 @@ class ApplierDedupTest {
   }
 
   @Test
+  void aLongRunOfAcknowledgedWritesKeepsOnlyTheUnacknowledged() {
+    // Each write acknowledges all before it, as a client with one write in flight does.
+    for (int seq = 1; seq <= 200; seq++) {
+      apply(put("k" + (seq % 7), CLIENT_A, seq, seq));
+    }
+    assertThat(remembered()).isEqualTo(1);
+    try (ReadView v = store.read()) {
+      assertThat(v.dedup(CLIENT_A.toByteArray(), 199)).isEmpty();
+      assertThat(v.dedup(CLIENT_A.toByteArray(), 200)).isPresent();
+      assertThat(v.latestDedup(CLIENT_A.toByteArray()).orElseThrow().getAckedBelow())
+          .isEqualTo(200);
+      assertThat(v.latestDedup(CLIENT_B.toByteArray())).isEmpty();
+    }
+  }
+
+  @Test
+  void aRecordWithoutItsAckedBelowStillHasItsPredecessorsForgotten() {
+    // Records written before acked_below existed read as 0: the scan starts at the client's first.
+    apply(put("a", CLIENT_A, 1, 0));
+    apply(put("b", CLIENT_A, 2, 0));
+    apply(put("c", CLIENT_A, 3, 0));
+    apply(put("d", CLIENT_A, 4, 4));
+    assertThat(remembered()).isEqualTo(1);
+  }
+
+  @Test
+  void anOlderRequestArrivingLateForgetsNothingTheNewerOneKept() {
+    apply(put("a", CLIENT_A, 5, 5));
+    apply(put("b", CLIENT_A, 6, 5));
+    // A retry of seq 3 with an older acked_below: seq 5 and 6 are still unacknowledged.
+    apply(put("c", CLIENT_A, 3, 2));
+    try (ReadView v = store.read()) {
+      assertThat(v.dedup(CLIENT_A.toByteArray(), 5)).isPresent();
+      assertThat(v.dedup(CLIENT_A.toByteArray(), 6)).isPresent();
+    }
+  }
+
+  @Test
   void theWindowForgetsTheOldestOutcomesFirst() {
     for (int seq = 1; seq <= 6; seq++) {
       apply(put("k" + seq, CLIENT_A, seq, 0));
