@@ -1,0 +1,196 @@
+package org.clusterdb.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.clusterdb.bench.systems.ClusterDbSystem;
+import org.clusterdb.bench.systems.EtcdSystem;
+import org.clusterdb.bench.systems.ZooKeeperSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code benchmarks/run}: clusterdb, etcd and ZooKeeper under one load generator, one at a time.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description =
+        "Runs each system as a 3-node cluster on 127.0.0.1 (one system at a time), drives the same"
+            + " workloads through each, and writes a Markdown and a JSON report of the medians.")
+public final class Main implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  @Option(
+      names = "--systems",
+      split = ",",
+      defaultValue = "clusterdb,etcd,zookeeper",
+      description = "Systems to run, comma-separated (default: ${DEFAULT-VALUE}).")
+  List<String> systems;
+
+  @Option(
+      names = "--workloads",
+      split = ",",
+      defaultValue = "all",
+      description =
+          "Workloads, comma-separated, or all: write-1, write-64, read-1, read-64, local-read-64,"
+              + " mixed-64, watch, failover, resync (default: ${DEFAULT-VALUE}).")
+  List<String> workloads;
+
+  @Option(names = "--runs", defaultValue = "3", description = "Runs; medians are reported.")
+  int runs;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "5",
+      description = "Seconds of unmeasured load before each window.")
+  int warmupSeconds;
+
+  @Option(names = "--duration", defaultValue = "15", description = "Seconds of each window.")
+  int durationSeconds;
+
+  @Option(
+      names = "--results",
+      description = "Directory for the report (default: benchmarks/results/<UTC time>).")
+  Path results;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    List<Workload> chosen = new ArrayList<>();
+    for (String w : workloads) {
+      if (w.equals("all")) {
+        chosen.addAll(Workload.all());
+      } else {
+        chosen.add(Workload.byId(w));
+      }
+    }
+    Path dir =
+        results != null
+            ? results
+            : Path.of(
+                "benchmarks",
+                "results",
+                DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                    .withZone(ZoneOffset.UTC)
+                    .format(Instant.now()));
+    RunOptions options =
+        new RunOptions(
+            systems,
+            chosen,
+            runs,
+            Duration.ofSeconds(warmupSeconds),
+            Duration.ofSeconds(durationSeconds),
+            dir);
+    Files.createDirectories(dir);
+    Map<String, String> header = new LinkedHashMap<>(Machine.describe());
+    header.put("command", "benchmarks/run " + String.join(" ", commandLine()));
+    List<Measurement> all = new ArrayList<>();
+    for (int run = 1; run <= options.runs(); run++) {
+      for (String s : options.systems()) {
+        all.addAll(runSystem(s, run, options));
+        Report report = new Report(all, header);
+        report.write(dir);
+      }
+    }
+    Report report = new Report(all, header);
+    report.write(dir);
+    // Each system removes its own directory; only the empty parent is left.
+    try (java.util.stream.Stream<Path> left = Files.list(dir.resolve("work"))) {
+      if (left.findAny().isEmpty()) {
+        Files.delete(dir.resolve("work"));
+      }
+    } catch (java.io.IOException e) {
+      LOG.warn("work directory not removed dir={} error={}", dir.resolve("work"), e.toString());
+    }
+    System.out.println(report.markdown());
+    System.out.println("report: " + dir.resolve("results.md") + " and results.json");
+    return 0;
+  }
+
+  private List<String> commandLine() {
+    List<String> args = new ArrayList<>();
+    args.add("--systems " + String.join(",", systems));
+    args.add("--workloads " + String.join(",", workloads));
+    args.add("--runs " + runs);
+    args.add("--warmup " + warmupSeconds);
+    args.add("--duration " + durationSeconds);
+    return args;
+  }
+
+  /** Starts the system, runs every workload, stops it; a failed workload is logged and skipped. */
+  static List<Measurement> runSystem(String name, int run, RunOptions options) throws Exception {
+    Path work = options.results().resolve("work").resolve(name + "-run" + run);
+    List<Measurement> out = new ArrayList<>();
+    System.out.printf("run %d: %s starting%n", run, name);
+    try (BenchSystem system = system(name, work)) {
+      // Ctrl-C must not leave server processes behind.
+      Thread stopper = new Thread(system::close, "bench-stop-" + name);
+      Runtime.getRuntime().addShutdownHook(stopper);
+      try {
+        runWorkloads(system, name, run, options, out);
+      } finally {
+        removeHook(stopper);
+      }
+    } catch (Exception e) {
+      LOG.error("system failed system={} run={}", name, run, e);
+      System.out.printf("run %d: %s failed: %s%n", run, name, e);
+    }
+    return out;
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or has run
+    }
+  }
+
+  private static void runWorkloads(
+      BenchSystem system, String name, int run, RunOptions options, List<Measurement> out)
+      throws Exception {
+    system.start();
+    WorkloadRunner runner = new WorkloadRunner(system, options, run);
+    try (Driver d = system.driver()) {
+      runner.preload(d);
+      for (Workload w : options.workloads()) {
+        try {
+          runner
+              .run(w, d)
+              .ifPresent(
+                  m -> {
+                    out.add(m);
+                    System.out.println("  " + m);
+                  });
+        } catch (Exception | AssertionError e) {
+          LOG.error("workload failed system={} workload={} run={}", name, w.id(), run, e);
+          System.out.printf("  %s %s failed: %s%n", name, w.id(), e);
+        }
+      }
+    }
+  }
+
+  static BenchSystem system(String name, Path work) {
+    return switch (name) {
+      case "clusterdb" -> new ClusterDbSystem(work, ClusterDbSystem.jarFromProperty());
+      case "etcd" -> new EtcdSystem(work);
+      case "zookeeper" -> new ZooKeeperSystem(work, System.getProperty("java.class.path"));
+      default -> throw new IllegalArgumentException("unknown system " + name);
+    };
+  }
+}
