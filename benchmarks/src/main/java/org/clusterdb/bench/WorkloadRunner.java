@@ -168,28 +168,26 @@ final class WorkloadRunner {
     int leader = system.leader();
     AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE);
     AtomicLong firstAck = new AtomicLong(-1);
-    AtomicReference<LoadGenerator.Window> result = new AtomicReference<>();
     Duration settle = Duration.ofSeconds(2);
     Thread load =
         new Thread(
             () -> {
               try {
-                result.set(
-                    LoadGenerator.run(
-                        () -> {
-                          long sentAt = System.nanoTime();
-                          return d.write(randomKey(), value)
-                              .whenComplete(
-                                  (r, e) -> {
-                                    if (e == null && sentAt > killedAt.get()) {
-                                      firstAck.compareAndSet(-1, System.nanoTime());
-                                    }
-                                  });
-                        },
-                        w.inFlight(),
-                        Duration.ZERO,
-                        settle.plus(TIME_LIMIT),
-                        DRAIN));
+                LoadGenerator.run(
+                    () -> {
+                      long sentAt = System.nanoTime();
+                      return d.write(randomKey(), value)
+                          .whenComplete(
+                              (r, e) -> {
+                                if (e == null && sentAt > killedAt.get()) {
+                                  firstAck.compareAndSet(-1, System.nanoTime());
+                                }
+                              });
+                    },
+                    w.inFlight(),
+                    Duration.ZERO,
+                    settle.plus(TIME_LIMIT),
+                    DRAIN);
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
@@ -198,8 +196,11 @@ final class WorkloadRunner {
     load.setDaemon(true);
     load.start();
     TimeUnit.MILLISECONDS.sleep(settle.toMillis());
-    killedAt.set(System.nanoTime());
+    long signalled = System.nanoTime();
     system.kill(leader);
+    // Only writes sent once the leader is surely gone count: one sent while SIGKILL was on its
+    // way could still have been acknowledged by it.
+    killedAt.set(System.nanoTime());
     long deadline = killedAt.get() + TIME_LIMIT.toNanos();
     while (firstAck.get() < 0 && System.nanoTime() < deadline) {
       TimeUnit.MILLISECONDS.sleep(1);
@@ -207,7 +208,7 @@ final class WorkloadRunner {
     // The loader's window is long; stopping it early is by interrupt of its sleep.
     load.interrupt();
     load.join(DRAIN.toMillis());
-    double seconds = firstAck.get() < 0 ? Double.NaN : (firstAck.get() - killedAt.get()) / 1e9;
+    double seconds = firstAck.get() < 0 ? Double.NaN : (firstAck.get() - signalled) / 1e9;
     system.restart(leader);
     system.leader();
     LOG.info("failover system={} killed={} seconds={}", system.name(), leader, seconds);
