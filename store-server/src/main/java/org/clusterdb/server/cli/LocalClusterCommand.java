@@ -36,6 +36,9 @@ import picocli.CommandLine.Spec;
         "Start a local cluster of server processes on 127.0.0.1 and watch its status until"
             + " Ctrl-C.")
 final class LocalClusterCommand implements Callable<Integer> {
+  /** How long the first page waits for peer 1 to see every peer Active before it is printed. */
+  private static final Duration FIRST_PAGE_SETTLE = Duration.ofSeconds(15);
+
   @Option(
       names = "--peers",
       defaultValue = "3",
@@ -150,7 +153,9 @@ final class LocalClusterCommand implements Callable<Integer> {
             .requestTimeout(Duration.ofSeconds(1))
             .build()) {
       Optional<ClusteringPage> first = Optional.empty();
-      while (first.isEmpty()) {
+      // Ready means every peer follows a leader; peer 1's monitor may not have probed them all yet.
+      long settle = System.nanoTime() + FIRST_PAGE_SETTLE.toNanos();
+      while (first.isEmpty() || (!first.get().healthy() && System.nanoTime() < settle)) {
         Thread.sleep(200);
         first = page(primary);
       }
