@@ -18,7 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code benchmarks/run}: clusterdb, etcd and ZooKeeper under one load generator, one at a time.
@@ -28,7 +31,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Runs each system as a 3-node cluster on 127.0.0.1 (one system at a time), drives the same"
-            + " workloads through each, and writes a Markdown and a JSON report of the medians.")
+            + " workloads through each, and writes a Markdown and a JSON report of the medians."
+            + " Exits 0 when everything ran, 1 when a system or workload failed (the report"
+            + " lacks it), 2 on bad options.")
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -69,8 +74,18 @@ public final class Main implements Callable<Integer> {
     System.exit(new CommandLine(new Main()).execute(args));
   }
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
+    try {
+      return bench();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  private Integer bench() throws Exception {
     List<Workload> chosen = new ArrayList<>();
     for (String w : workloads) {
       if (w.equals("all")) {
@@ -100,9 +115,10 @@ public final class Main implements Callable<Integer> {
     Map<String, String> header = new LinkedHashMap<>(Machine.describe());
     header.put("command", "benchmarks/run " + String.join(" ", commandLine()));
     List<Measurement> all = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
     for (int run = 1; run <= options.runs(); run++) {
       for (String s : options.systems()) {
-        all.addAll(runSystem(s, run, options));
+        all.addAll(runSystem(s, run, options, failures));
         Report report = new Report(all, header);
         report.write(dir);
       }
@@ -119,6 +135,10 @@ public final class Main implements Callable<Integer> {
     }
     System.out.println(report.markdown());
     System.out.println("report: " + dir.resolve("results.md") + " and results.json");
+    if (!failures.isEmpty()) {
+      System.out.println("failed (the report lacks these): " + String.join("; ", failures));
+      return 1;
+    }
     return 0;
   }
 
@@ -133,7 +153,8 @@ public final class Main implements Callable<Integer> {
   }
 
   /** Starts the system, runs every workload, stops it; a failed workload is logged and skipped. */
-  static List<Measurement> runSystem(String name, int run, RunOptions options) throws Exception {
+  static List<Measurement> runSystem(
+      String name, int run, RunOptions options, List<String> failures) throws Exception {
     Path work = options.results().resolve("work").resolve(name + "-run" + run);
     List<Measurement> out = new ArrayList<>();
     System.out.printf("run %d: %s starting%n", run, name);
@@ -142,13 +163,14 @@ public final class Main implements Callable<Integer> {
       Thread stopper = new Thread(system::close, "bench-stop-" + name);
       Runtime.getRuntime().addShutdownHook(stopper);
       try {
-        runWorkloads(system, name, run, options, out);
+        runWorkloads(system, name, run, options, out, failures);
       } finally {
         removeHook(stopper);
       }
     } catch (Exception e) {
       LOG.error("system failed system={} run={}", name, run, e);
       System.out.printf("run %d: %s failed: %s%n", run, name, e);
+      failures.add("run " + run + " " + name + ": " + e);
     }
     return out;
   }
@@ -162,7 +184,12 @@ public final class Main implements Callable<Integer> {
   }
 
   private static void runWorkloads(
-      BenchSystem system, String name, int run, RunOptions options, List<Measurement> out)
+      BenchSystem system,
+      String name,
+      int run,
+      RunOptions options,
+      List<Measurement> out,
+      List<String> failures)
       throws Exception {
     system.start();
     WorkloadRunner runner = new WorkloadRunner(system, options, run);
@@ -180,6 +207,7 @@ public final class Main implements Callable<Integer> {
         } catch (Exception | AssertionError e) {
           LOG.error("workload failed system={} workload={} run={}", name, w.id(), run, e);
           System.out.printf("  %s %s failed: %s%n", name, w.id(), e);
+          failures.add("run " + run + " " + name + " " + w.id() + ": " + e);
         }
       }
     }
