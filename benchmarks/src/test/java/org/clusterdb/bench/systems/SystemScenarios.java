@@ -90,7 +90,8 @@ final class SystemScenarios {
     }
   }
 
-  static void wipeAndResync(BenchSystem system, Driver d, Map<String, byte[]> written)
+  /** Returns the node that was wiped. */
+  static int wipeAndResync(BenchSystem system, Driver d, Map<String, byte[]> written)
       throws Exception {
     int follower = (system.leader() + 1) % 3;
     system.kill(follower);
@@ -116,11 +117,11 @@ final class SystemScenarios {
     }
     // The cluster still has a leader with the new member in it.
     system.leader();
+    return follower;
   }
 
   static byte[] read(Driver d, String key) throws Exception {
-    Object value = d.read(key).get(CALL.toMillis(), TimeUnit.MILLISECONDS);
-    return (byte[]) value;
+    return d.read(key).get(CALL.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   static byte[] bytes(String s) {
