@@ -94,15 +94,17 @@ public final class Main implements Callable<Integer> {
         chosen.add(Workload.byId(w));
       }
     }
+    // Absolute: each node process runs in its own directory and is handed paths under this one.
     Path dir =
-        results != null
-            ? results
-            : Path.of(
-                "benchmarks",
-                "results",
-                DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-                    .withZone(ZoneOffset.UTC)
-                    .format(Instant.now()));
+        (results != null
+                ? results
+                : Path.of(
+                    "benchmarks",
+                    "results",
+                    DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                        .withZone(ZoneOffset.UTC)
+                        .format(Instant.now())))
+            .toAbsolutePath();
     RunOptions options =
         new RunOptions(
             systems,

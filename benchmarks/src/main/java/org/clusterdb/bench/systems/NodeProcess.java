@@ -81,6 +81,15 @@ public final class NodeProcess {
     return log;
   }
 
+  private static String tail(Path file, int lines) {
+    try {
+      List<String> all = Files.readAllLines(file);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException | UncheckedIOException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+
   /**
    * Waits until something accepts connections on 127.0.0.1:{@code port}; fails early, naming the
    * log, if the process exits first.
@@ -89,7 +98,9 @@ public final class NodeProcess {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!isAlive()) {
-        throw new IllegalStateException(name + " exited while starting; see " + log);
+        // The caller deletes the directory on failure, so the log's tail goes into the message.
+        throw new IllegalStateException(
+            name + " exited while starting; the end of " + log + ":\n" + tail(log, 20));
       }
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", port), 200);
