@@ -6,8 +6,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.proto.log.v1.ApplyResult;
+import org.clusterdb.proto.log.v1.Batch;
+import org.clusterdb.proto.log.v1.BatchResult;
 import org.clusterdb.proto.log.v1.Compare;
 import org.clusterdb.proto.log.v1.DedupRecord;
 import org.clusterdb.proto.log.v1.DeleteRange;
@@ -44,6 +47,9 @@ public final class Applier {
    */
   public static final long DEDUP_WINDOW = 100_000;
 
+  /** Up to this many seqs to forget are looked up one by one; more are found by a scan. */
+  private static final long POINT_LOOKUP_MAX = 32;
+
   private final HistoryPolicy history;
   private final long dedupWindow;
 
@@ -69,15 +75,35 @@ public final class Applier {
     byte[] client = id.getClientId().toByteArray();
     long count = state.dedupCount();
     long below = id.getAckedBelow();
-    long from = state.latestDedup(client).map(DedupRecord::getAckedBelow).orElse(0L);
-    for (long seq : state.dedupSeqs(client, Math.min(from, below), below)) {
-      state.deleteDedup(client, seq, state.dedup(client, seq).orElseThrow().getRevision());
-      count--;
+    OptionalLong floor = state.dedupFloor(client);
+    long from =
+        floor.isPresent()
+            ? floor.getAsLong()
+            : state.latestDedup(client).map(DedupRecord::getAckedBelow).orElse(0L);
+    count -= forget(client, Math.min(from, below), below, state);
+    if (!floor.isPresent() || below > from) {
+      state.setDedupFloor(client, Math.max(from, below));
     }
     Optional<DedupRecord> seen = state.dedup(client, id.getSeq());
     if (seen.isPresent()) {
       state.setDedupCount(count);
       return new ApplyOutcome(seen.get().getResult(), state.revision(), List.of());
+    }
+    if (id.getSeq() < from) {
+      // The client already had this request's outcome (or gave up on it) and told us so; its record
+      // is gone. A late retry applied now could undo the client's later writes: refuse it.
+      state.setDedupCount(count);
+      return failed(
+          state,
+          CommandValidator.fail(
+                  ErrorCode.INVALID_ARGUMENT,
+                  "request_id.seq",
+                  "request "
+                      + id.getSeq()
+                      + " was already acknowledged to its client (acked below "
+                      + from
+                      + "): a stale retry is not applied")
+              .orElseThrow());
     }
     ApplyOutcome outcome = applyCommand(entry, state);
     state.putDedup(
@@ -91,14 +117,36 @@ public final class Applier {
     count++;
     while (count > dedupWindow) {
       StateReader.DedupKey oldest = state.oldestDedup().orElseThrow();
-      state.deleteDedup(
-          oldest.clientId(),
-          oldest.seq(),
-          state.dedup(oldest.clientId(), oldest.seq()).orElseThrow().getRevision());
+      state.deleteDedup(oldest.clientId(), oldest.seq(), oldest.revision());
+      state.setDedupOrderFrom(oldest.revision());
       count--;
     }
     state.setDedupCount(count);
     return outcome;
+  }
+
+  /**
+   * Forgets the remembered requests of {@code client} in {@code [from, below)}; returns how many.
+   * The range is usually a few seqs (the requests acknowledged since the client's previous one):
+   * looked up one by one, which is cheaper than opening an iterator.
+   */
+  private static long forget(byte[] client, long from, long below, StateWriter state) {
+    long forgotten = 0;
+    if (below - from <= POINT_LOOKUP_MAX) {
+      for (long seq = from; seq < below; seq++) {
+        OptionalLong revision = state.dedupRevision(client, seq);
+        if (revision.isPresent()) {
+          state.deleteDedup(client, seq, revision.getAsLong());
+          forgotten++;
+        }
+      }
+      return forgotten;
+    }
+    for (long seq : state.dedupSeqs(client, from, below)) {
+      state.deleteDedup(client, seq, state.dedupRevision(client, seq).orElseThrow());
+      forgotten++;
+    }
+    return forgotten;
   }
 
   private ApplyOutcome applyCommand(LogEntry entry, StateWriter state) {
@@ -133,12 +181,41 @@ public final class Applier {
               entry.getRefuseJoin().toByteString(),
               null,
               state);
+      // Only applyBatch unpacks a batch: one inside another is refused, as the validator does.
+      case BATCH ->
+          failed(
+              state,
+              CommandValidator.fail(
+                      ErrorCode.INVALID_ARGUMENT, "batch", "a batch cannot hold another batch")
+                  .orElseThrow());
       case COMMAND_NOT_SET ->
           failed(
               state,
               CommandValidator.fail(ErrorCode.INVALID_ARGUMENT, "command", "no command set")
                   .orElseThrow());
     };
+  }
+
+  /**
+   * Applies the entries of {@code batch} in order into {@code state}, each exactly as {@link
+   * #apply} would as its own log entry (its own revision, deduplication and result); the caller
+   * commits once for all. Returns one outcome per entry.
+   */
+  public List<ApplyOutcome> applyBatch(Batch batch, StateWriter state) {
+    List<ApplyOutcome> outcomes = new ArrayList<>(batch.getEntriesCount());
+    for (LogEntry entry : batch.getEntriesList()) {
+      outcomes.add(apply(entry, state));
+    }
+    return outcomes;
+  }
+
+  /** The reply to a batch's proposer: each entry's result, in order. */
+  public static ApplyResult batchResult(List<ApplyOutcome> outcomes, long revision) {
+    BatchResult.Builder b = BatchResult.newBuilder();
+    for (ApplyOutcome o : outcomes) {
+      b.addResults(o.result());
+    }
+    return ApplyResult.newBuilder().setRevision(revision).setBatch(b).build();
   }
 
   /**
@@ -406,18 +483,26 @@ public final class Applier {
     }
     long oldest = state.historyOldest();
     long floor = revision - history.maxRevisions() + 1;
-    while (true) {
-      Optional<StateReader.HistoryEntry> first = state.historyAtOrAfter(oldest);
-      if (first.isEmpty() || first.get().revision() >= revision) {
+    // Nothing at or after oldest can go while oldest is within both bounds: no lookup needed.
+    while (oldest < revision && (oldest < floor || bytes > history.maxBytes())) {
+      long first;
+      int size = state.historySize(oldest);
+      if (size >= 0) {
+        first = oldest;
+      } else {
+        Optional<StateReader.HistoryEntry> next = state.historyAtOrAfter(oldest);
+        if (next.isEmpty()) {
+          break;
+        }
+        first = next.get().revision();
+        size = next.get().size();
+      }
+      if (first >= revision || first >= floor && bytes <= history.maxBytes()) {
         break;
       }
-      StateReader.HistoryEntry e = first.get();
-      if (e.revision() >= floor && bytes <= history.maxBytes()) {
-        break;
-      }
-      state.deleteHistory(e.revision());
-      bytes -= e.size();
-      oldest = e.revision() + 1;
+      state.deleteHistory(first);
+      bytes -= size;
+      oldest = first + 1;
     }
     state.setHistoryOldest(Math.max(oldest, floor));
     state.setHistoryBytes(bytes);

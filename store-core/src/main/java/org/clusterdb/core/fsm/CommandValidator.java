@@ -84,8 +84,42 @@ public final class CommandValidator {
           entry.getRefuseJoin().getMemberId().isEmpty()
               ? fail(ErrorCode.INVALID_ARGUMENT, "memberId", "required")
               : Optional.empty();
+      case BATCH -> validateBatch(entry);
       case COMMAND_NOT_SET -> fail(ErrorCode.INVALID_ARGUMENT, "command", "no command set");
     };
+  }
+
+  /**
+   * A batch holds table and transaction commands only, each valid on its own; it carries no request
+   * id of its own (its entries do).
+   */
+  private Optional<Failure> validateBatch(LogEntry entry) {
+    if (entry.hasRequestId()) {
+      return fail(
+          ErrorCode.INVALID_ARGUMENT,
+          "request_id",
+          "a batch's entries carry their own request ids");
+    }
+    if (entry.getBatch().getEntriesCount() == 0) {
+      return fail(ErrorCode.INVALID_ARGUMENT, "batch", "a batch needs at least one entry");
+    }
+    for (int i = 0; i < entry.getBatch().getEntriesCount(); i++) {
+      LogEntry e = entry.getBatch().getEntries(i);
+      switch (e.getCommandCase()) {
+        case TXN, CREATE_TABLE, DROP_TABLE -> {}
+        default -> {
+          return fail(
+              ErrorCode.INVALID_ARGUMENT,
+              "batch.entries[" + i + "]",
+              "a batch holds table and transaction commands only, not " + e.getCommandCase());
+        }
+      }
+      Optional<Failure> invalid = validate(e);
+      if (invalid.isPresent()) {
+        return invalid;
+      }
+    }
+    return Optional.empty();
   }
 
   /** Validates a read-only query. */

@@ -2,6 +2,7 @@ package org.clusterdb.core.fsm;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.clusterdb.proto.log.v1.DedupRecord;
 import org.clusterdb.proto.log.v1.HistoryRecord;
 import org.clusterdb.proto.log.v1.StoredValue;
@@ -53,6 +54,18 @@ public interface StateReader {
   /** The remembered request that was applied longest ago. */
   Optional<DedupKey> oldestDedup();
 
+  /**
+   * The highest {@code acked_below} applied for {@code clientId}: none of its requests below it is
+   * remembered. Empty for a client not seen since this was first recorded.
+   */
+  OptionalLong dedupFloor(byte[] clientId);
+
+  /** The revision at which request {@code (clientId, seq)} is remembered, if it is. */
+  OptionalLong dedupRevision(byte[] clientId, long seq);
+
+  /** The serialized size of the history record at exactly {@code revision}; -1 if there is none. */
+  int historySize(long revision);
+
   /** Receives rows during a scan. */
   @FunctionalInterface
   interface RowVisitor {
@@ -63,6 +76,6 @@ public interface StateReader {
   /** A retained history record with its revision and serialized size. */
   record HistoryEntry(long revision, HistoryRecord record, int size) {}
 
-  /** A remembered request. */
-  record DedupKey(byte[] clientId, long seq) {}
+  /** A remembered request and the revision it was remembered at. */
+  record DedupKey(byte[] clientId, long seq, long revision) {}
 }

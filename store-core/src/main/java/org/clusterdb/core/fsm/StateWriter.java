@@ -36,4 +36,13 @@ public interface StateWriter extends StateReader {
   void deleteDedup(byte[] clientId, long seq, long revision);
 
   void setDedupCount(long count);
+
+  /** Records {@code ackedBelow} as the floor of {@code clientId}'s remembered requests. */
+  void setDedupFloor(byte[] clientId, long ackedBelow);
+
+  /**
+   * Records that every remembered request applied before {@code revision} is forgotten, so that the
+   * next search for the oldest starts there instead of stepping over their tombstones.
+   */
+  void setDedupOrderFrom(long revision);
 }

@@ -71,6 +71,21 @@ public final class RaftNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
   private static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
 
+  /** Two proposals outstanding keep the leader busy appending one while the other commits. */
+  private static final int MAX_PROPOSALS_IN_FLIGHT = 2;
+
+  private static final int MAX_BATCH_ENTRIES = 512;
+
+  /** The cheapest query there is, run by a read-index round for its wait, not its answer. */
+  private static final Query BARRIER_QUERY =
+      Query.newBuilder()
+          .setFormatVersion(org.clusterdb.proto.log.v1.FormatVersion.FORMAT_VERSION_1)
+          .setListTables(org.clusterdb.proto.log.v1.ListTables.getDefaultInstance())
+          .build();
+
+  /** A batch entry's own bytes beyond its entries: version and batch field headers. */
+  private static final int BATCH_FRAMING = 16;
+
   private final ClusterDbConfig config;
   private final RaftGroupId groupId;
   private final RaftPeerId selfId;
@@ -82,6 +97,10 @@ public final class RaftNode implements AutoCloseable {
   private final AtomicReference<RaftClient> client;
 
   private final ExecutorService admin;
+
+  private final ProposalBatcher batcher;
+
+  private final ReadBarrier reads = new ReadBarrier(this::readIndexRound);
 
   /**
    * One client a probed peer, without retries: a probe unanswered within the check interval is an
@@ -106,6 +125,12 @@ public final class RaftNode implements AutoCloseable {
         Executors.newSingleThreadExecutor(
             DaemonThreads.named("clusterdb-admin-" + config.memberId()));
     stateMachine.setConfListener(this::onConfigurationChanged);
+    this.batcher =
+        new ProposalBatcher(
+            this::proposeEntry,
+            config.maxRequestBytes() - BATCH_FRAMING,
+            MAX_BATCH_ENTRIES,
+            MAX_PROPOSALS_IN_FLIGHT);
   }
 
   /**
@@ -329,9 +354,14 @@ public final class RaftNode implements AutoCloseable {
 
   /**
    * Replicates {@code entry} and returns its apply result. Fails with a definite error only when
-   * the entry was surely not appended.
+   * the entry was surely not appended. Table and transaction commands proposed concurrently share
+   * log entries (see {@link ProposalBatcher}).
    */
   public CompletableFuture<ApplyResult> propose(LogEntry entry) {
+    return ProposalBatcher.batchable(entry) ? batcher.propose(entry) : proposeEntry(entry);
+  }
+
+  private CompletableFuture<ApplyResult> proposeEntry(LogEntry entry) {
     Message message = Message.valueOf(ReplicatedStateMachine.shaded(entry.toByteArray()));
     RaftClient c = client.get();
     CompletableFuture<RaftClientReply> sent;
@@ -350,8 +380,20 @@ public final class RaftNode implements AutoCloseable {
     return decode(sent, ApplyResult.parser(), true);
   }
 
-  /** A linearizable read: a read-index round through the leader, then this replica. */
+  /**
+   * A linearizable read: a read-index round through the leader, then this replica. Concurrent reads
+   * share rounds (see {@link ReadBarrier}).
+   */
   public CompletableFuture<QueryResult> query(Query query) {
+    return reads.await().thenApply(ignored -> stateMachine.queryLocal(query));
+  }
+
+  /** One read-index round: completes once this replica has applied up to the leader's commit. */
+  private CompletableFuture<QueryResult> readIndexRound() {
+    return readIndexQuery(BARRIER_QUERY);
+  }
+
+  private CompletableFuture<QueryResult> readIndexQuery(Query query) {
     Message message = Message.valueOf(ReplicatedStateMachine.shaded(query.toByteArray()));
     CompletableFuture<RaftClientReply> sent;
     try {

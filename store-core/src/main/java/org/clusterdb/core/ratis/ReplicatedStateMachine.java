@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +43,7 @@ import org.clusterdb.core.storage.WriteView;
 import org.clusterdb.core.util.DaemonThreads;
 import org.clusterdb.core.watch.WatchHub;
 import org.clusterdb.proto.log.v1.AppliedIndex;
+import org.clusterdb.proto.log.v1.ApplyResult;
 import org.clusterdb.proto.log.v1.Failure;
 import org.clusterdb.proto.log.v1.LogEntry;
 import org.clusterdb.proto.log.v1.Query;
@@ -279,12 +281,20 @@ final class ReplicatedStateMachine extends BaseStateMachine {
           "cannot decode committed log entry member={} index={} term={}", memberId, index, term);
       return CompletableFuture.failedFuture(e);
     }
-    ApplyOutcome outcome;
+    List<ApplyOutcome> outcomes;
+    ApplyResult reply;
     ReadView checkView = null;
     lock.readLock().lock();
     try {
       try (WriteView batch = store.write()) {
-        outcome = applier.apply(command, batch);
+        if (command.hasBatch()) {
+          outcomes = applier.applyBatch(command.getBatch(), batch);
+          reply = Applier.batchResult(outcomes, batch.revision());
+        } else {
+          ApplyOutcome outcome = applier.apply(command, batch);
+          outcomes = List.of(outcome);
+          reply = outcome.result();
+        }
         store.commit(batch, AppliedIndex.newBuilder().setTerm(term).setIndex(index).build());
       }
       persistedApplied = index;
@@ -309,9 +319,10 @@ final class ReplicatedStateMachine extends BaseStateMachine {
           r.getDigest().toByteArray(),
           Optional.ofNullable(digests.get(r.getCheckIndex())).map(d -> d));
     }
-    hub.publish(outcome.revision(), outcome.events());
-    return CompletableFuture.completedFuture(
-        Message.valueOf(shaded(outcome.result().toByteArray())));
+    for (ApplyOutcome o : outcomes) {
+      hub.publish(o.revision(), o.events());
+    }
+    return CompletableFuture.completedFuture(Message.valueOf(shaded(reply.toByteArray())));
   }
 
   private void digest(long index, ReadView view) {
@@ -387,12 +398,21 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       return CompletableFuture.failedFuture(
           ClusterDbException.invalid("request", "not a clusterdb query"));
     }
+    try {
+      return CompletableFuture.completedFuture(
+          Message.valueOf(shaded(queryLocal(query).toByteArray())));
+    } catch (ClusterDbException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Answers {@code query} from this replica as it is now; invalid queries fail. */
+  QueryResult queryLocal(Query query) {
     Optional<Failure> invalid = validator.validate(query);
     if (invalid.isPresent()) {
-      return CompletableFuture.failedFuture(ApiCodec.exception(invalid.get()));
+      throw ApiCodec.exception(invalid.get());
     }
-    QueryResult result = read(view -> Reader.query(query, view));
-    return CompletableFuture.completedFuture(Message.valueOf(shaded(result.toByteArray())));
+    return read(view -> Reader.query(query, view));
   }
 
   /** Runs {@code reader} on a consistent view of this member's replica. */

@@ -45,6 +45,14 @@ final class Keys {
     return key;
   }
 
+  /** The meta key holding the highest acked_below applied for {@code clientId}. */
+  static byte[] dedupFloor(byte[] clientId) {
+    byte[] prefix = StateStore.META_DEDUP_FLOOR_PREFIX.getBytes(StandardCharsets.US_ASCII);
+    byte[] key = Arrays.copyOf(prefix, prefix.length + clientId.length);
+    System.arraycopy(clientId, 0, key, prefix.length, clientId.length);
+    return key;
+  }
+
   static byte[] dedupPrefix(byte[] clientId) {
     byte[] key = new byte[1 + clientId.length];
     key[0] = (byte) clientId.length;

@@ -1,10 +1,13 @@
 package org.clusterdb.core.storage;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.clusterdb.core.fsm.StateReader;
 import org.clusterdb.proto.log.v1.DedupRecord;
 import org.clusterdb.proto.log.v1.HistoryRecord;
@@ -16,6 +19,9 @@ import org.rocksdb.RocksIterator;
 
 /** The read logic shared by snapshot views and write batches over a {@link StateStore}. */
 abstract class RocksView implements StateReader {
+  /** Field 1 as a varint: (field number << 3) | wire type 0. */
+  private static final int REVISION_TAG = DedupRecord.REVISION_FIELD_NUMBER << 3;
+
   final StateStore store;
 
   RocksView(StateStore store) {
@@ -163,14 +169,50 @@ abstract class RocksView implements StateReader {
   @Override
   public Optional<DedupKey> oldestDedup() {
     try (RocksIterator it = iterator(store.dedupOrder())) {
-      it.seekToFirst();
+      // Forgotten requests leave tombstones at the front: start past them.
+      it.seek(Keys.revision(metaLong(StateStore.META_DEDUP_ORDER_FROM, 0)));
       if (!it.isValid()) {
         check(it);
         return Optional.empty();
       }
-      byte[] dedupKey = Arrays.copyOfRange(it.key(), 8, it.key().length);
-      return Optional.of(new DedupKey(Keys.dedupClient(dedupKey), Keys.dedupSeq(dedupKey)));
+      byte[] key = it.key();
+      byte[] dedupKey = Arrays.copyOfRange(key, 8, key.length);
+      return Optional.of(
+          new DedupKey(Keys.dedupClient(dedupKey), Keys.dedupSeq(dedupKey), Keys.revision(key)));
     }
+  }
+
+  @Override
+  public OptionalLong dedupFloor(byte[] clientId) {
+    byte[] v = get(store.meta(), Keys.dedupFloor(clientId));
+    return v == null ? OptionalLong.empty() : OptionalLong.of(Keys.revision(v));
+  }
+
+  @Override
+  public OptionalLong dedupRevision(byte[] clientId, long seq) {
+    byte[] v = get(store.dedup(), Keys.dedup(clientId, seq));
+    if (v == null) {
+      return OptionalLong.empty();
+    }
+    // Only the revision is wanted: skip the remembered result instead of parsing it.
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(v);
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        if (tag == REVISION_TAG) {
+          return OptionalLong.of(in.readInt64());
+        }
+        in.skipField(tag);
+      }
+      return OptionalLong.of(0);
+    } catch (IOException e) {
+      throw new StorageException("corrupt record", e);
+    }
+  }
+
+  @Override
+  public int historySize(long revision) {
+    byte[] v = get(store.history(), Keys.revision(revision));
+    return v == null ? -1 : v.length;
   }
 
   private static void check(RocksIterator it) {

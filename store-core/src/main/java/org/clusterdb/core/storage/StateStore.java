@@ -40,6 +40,8 @@ public final class StateStore implements AutoCloseable {
   static final byte[] META_APPLIED = bytes("applied");
   static final byte[] META_FORMAT = bytes("format");
   static final byte[] META_DEDUP_COUNT = bytes("dedup.count");
+  static final byte[] META_DEDUP_ORDER_FROM = bytes("dedup.order.from");
+  static final String META_DEDUP_FLOOR_PREFIX = "dedup.floor/";
 
   private static final String RESTORE_SUFFIX = ".restore";
   private static final String OLD_SUFFIX = ".old";
@@ -149,6 +151,7 @@ public final class StateStore implements AutoCloseable {
    * @param applied the log entry the batch applies, or null for stores not driven by a log
    */
   public void commit(WriteView batch, AppliedIndex applied) {
+    batch.flushMeta();
     if (applied != null) {
       batch.write(meta(), META_APPLIED, applied.toByteArray());
     }

@@ -19,6 +19,14 @@ public final class WriteView extends RocksView implements StateWriter, AutoClose
   private final WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
   private final ReadOptions options = new ReadOptions();
 
+  // The counters every command reads and sets, kept here and written once at commit: the batch's
+  // index makes each read of them a lookup in the batch and then the store. -1: not read yet.
+  private long revision = -1;
+  private long historyOldest = -1;
+  private long historyBytes = -1;
+  private long dedupCount = -1;
+  private boolean metaDirty;
+
   WriteView(StateStore store) {
     super(store);
   }
@@ -58,8 +66,41 @@ public final class WriteView extends RocksView implements StateWriter, AutoClose
   }
 
   @Override
+  public long revision() {
+    if (revision < 0) {
+      revision = super.revision();
+    }
+    return revision;
+  }
+
+  @Override
+  public long historyOldest() {
+    if (historyOldest < 0) {
+      historyOldest = super.historyOldest();
+    }
+    return historyOldest;
+  }
+
+  @Override
+  public long historyBytes() {
+    if (historyBytes < 0) {
+      historyBytes = super.historyBytes();
+    }
+    return historyBytes;
+  }
+
+  @Override
+  public long dedupCount() {
+    if (dedupCount < 0) {
+      dedupCount = super.dedupCount();
+    }
+    return dedupCount;
+  }
+
+  @Override
   public void setRevision(long revision) {
-    write(store.meta(), StateStore.META_REVISION, Keys.revision(revision));
+    this.revision = revision;
+    metaDirty = true;
   }
 
   @Override
@@ -74,12 +115,14 @@ public final class WriteView extends RocksView implements StateWriter, AutoClose
 
   @Override
   public void setHistoryOldest(long revision) {
-    write(store.meta(), StateStore.META_HISTORY_OLDEST, Keys.revision(revision));
+    historyOldest = revision;
+    metaDirty = true;
   }
 
   @Override
   public void setHistoryBytes(long bytes) {
-    write(store.meta(), StateStore.META_HISTORY_BYTES, Keys.revision(bytes));
+    historyBytes = bytes;
+    metaDirty = true;
   }
 
   @Override
@@ -96,7 +139,39 @@ public final class WriteView extends RocksView implements StateWriter, AutoClose
 
   @Override
   public void setDedupCount(long count) {
-    write(store.meta(), StateStore.META_DEDUP_COUNT, Keys.revision(count));
+    dedupCount = count;
+    metaDirty = true;
+  }
+
+  @Override
+  public void setDedupFloor(byte[] clientId, long ackedBelow) {
+    write(store.meta(), Keys.dedupFloor(clientId), Keys.revision(ackedBelow));
+  }
+
+  @Override
+  public void setDedupOrderFrom(long revision) {
+    write(store.meta(), StateStore.META_DEDUP_ORDER_FROM, Keys.revision(revision));
+  }
+
+  /** Puts the counters set since the last flush into the batch; the store calls it at commit. */
+  void flushMeta() {
+    if (!metaDirty) {
+      return;
+    }
+    // Only values that were set are dirty; a value only read is already in the store.
+    if (revision >= 0) {
+      write(store.meta(), StateStore.META_REVISION, Keys.revision(revision));
+    }
+    if (historyOldest >= 0) {
+      write(store.meta(), StateStore.META_HISTORY_OLDEST, Keys.revision(historyOldest));
+    }
+    if (historyBytes >= 0) {
+      write(store.meta(), StateStore.META_HISTORY_BYTES, Keys.revision(historyBytes));
+    }
+    if (dedupCount >= 0) {
+      write(store.meta(), StateStore.META_DEDUP_COUNT, Keys.revision(dedupCount));
+    }
+    metaDirty = false;
   }
 
   void write(ColumnFamilyHandle cf, byte[] key, byte[] value) {

@@ -168,6 +168,56 @@ class ApplierDedupTest {
   }
 
   @Test
+  void aRetryOfARequestTheClientAlreadyAcknowledgedIsRefusedNotApplied() {
+    apply(put("k", CLIENT_A, 1, 0));
+    apply(put("k", CLIENT_A, 2, 2));
+    assertThat(version("k")).isEqualTo(2);
+    // Seq 1 is below the client's acked mark: its record is gone, so applying it again would
+    // overwrite seq 2's value with an older one.
+    ApplyOutcome late = apply(put("k", CLIENT_A, 1, 0));
+    assertThat(late.result().getError().getCode())
+        .isEqualTo(org.clusterdb.api.ErrorCode.INVALID_ARGUMENT.number());
+    assertThat(late.result().getError().getField()).isEqualTo("request_id.seq");
+    assertThat(late.events()).isEmpty();
+    assertThat(version("k")).isEqualTo(2);
+  }
+
+  @Test
+  void aLargeJumpOfTheAckedMarkForgetsEverySeqBelowIt() {
+    // More seqs than are looked up one by one: the scan path.
+    Applier wide = new Applier(HISTORY, 1_000);
+    for (int seq = 1; seq <= 100; seq++) {
+      try (WriteView w = store.write()) {
+        wide.apply(put("k" + seq, CLIENT_B, seq, 0), w);
+        store.commit(w, null);
+      }
+    }
+    try (WriteView w = store.write()) {
+      wide.apply(put("last", CLIENT_B, 101, 101), w);
+      store.commit(w, null);
+    }
+    assertThat(remembered()).isEqualTo(1);
+    try (ReadView v = store.read()) {
+      assertThat(v.dedupSeqs(CLIENT_B.toByteArray(), 0, 101)).isEmpty();
+      assertThat(v.dedupFloor(CLIENT_B.toByteArray())).hasValue(101);
+    }
+  }
+
+  @Test
+  void theWindowKeepsForgettingTheOldestOverALongRun() {
+    // Each overflow removes the oldest; the search for it starts past those already removed.
+    for (int seq = 1; seq <= 500; seq++) {
+      apply(put("k" + (seq % 10), CLIENT_A, seq, 0));
+    }
+    assertThat(remembered()).isEqualTo(4);
+    try (ReadView v = store.read()) {
+      assertThat(v.oldestDedup().orElseThrow().seq()).isEqualTo(497);
+      assertThat(v.dedup(CLIENT_A.toByteArray(), 496)).isEmpty();
+      assertThat(v.dedup(CLIENT_A.toByteArray(), 500)).isPresent();
+    }
+  }
+
+  @Test
   void entriesWithoutAnIdAreNotRemembered() {
     apply(ApplierTest.put("t", "k", "v"));
     apply(ApplierTest.put("t", "k", "v"));

@@ -893,6 +893,57 @@ class ApplierTest {
 
   // ---- helpers ----
 
+  // ---- batches ----
+
+  @Test
+  void aBatchAppliesLikeItsEntriesOneByOne() throws IOException {
+    List<LogEntry> entries =
+        List.of(
+            createTable("t"),
+            put("t", "a", "1"),
+            put("missing", "x", "y"),
+            put("t", "a", "2"),
+            put("t", "b", "3"),
+            createTable("t"));
+    List<ApplyOutcome> single = new java.util.ArrayList<>();
+    for (LogEntry e : entries) {
+      single.add(apply(e));
+    }
+    try (StateStore other = StateStore.open(dir.resolve("batched"), false)) {
+      List<ApplyOutcome> batched;
+      try (WriteView w = other.write()) {
+        batched =
+            applier.applyBatch(
+                org.clusterdb.proto.log.v1.Batch.newBuilder().addAllEntries(entries).build(), w);
+        other.commit(w, null);
+      }
+      assertThat(batched).hasSize(entries.size());
+      for (int i = 0; i < entries.size(); i++) {
+        assertThat(batched.get(i).result()).as("result %d", i).isEqualTo(single.get(i).result());
+        assertThat(batched.get(i).events()).as("events %d", i).isEqualTo(single.get(i).events());
+      }
+      try (ReadView a = store.read();
+          ReadView b = other.read()) {
+        assertThat(b.revision()).isEqualTo(a.revision());
+        assertThat(b.historyBytes()).isEqualTo(a.historyBytes());
+        assertThat(StateDigest.of(b, () -> false).orElseThrow())
+            .isEqualTo(StateDigest.of(a, () -> false).orElseThrow());
+      }
+    }
+  }
+
+  @Test
+  void aBatchInsideABatchIsRefusedAsAnEntry() {
+    apply(createTable("t"));
+    LogEntry inner =
+        LogEntry.newBuilder()
+            .setBatch(org.clusterdb.proto.log.v1.Batch.newBuilder().addEntries(put("t", "k", "v")))
+            .build();
+    ApplyOutcome out = apply(inner);
+    assertThat(out.result().getError().getField()).isEqualTo("batch");
+    assertThat(out.events()).isEmpty();
+  }
+
   private ApplyOutcome apply(LogEntry entry) {
     return apply(store, applier, entry);
   }

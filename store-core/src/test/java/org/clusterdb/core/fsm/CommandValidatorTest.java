@@ -588,4 +588,50 @@ class CommandValidatorTest {
         .setExists(exists)
         .build();
   }
+
+  @Test
+  void aBatchOfValidCommandsIsValidAndEachEntryIsChecked() {
+    LogEntry good = ApplierTest.put("t", "k", "v");
+    LogEntry batch =
+        LogEntry.newBuilder()
+            .setFormatVersion(org.clusterdb.proto.log.v1.FormatVersion.FORMAT_VERSION_1)
+            .setBatch(
+                org.clusterdb.proto.log.v1.Batch.newBuilder()
+                    .addEntries(good)
+                    .addEntries(ApplierTest.createTable("u")))
+            .build();
+    assertThat(validator.validate(batch)).isEmpty();
+
+    LogEntry badName =
+        batch.toBuilder()
+            .setBatch(batch.getBatch().toBuilder().addEntries(ApplierTest.createTable("bad name")))
+            .build();
+    assertThat(validator.validate(badName)).isPresent();
+
+    LogEntry marker =
+        batch.toBuilder()
+            .setBatch(
+                batch.getBatch().toBuilder()
+                    .addEntries(
+                        LogEntry.newBuilder()
+                            .setFormatVersion(
+                                org.clusterdb.proto.log.v1.FormatVersion.FORMAT_VERSION_1)
+                            .setSyncCheck(
+                                org.clusterdb.proto.log.v1.SyncCheck.getDefaultInstance())))
+            .build();
+    assertThat(validator.validate(marker).orElseThrow().getField()).isEqualTo("batch.entries[2]");
+
+    LogEntry empty =
+        batch.toBuilder().setBatch(org.clusterdb.proto.log.v1.Batch.getDefaultInstance()).build();
+    assertThat(validator.validate(empty).orElseThrow().getField()).isEqualTo("batch");
+
+    LogEntry withId =
+        batch.toBuilder()
+            .setRequestId(
+                org.clusterdb.proto.log.v1.RequestId.newBuilder()
+                    .setClientId(com.google.protobuf.ByteString.copyFromUtf8("c"))
+                    .setSeq(1))
+            .build();
+    assertThat(validator.validate(withId).orElseThrow().getField()).isEqualTo("request_id");
+  }
 }
