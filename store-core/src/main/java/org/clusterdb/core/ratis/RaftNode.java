@@ -71,8 +71,11 @@ public final class RaftNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
   private static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
 
-  /** Two proposals outstanding keep the leader busy appending one while the other commits. */
-  private static final int MAX_PROPOSALS_IN_FLIGHT = 2;
+  /**
+   * One proposal outstanding per member: on a CPU-bound cluster fewer, larger batches beat a
+   * pipeline (measured with 64 writes in flight: 1,151 ops/s with one, 690 with two, 631 with four).
+   */
+  private static final int MAX_PROPOSALS_IN_FLIGHT = 1;
 
   private static final int MAX_BATCH_ENTRIES = 512;
 
