@@ -112,21 +112,15 @@ final class ProposalBatcher {
   }
 
   private void send(List<Pending> batch) {
-    LogEntry entry = batch.size() == 1 ? batch.get(0).entry() : batchEntry(batch);
-    CompletableFuture<ApplyResult> sent;
-    try {
-      sent = proposer.apply(entry);
-    } catch (RuntimeException e) {
-      sent = CompletableFuture.failedFuture(e);
-    }
-    sent.whenComplete(
-        (reply, error) -> {
-          synchronized (this) {
-            inFlight--;
-          }
-          deliver(batch, reply, error);
-          pump();
-        });
+    submit(batch.size() == 1 ? batch.get(0).entry() : batchEntry(batch))
+        .whenComplete(
+            (reply, error) -> {
+              synchronized (this) {
+                inFlight--;
+              }
+              deliver(batch, reply, error);
+              pump();
+            });
   }
 
   private static LogEntry batchEntry(List<Pending> batch) {
@@ -179,13 +173,16 @@ final class ProposalBatcher {
   }
 
   private void proposeAlone(Pending p) {
-    CompletableFuture<ApplyResult> sent;
+    submit(p.entry()).whenComplete((reply, error) -> complete(p, reply, error));
+  }
+
+  /** The proposer's future; one that throws instead fails it. */
+  private CompletableFuture<ApplyResult> submit(LogEntry entry) {
     try {
-      sent = proposer.apply(p.entry());
+      return proposer.apply(entry);
     } catch (RuntimeException e) {
-      sent = CompletableFuture.failedFuture(e);
+      return CompletableFuture.failedFuture(e);
     }
-    sent.whenComplete((reply, error) -> complete(p, reply, error));
   }
 
   private static void complete(Pending p, ApplyResult reply, Throwable error) {

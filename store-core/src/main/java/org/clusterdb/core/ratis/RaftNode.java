@@ -52,6 +52,8 @@ import org.clusterdb.core.fsm.StateReader;
 import org.clusterdb.core.util.DaemonThreads;
 import org.clusterdb.core.watch.WatchHub;
 import org.clusterdb.proto.log.v1.ApplyResult;
+import org.clusterdb.proto.log.v1.FormatVersion;
+import org.clusterdb.proto.log.v1.ListTables;
 import org.clusterdb.proto.log.v1.LogEntry;
 import org.clusterdb.proto.log.v1.Query;
 import org.clusterdb.proto.log.v1.QueryResult;
@@ -83,8 +85,8 @@ public final class RaftNode implements AutoCloseable {
   /** The cheapest query there is, run by a read-index round for its wait, not its answer. */
   private static final Query BARRIER_QUERY =
       Query.newBuilder()
-          .setFormatVersion(org.clusterdb.proto.log.v1.FormatVersion.FORMAT_VERSION_1)
-          .setListTables(org.clusterdb.proto.log.v1.ListTables.getDefaultInstance())
+          .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
+          .setListTables(ListTables.getDefaultInstance())
           .build();
 
   /** A batch entry's own bytes beyond its entries: version and batch field headers. */
@@ -394,11 +396,7 @@ public final class RaftNode implements AutoCloseable {
 
   /** One read-index round: completes once this replica has applied up to the leader's commit. */
   private CompletableFuture<QueryResult> readIndexRound() {
-    return readIndexQuery(BARRIER_QUERY);
-  }
-
-  private CompletableFuture<QueryResult> readIndexQuery(Query query) {
-    Message message = Message.valueOf(ReplicatedStateMachine.shaded(query.toByteArray()));
+    Message message = Message.valueOf(ReplicatedStateMachine.shaded(BARRIER_QUERY.toByteArray()));
     CompletableFuture<RaftClientReply> sent;
     try {
       sent = client.get().async().sendReadOnlyUnordered(message, selfId);

@@ -20,12 +20,46 @@ public final class WriteView extends RocksView implements StateWriter, AutoClose
   private final ReadOptions options = new ReadOptions();
 
   // The counters every command reads and sets, kept here and written once at commit: the batch's
-  // index makes each read of them a lookup in the batch and then the store. -1: not read yet.
-  private long revision = -1;
-  private long historyOldest = -1;
-  private long historyBytes = -1;
-  private long dedupCount = -1;
-  private boolean metaDirty;
+  // index makes each read of them a lookup in the batch and then the store.
+  private final Counter revision = new Counter(StateStore.META_REVISION, 0);
+  private final Counter historyOldest = new Counter(StateStore.META_HISTORY_OLDEST, 1);
+  private final Counter historyBytes = new Counter(StateStore.META_HISTORY_BYTES, 0);
+  private final Counter dedupCount = new Counter(StateStore.META_DEDUP_COUNT, 0);
+
+  /** One meta counter: read from the store at first use, written at commit if it was set. */
+  private final class Counter {
+    private final byte[] key;
+    private final long absent;
+    private boolean loaded;
+    private boolean dirty;
+    private long value;
+
+    Counter(byte[] key, long absent) {
+      this.key = key;
+      this.absent = absent;
+    }
+
+    long get() {
+      if (!loaded) {
+        value = metaLong(key, absent);
+        loaded = true;
+      }
+      return value;
+    }
+
+    void set(long v) {
+      value = v;
+      loaded = true;
+      dirty = true;
+    }
+
+    void flush() {
+      if (dirty) {
+        write(store.meta(), key, Keys.revision(value));
+        dirty = false;
+      }
+    }
+  }
 
   WriteView(StateStore store) {
     super(store);
@@ -67,40 +101,27 @@ public final class WriteView extends RocksView implements StateWriter, AutoClose
 
   @Override
   public long revision() {
-    if (revision < 0) {
-      revision = super.revision();
-    }
-    return revision;
+    return revision.get();
   }
 
   @Override
   public long historyOldest() {
-    if (historyOldest < 0) {
-      historyOldest = super.historyOldest();
-    }
-    return historyOldest;
+    return historyOldest.get();
   }
 
   @Override
   public long historyBytes() {
-    if (historyBytes < 0) {
-      historyBytes = super.historyBytes();
-    }
-    return historyBytes;
+    return historyBytes.get();
   }
 
   @Override
   public long dedupCount() {
-    if (dedupCount < 0) {
-      dedupCount = super.dedupCount();
-    }
-    return dedupCount;
+    return dedupCount.get();
   }
 
   @Override
   public void setRevision(long revision) {
-    this.revision = revision;
-    metaDirty = true;
+    this.revision.set(revision);
   }
 
   @Override
@@ -115,14 +136,12 @@ public final class WriteView extends RocksView implements StateWriter, AutoClose
 
   @Override
   public void setHistoryOldest(long revision) {
-    historyOldest = revision;
-    metaDirty = true;
+    historyOldest.set(revision);
   }
 
   @Override
   public void setHistoryBytes(long bytes) {
-    historyBytes = bytes;
-    metaDirty = true;
+    historyBytes.set(bytes);
   }
 
   @Override
@@ -139,8 +158,7 @@ public final class WriteView extends RocksView implements StateWriter, AutoClose
 
   @Override
   public void setDedupCount(long count) {
-    dedupCount = count;
-    metaDirty = true;
+    dedupCount.set(count);
   }
 
   @Override
@@ -155,23 +173,10 @@ public final class WriteView extends RocksView implements StateWriter, AutoClose
 
   /** Puts the counters set since the last flush into the batch; the store calls it at commit. */
   void flushMeta() {
-    if (!metaDirty) {
-      return;
-    }
-    // Only values that were set are dirty; a value only read is already in the store.
-    if (revision >= 0) {
-      write(store.meta(), StateStore.META_REVISION, Keys.revision(revision));
-    }
-    if (historyOldest >= 0) {
-      write(store.meta(), StateStore.META_HISTORY_OLDEST, Keys.revision(historyOldest));
-    }
-    if (historyBytes >= 0) {
-      write(store.meta(), StateStore.META_HISTORY_BYTES, Keys.revision(historyBytes));
-    }
-    if (dedupCount >= 0) {
-      write(store.meta(), StateStore.META_DEDUP_COUNT, Keys.revision(dedupCount));
-    }
-    metaDirty = false;
+    revision.flush();
+    historyOldest.flush();
+    historyBytes.flush();
+    dedupCount.flush();
   }
 
   void write(ColumnFamilyHandle cf, byte[] key, byte[] value) {
