@@ -1,0 +1,78 @@
+package org.clusterdb.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.clusterdb.api.BlockingKeyValueStore;
+import org.clusterdb.api.Bytes;
+import org.clusterdb.api.Consistency;
+import org.clusterdb.api.KeyValue;
+import org.clusterdb.api.MemberStatus;
+import org.clusterdb.api.Op;
+import org.clusterdb.api.RequestId;
+import org.clusterdb.api.TableScope;
+import org.clusterdb.api.Txn;
+import org.clusterdb.api.TxnResult;
+import org.clusterdb.core.config.WritePolicy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The leader hands identified writes to its own Raft server; when it loses leadership with such
+ * writes pending, they are sent again through the next leader and still apply once.
+ */
+@Timeout(180)
+class LeaderLocalProposalTest {
+  @TempDir Path dir;
+
+  @Test
+  void identifiedWritesPendingWhenTheLeaderStepsDownSucceedOnceUnderTheNextLeader()
+      throws Exception {
+    try (MiniCluster cluster =
+        MiniCluster.start(
+            3,
+            dir,
+            b ->
+                b.writePolicy(WritePolicy.ANY_LEADER)
+                    .requestTimeout(Duration.ofSeconds(60))
+                    // Long enough that stopping both followers leaves it leading for a while.
+                    .electionTimeout(Duration.ofSeconds(4), Duration.ofSeconds(5)))) {
+      int leader = cluster.awaitLeader();
+      ClusterDb db = cluster.member(leader);
+      db.blocking().createTable("t", TableScope.CLUSTER);
+      List<Integer> followers = new ArrayList<>(cluster.running());
+      followers.remove(Integer.valueOf(leader));
+      followers.forEach(cluster::stop);
+
+      Bytes client = Bytes.of("client-local-proposal");
+      List<CompletableFuture<TxnResult>> writes = new ArrayList<>();
+      for (int i = 1; i <= 5; i++) {
+        Txn put = Txn.of(Op.put("t", Bytes.of("k" + i), Bytes.of("v" + i)));
+        writes.add(db.forRequest(new RequestId(client, i, 0)).txn(put));
+      }
+      // Alone it cannot commit them, and it steps down once a majority's heartbeats are missing.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> db.status().role() != MemberStatus.Role.LEADER);
+      assertThat(writes).noneMatch(CompletableFuture::isDone);
+      followers.forEach(cluster::restart);
+
+      for (CompletableFuture<TxnResult> w : writes) {
+        assertThat(w.get(90, TimeUnit.SECONDS).succeeded()).isTrue();
+      }
+      BlockingKeyValueStore any = cluster.member(cluster.awaitLeader()).blocking();
+      for (int i = 1; i <= 5; i++) {
+        KeyValue kv = any.get("t", Bytes.of("k" + i), Consistency.LINEARIZABLE).orElseThrow();
+        assertThat(kv.value()).isEqualTo(Bytes.of("v" + i));
+        assertThat(kv.version()).as("k%d written once", i).isEqualTo(1);
+      }
+    }
+  }
+}
