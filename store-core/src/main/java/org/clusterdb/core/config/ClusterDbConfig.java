@@ -105,11 +105,14 @@ public record ClusterDbConfig(
   /** The seed's appliance clusters hold at most six peers. */
   public static final int MAX_PEERS = 6;
 
-  /** As etcd: long enough to ride out a GC pause on a loaded two-core peer. */
-  public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofMillis(1000);
+  /**
+   * Twice Ratis's default. A Ratis follower checks for a silent leader once per timeout, so a
+   * failover takes about 1.5 timeouts: this keeps it under a second.
+   */
+  public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofMillis(300);
 
   /** Twice the minimum, so that split votes resolve in a round or two. */
-  public static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofMillis(2000);
+  public static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofMillis(600);
 
   /** Several election rounds: a write survives one leader failover before it times out. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);

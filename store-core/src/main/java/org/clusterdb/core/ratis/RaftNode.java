@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -74,7 +75,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
-  private static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
+  private static final TimeDuration RETRY_SLEEP = TimeDuration.valueOf(50, TimeUnit.MILLISECONDS);
 
   /**
    * One proposal outstanding per member: on a CPU-bound cluster fewer, larger batches beat a
@@ -84,6 +85,8 @@ public final class RaftNode implements AutoCloseable {
   private static final int MAX_PROPOSALS_IN_FLIGHT = 1;
 
   private static final int MAX_BATCH_ENTRIES = 512;
+
+  private static final int REPLY_THREADS = 2;
 
   /** The cheapest query there is, run by a read-index round for its wait, not its answer. */
   private static final Query BARRIER_QUERY =
@@ -116,6 +119,9 @@ public final class RaftNode implements AutoCloseable {
 
   private final AtomicLong localCallId = new AtomicLong();
 
+  /** Runs what follows a local submission's reply, off Ratis's threads. */
+  private final ExecutorService replies;
+
   /**
    * One client a probed peer, without retries: a probe unanswered within the check interval is an
    * answer.
@@ -138,6 +144,9 @@ public final class RaftNode implements AutoCloseable {
     this.admin =
         Executors.newSingleThreadExecutor(
             DaemonThreads.named("clusterdb-admin-" + config.memberId()));
+    this.replies =
+        Executors.newFixedThreadPool(
+            REPLY_THREADS, DaemonThreads.named("clusterdb-replies-" + config.memberId()));
     stateMachine.setConfListener(this::onConfigurationChanged);
     this.batcher =
         new ProposalBatcher(
@@ -432,10 +441,32 @@ public final class RaftNode implements AutoCloseable {
             .setMessage(message)
             .setType(type)
             .build();
+    CompletableFuture<RaftClientReply> submitted;
     try {
-      return server.submitClientRequestAsync(request);
+      submitted = server.submitClientRequestAsync(request);
     } catch (IOException | RuntimeException e) {
       return CompletableFuture.failedFuture(e);
+    }
+    // Ratis completes this on its own threads, some holding the server's lock (a step-down fails
+    // pending requests under it): what follows, which may submit again, must not run there.
+    CompletableFuture<RaftClientReply> handedOff = new CompletableFuture<>();
+    submitted.whenCompleteAsync(
+        (reply, error) -> {
+          if (error != null) {
+            handedOff.completeExceptionally(error);
+          } else {
+            handedOff.complete(reply);
+          }
+        },
+        this::runReply);
+    return handedOff;
+  }
+
+  private void runReply(Runnable task) {
+    try {
+      replies.execute(task);
+    } catch (RejectedExecutionException closing) {
+      task.run();
     }
   }
 
@@ -870,6 +901,8 @@ public final class RaftNode implements AutoCloseable {
     } catch (IOException e) {
       LOG.warn("raft server close failed member={} error={}", config.memberId(), e.toString());
     }
+    // After the server: closing it fails its pending requests, whose replies run here.
+    replies.shutdown();
     LOG.info("raft member stopped member={}", config.memberId());
   }
 }

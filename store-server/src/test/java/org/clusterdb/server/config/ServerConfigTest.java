@@ -285,7 +285,7 @@ class ServerConfigTest {
                 + " cluster.platform=VM cluster.optionKeys=[] cluster.maxRoundTrip=80ms"
                 + " cluster.factoryResetKeeps=[] cluster.factoryResetRemoves=[]"
                 + " member=p2 dataDir=\"/srv/my data\""
-                + " raft.electionTimeoutMin=1s raft.electionTimeoutMax=2s"
+                + " raft.electionTimeoutMin=300ms raft.electionTimeoutMax=600ms"
                 + " raft.snapshotEveryEntries=10000 raft.snapshotsRetained=2"
                 + " raft.logSegmentBytes=8MiB raft.logPurgeGap=1024 requests.timeout=10s"
                 + " requests.maxKeyBytes=4KiB requests.maxValueBytes=1MiB requests.maxTxnOps=128"
