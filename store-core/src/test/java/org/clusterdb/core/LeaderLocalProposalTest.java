@@ -32,6 +32,35 @@ import org.junit.jupiter.api.io.TempDir;
 class LeaderLocalProposalTest {
   @TempDir Path dir;
 
+  /**
+   * Ratis completes a local submission on its own threads, some holding its server lock; a
+   * continuation that submits again from there blocks on that lock (a leader went silent under load
+   * this way). So callers must be called back on the member's own threads.
+   */
+  @Test
+  void theLeaderAnswersAnIdentifiedWriteOnItsOwnThreadsNotRatiss() throws Exception {
+    try (MiniCluster cluster = MiniCluster.start(3, dir)) {
+      int leader = cluster.awaitLeader();
+      ClusterDb db = cluster.member(leader);
+      db.blocking().createTable("t", TableScope.CLUSTER);
+      Bytes client = Bytes.of("client-reply-thread");
+      String caller = Thread.currentThread().getName();
+      List<String> threads = new ArrayList<>();
+      for (int i = 1; i <= 20; i++) {
+        Txn put = Txn.of(Op.put("t", Bytes.of("k" + i), Bytes.of("v")));
+        threads.add(
+            db.forRequest(new RequestId(client, i, 0))
+                .txn(put)
+                .thenApply(r -> Thread.currentThread().getName())
+                .get(30, TimeUnit.SECONDS));
+      }
+      // A write already complete when the callback is attached runs it on the caller's thread.
+      assertThat(threads)
+          .allMatch(name -> name.startsWith("clusterdb-replies-") || name.equals(caller))
+          .anyMatch(name -> name.startsWith("clusterdb-replies-"));
+    }
+  }
+
   @Test
   void identifiedWritesPendingWhenTheLeaderStepsDownSucceedOnceUnderTheNextLeader()
       throws Exception {

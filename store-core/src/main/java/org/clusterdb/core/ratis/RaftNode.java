@@ -146,7 +146,7 @@ public final class RaftNode implements AutoCloseable {
             DaemonThreads.named("clusterdb-admin-" + config.memberId()));
     this.replies =
         Executors.newFixedThreadPool(
-            REPLY_THREADS, DaemonThreads.named("clusterdb-replies-" + config.memberId()));
+            REPLY_THREADS, DaemonThreads.numbered("clusterdb-replies-" + config.memberId()));
     stateMachine.setConfListener(this::onConfigurationChanged);
     this.batcher =
         new ProposalBatcher(
