@@ -57,6 +57,14 @@ public final class Main implements Callable<Integer> {
   int runs;
 
   @Option(
+      names = "--system-warmup",
+      defaultValue = "20",
+      description =
+          "Seconds of unmeasured mixed load (50% write, 50% linearizable read, 64 in flight) after"
+              + " each system starts, before its first workload: the same for every system.")
+  int systemWarmupSeconds;
+
+  @Option(
       names = "--warmup",
       defaultValue = "5",
       description = "Seconds of unmeasured load before each window.")
@@ -110,6 +118,7 @@ public final class Main implements Callable<Integer> {
             systems,
             chosen,
             runs,
+            Duration.ofSeconds(systemWarmupSeconds),
             Duration.ofSeconds(warmupSeconds),
             Duration.ofSeconds(durationSeconds),
             dir);
@@ -149,6 +158,7 @@ public final class Main implements Callable<Integer> {
     args.add("--systems " + String.join(",", systems));
     args.add("--workloads " + String.join(",", workloads));
     args.add("--runs " + runs);
+    args.add("--system-warmup " + systemWarmupSeconds);
     args.add("--warmup " + warmupSeconds);
     args.add("--duration " + durationSeconds);
     return args;
@@ -197,6 +207,7 @@ public final class Main implements Callable<Integer> {
     WorkloadRunner runner = new WorkloadRunner(system, options, run);
     try (Driver d = system.driver()) {
       runner.preload(d);
+      runner.warmUp(d);
       for (Workload w : options.workloads()) {
         try {
           runner

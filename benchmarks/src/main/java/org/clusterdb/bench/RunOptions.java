@@ -10,6 +10,9 @@ import java.util.List;
  * @param systems the systems to run, in order
  * @param workloads the workloads to run against each, in order
  * @param runs how many times the whole sequence runs; the report gives medians
+ * @param systemWarmup unmeasured mixed load once a system has started, before its first workload: a
+ *     fresh JVM (clusterdb's servers, ZooKeeper's) compiles its hot paths during the first tens of
+ *     seconds, and a workload measured then measures the compiler
  * @param warmup unmeasured time before each measured window
  * @param duration each measured window
  * @param results the directory the report and logs go to
@@ -18,6 +21,7 @@ public record RunOptions(
     List<String> systems,
     List<Workload> workloads,
     int runs,
+    Duration systemWarmup,
     Duration warmup,
     Duration duration,
     Path results) {
@@ -41,6 +45,10 @@ public record RunOptions(
     }
     if (runs < 1) {
       throw new IllegalArgumentException("--runs must be at least 1, was " + runs);
+    }
+    if (systemWarmup.isNegative()) {
+      throw new IllegalArgumentException(
+          "--system-warmup must not be negative, was " + systemWarmup);
     }
     if (warmup.isNegative()) {
       throw new IllegalArgumentException("--warmup must not be negative, was " + warmup);

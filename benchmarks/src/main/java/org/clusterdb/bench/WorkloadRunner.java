@@ -63,6 +63,25 @@ final class WorkloadRunner {
     writeAll(d, keys, 64, VALUE_BYTES);
   }
 
+  /** Unmeasured mixed load for {@link RunOptions#systemWarmup}; failures are only counted. */
+  void warmUp(Driver d) throws InterruptedException {
+    if (options.systemWarmup().isZero()) {
+      return;
+    }
+    LOG.info("system warm-up system={} seconds={}", system.name(), options.systemWarmup());
+    LoadGenerator.Window w =
+        LoadGenerator.run(
+            () ->
+                ThreadLocalRandom.current().nextBoolean()
+                    ? d.write(randomKey(), value)
+                    : d.read(randomKey()),
+            64,
+            Duration.ZERO,
+            options.systemWarmup(),
+            DRAIN);
+    LOG.info("system warm-up done system={} ops={} errors={}", system.name(), w.ops(), w.errors());
+  }
+
   /** Runs {@code w}; empty if the system has no such operation. */
   java.util.Optional<Measurement> run(Workload w, Driver d) throws Exception {
     LOG.info("workload starting system={} workload={} run={}", system.name(), w.id(), run);
