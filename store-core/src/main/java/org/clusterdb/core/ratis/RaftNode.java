@@ -71,7 +71,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Writes are proposed through the Ratis client, which sends them to the leader and retries on
  * another peer when told or when the leader fails; Ratis's retry cache applies a retried proposal
- * once. Thread-safe.
+ * once. Two shortcuts skip the client's loopback RPC: the leader hands proposals whose commands all
+ * carry request ids to its own Raft server (resent through the client if leadership moves, the ids
+ * applying them once), and every member starts its read-index rounds at its own server.
+ * Thread-safe.
  */
 public final class RaftNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftNode.class);
