@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.protocol.ClientId;
@@ -392,21 +394,34 @@ public final class RaftNode implements AutoCloseable {
     if (!identified(entry) || !leaderReady()) {
       return decode(sendThroughClient(message), ApplyResult.parser(), true);
     }
+    // A refusal by the state machine is final. Otherwise leadership moved (the entry may still
+    // commit) or the server is closing: the request ids make sending it again through the new
+    // leader apply it once.
     CompletableFuture<RaftClientReply> sent =
-        submitLocal(message, RaftClientRequest.writeRequestType())
-            .handle(
-                (reply, error) -> {
-                  if (error == null
-                      && (reply.isSuccess()
-                          || reply.getException() instanceof StateMachineException)) {
-                    return CompletableFuture.completedFuture(reply);
-                  }
-                  // Leadership moved (the entry may still commit) or the server is closing: the
-                  // request ids make sending it again through the new leader apply it once.
-                  return sendThroughClient(message);
-                })
-            .thenCompose(f -> f);
+        submitLocalOrElse(
+            message,
+            RaftClientRequest.writeRequestType(),
+            reply -> reply.isSuccess() || reply.getException() instanceof StateMachineException,
+            () -> sendThroughClient(message));
     return decode(sent, ApplyResult.parser(), true);
+  }
+
+  /**
+   * Submits {@code message} to this member's own Raft server; a failure, or a reply that is not
+   * {@code settled}, goes through {@code fallback} instead.
+   */
+  private CompletableFuture<RaftClientReply> submitLocalOrElse(
+      Message message,
+      RaftClientRequest.Type type,
+      Predicate<RaftClientReply> settled,
+      Supplier<CompletableFuture<RaftClientReply>> fallback) {
+    return submitLocal(message, type)
+        .handle(
+            (reply, error) ->
+                error == null && settled.test(reply)
+                    ? CompletableFuture.completedFuture(reply)
+                    : fallback.get())
+        .thenCompose(f -> f);
   }
 
   /**
@@ -503,17 +518,13 @@ public final class RaftNode implements AutoCloseable {
   /** One read-index round: completes once this replica has applied up to the leader's commit. */
   private CompletableFuture<QueryResult> readIndexRound() {
     Message message = Message.valueOf(ReplicatedStateMachine.shaded(BARRIER_QUERY.toByteArray()));
+    // No leader to ask yet, or not in the group: the Raft client waits and retries.
     CompletableFuture<RaftClientReply> sent =
-        submitLocal(message, RaftClientRequest.readRequestType())
-            .handle(
-                (reply, error) -> {
-                  if (error == null && reply.isSuccess()) {
-                    return CompletableFuture.completedFuture(reply);
-                  }
-                  // No leader to ask yet, or not in the group: the Raft client waits and retries.
-                  return sendReadThroughClient(message);
-                })
-            .thenCompose(f -> f);
+        submitLocalOrElse(
+            message,
+            RaftClientRequest.readRequestType(),
+            RaftClientReply::isSuccess,
+            () -> sendReadThroughClient(message));
     return decode(sent, QueryResult.parser(), false);
   }
 
