@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.clusterdb.bench.systems.ClusterDbSystem;
+import org.clusterdb.bench.systems.Dirs;
 import org.clusterdb.bench.systems.EtcdSystem;
 import org.clusterdb.bench.systems.ZooKeeperSystem;
 import org.slf4j.Logger;
@@ -74,6 +75,13 @@ public final class Main implements Callable<Integer> {
   int durationSeconds;
 
   @Option(
+      names = "--keep-logs",
+      description =
+          "Copy every node's log to <results>/logs/<system>-run<N>/ before a system's directory is"
+              + " deleted.")
+  boolean keepLogs;
+
+  @Option(
       names = "--results",
       description = "Directory for the report (default: benchmarks/results/<UTC time>).")
   Path results;
@@ -121,7 +129,8 @@ public final class Main implements Callable<Integer> {
             Duration.ofSeconds(systemWarmupSeconds),
             Duration.ofSeconds(warmupSeconds),
             Duration.ofSeconds(durationSeconds),
-            dir);
+            dir,
+            keepLogs);
     Files.createDirectories(dir);
     Map<String, String> header = new LinkedHashMap<>(Machine.describe());
     header.put("command", "benchmarks/run " + String.join(" ", commandLine()));
@@ -161,6 +170,9 @@ public final class Main implements Callable<Integer> {
     args.add("--system-warmup " + systemWarmupSeconds);
     args.add("--warmup " + warmupSeconds);
     args.add("--duration " + durationSeconds);
+    if (keepLogs) {
+      args.add("--keep-logs");
+    }
     return args;
   }
 
@@ -178,6 +190,9 @@ public final class Main implements Callable<Integer> {
         runWorkloads(system, name, run, options, out, failures);
       } finally {
         removeHook(stopper);
+        if (options.keepLogs()) {
+          keepLogs(work, options.results().resolve("logs").resolve(name + "-run" + run));
+        }
       }
     } catch (Exception e) {
       LOG.error("system failed system={} run={}", name, run, e);
@@ -185,6 +200,15 @@ public final class Main implements Callable<Integer> {
       failures.add("run " + run + " " + name + ": " + e);
     }
     return out;
+  }
+
+  private static void keepLogs(Path work, Path to) {
+    try {
+      int n = Dirs.copyLogs(work, to);
+      System.out.printf("  %d logs kept in %s%n", n, to);
+    } catch (java.io.UncheckedIOException e) {
+      LOG.warn("logs not kept work={} error={}", work, e.toString());
+    }
   }
 
   private static void removeHook(Thread hook) {

@@ -16,6 +16,8 @@ import java.util.List;
  * @param warmup unmeasured time before each measured window
  * @param duration each measured window
  * @param results the directory the report and logs go to
+ * @param keepLogs whether each system's logs are copied to {@code results/logs} before its
+ *     directory is deleted
  */
 public record RunOptions(
     List<String> systems,
@@ -24,7 +26,8 @@ public record RunOptions(
     Duration systemWarmup,
     Duration warmup,
     Duration duration,
-    Path results) {
+    Path results,
+    boolean keepLogs) {
 
   public static final List<String> SYSTEMS = List.of("clusterdb", "etcd", "zookeeper");
 

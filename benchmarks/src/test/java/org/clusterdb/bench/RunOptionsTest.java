@@ -17,7 +17,8 @@ class RunOptionsTest {
         systemWarmup,
         warmup,
         Duration.ofSeconds(1),
-        Path.of("results"));
+        Path.of("results"),
+        false);
   }
 
   @Test
