@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The leader hands identified writes to its own Raft server; when it loses leadership with such
- * writes pending, they are sent again through the next leader and still apply once.
+ * Identified writes go to the leader the member knows, to its own Raft server when it leads; when
+ * leadership moves with such writes pending, they are sent again to the next leader and still apply
+ * once.
  */
 @Timeout(180)
 class LeaderLocalProposalTest {
@@ -98,6 +99,40 @@ class LeaderLocalProposalTest {
       }
       BlockingKeyValueStore any = cluster.member(cluster.awaitLeader()).blocking();
       for (int i = 1; i <= 5; i++) {
+        KeyValue kv = any.get("t", Bytes.of("k" + i), Consistency.LINEARIZABLE).orElseThrow();
+        assertThat(kv.value()).isEqualTo(Bytes.of("v" + i));
+        assertThat(kv.version()).as("k%d written once", i).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void identifiedWritesOnAFollowerWhileTheLeaderIsDownApplyOnceUnderTheNextLeader()
+      throws Exception {
+    try (MiniCluster cluster =
+        MiniCluster.start(3, dir, b -> b.writePolicy(WritePolicy.ANY_LEADER))) {
+      int leader = cluster.awaitLeader();
+      cluster.member(leader).blocking().createTable("t", TableScope.CLUSTER);
+      int follower = cluster.aFollower();
+      ClusterDb db = cluster.member(follower);
+      Bytes client = Bytes.of("client-forward");
+      List<CompletableFuture<TxnResult>> writes = new ArrayList<>();
+      for (int i = 1; i <= 10; i++) {
+        Txn put = Txn.of(Op.put("t", Bytes.of("k" + i), Bytes.of("v" + i)));
+        writes.add(db.forRequest(new RequestId(client, i, 0)).txn(put));
+        if (i == 5) {
+          // Some are in flight to it, the rest are proposed while no leader is known.
+          cluster.stop(leader);
+        }
+      }
+
+      for (CompletableFuture<TxnResult> w : writes) {
+        assertThat(w.get(60, TimeUnit.SECONDS).succeeded()).isTrue();
+      }
+      int next = cluster.awaitLeader();
+      assertThat(next).isNotEqualTo(leader);
+      BlockingKeyValueStore any = cluster.member(next).blocking();
+      for (int i = 1; i <= 10; i++) {
         KeyValue kv = any.get("t", Bytes.of("k" + i), Consistency.LINEARIZABLE).orElseThrow();
         assertThat(kv.value()).isEqualTo(Bytes.of("v" + i));
         assertThat(kv.version()).as("k%d written once", i).isEqualTo(1);

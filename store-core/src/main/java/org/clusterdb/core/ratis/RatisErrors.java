@@ -85,7 +85,7 @@ final class RatisErrors {
         || e instanceof AlreadyClosedException && e.getCause() instanceof RaftRetryFailureException;
   }
 
-  private static Throwable unwrap(Throwable t) {
+  static Throwable unwrap(Throwable t) {
     Throwable e = t;
     while ((e instanceof CompletionException || e instanceof ExecutionException)
         && e.getCause() != null) {
