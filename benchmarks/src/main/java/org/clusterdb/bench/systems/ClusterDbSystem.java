@@ -15,6 +15,7 @@ import org.clusterdb.bench.BenchSystem;
 import org.clusterdb.bench.Driver;
 import org.clusterdb.client.ClusterDbClient;
 import org.clusterdb.core.config.WritePolicy;
+import org.clusterdb.server.ClassArchive;
 import org.clusterdb.server.config.PeerEndpoint;
 import org.clusterdb.server.config.ServerConfig;
 
@@ -78,19 +79,11 @@ public final class ClusterDbSystem implements BenchSystem {
       Path file = home.resolve("peer.yaml");
       Files.writeString(file, config.toYaml());
       configs.add(file);
-      nodes.add(
-          new NodeProcess(
-              p.id(),
-              List.of(
-                  NodeProcess.java(),
-                  "-Xmx1g",
-                  "-jar",
-                  jar.toString(),
-                  "server",
-                  "--config",
-                  file.toString()),
-              home,
-              home.resolve("server.log")));
+      List<String> command = new ArrayList<>(List.of(NodeProcess.java(), "-Xmx1g"));
+      // As bin/clusterdb starts it: from the class archive the build writes beside the jar.
+      command.addAll(ClassArchive.jvmOptions(jar));
+      command.addAll(List.of("-jar", jar.toString(), "server", "--config", file.toString()));
+      nodes.add(new NodeProcess(p.id(), command, home, home.resolve("server.log")));
     }
     for (int i = 0; i < nodes.size(); i++) {
       nodes.get(i).start();

@@ -1,5 +1,6 @@
 package org.clusterdb.server.cli;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.clusterdb.api.Bytes;
 import org.clusterdb.api.TableScope;
 import org.clusterdb.client.ClusterDbClient;
+import org.clusterdb.server.ClassArchive;
 import org.clusterdb.server.config.PeerEndpoint;
 import org.clusterdb.server.config.ServerConfig;
 import picocli.CommandLine.Command;
@@ -201,16 +203,15 @@ final class LocalClusterCommand implements Callable<Integer> {
 
   private Process start(Path config, Path log) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            java,
-            "-Xmx256m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
-            "server",
-            "--config",
-            config.toString());
+    String classPath = System.getProperty("java.class.path");
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+    // Run from the jar (bin/clusterdb): its class archive holds the classes of this class path.
+    if (classPath.endsWith(".jar") && !classPath.contains(File.pathSeparator)) {
+      command.addAll(ClassArchive.jvmOptions(Path.of(classPath)));
+    }
+    command.addAll(
+        List.of("-cp", classPath, Main.class.getName(), "server", "--config", config.toString()));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     return pb.start();

@@ -14,6 +14,7 @@ import java.util.function.UnaryOperator;
 import org.clusterdb.api.MemberStatus;
 import org.clusterdb.client.ClusterDbClient;
 import org.clusterdb.core.MiniCluster;
+import org.clusterdb.server.ClassArchive;
 import org.clusterdb.server.config.PeerEndpoint;
 import org.clusterdb.server.config.ServerConfig;
 
@@ -136,7 +137,9 @@ final class ServerProcesses implements AutoCloseable {
 
   /** Runs {@code clusterdb ARGS} as a process from the jar. */
   static ProcessBuilder cli(String... args) {
-    List<String> command = new ArrayList<>(List.of(java(), "-Xmx128m", "-jar", jar().toString()));
+    List<String> command = new ArrayList<>(List.of(java(), "-Xmx128m"));
+    command.addAll(ClassArchive.jvmOptions(jar()));
+    command.addAll(List.of("-jar", jar().toString()));
     command.addAll(List.of(args));
     return new ProcessBuilder(command);
   }
@@ -197,15 +200,10 @@ final class ServerProcesses implements AutoCloseable {
     if (isAlive(i)) {
       kill(i);
     }
-    List<String> command =
-        List.of(
-            java(),
-            "-Xmx256m",
-            "-jar",
-            jar().toString(),
-            "server",
-            "--config",
-            configs.get(i).toString());
+    List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m"));
+    command.addAll(ClassArchive.jvmOptions(jar()));
+    command.addAll(
+        List.of("-jar", jar().toString(), "server", "--config", configs.get(i).toString()));
     // ip netns exec execs the command: the handle is the server's own process.
     ProcessBuilder pb =
         new ProcessBuilder(net == null ? command : net.wrap(net.namespace(i), command));
