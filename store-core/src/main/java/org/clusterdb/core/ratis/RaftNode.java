@@ -253,7 +253,7 @@ public final class RaftNode implements AutoCloseable {
   }
 
   /** A peer listed in {@code config} that answers as a member of a formed group, if any does. */
-  private static Optional<String> existingMember(ClusterDbConfig config, RaftGroupId groupId)
+  static Optional<String> existingMember(ClusterDbConfig config, RaftGroupId groupId)
       throws IOException {
     for (PeerAddress p : config.peers()) {
       if (p.id().equals(config.memberId())) {
@@ -261,8 +261,9 @@ public final class RaftNode implements AutoCloseable {
       }
       try (RaftClient c = probeClient(config, groupId, p)) {
         GroupInfoReply reply = c.getGroupManagementApi(RaftPeerId.valueOf(p.id())).info(groupId);
-        if (reply.isSuccess()
-            && reply.getConf().map(conf -> conf.getPeersCount() > 0).orElse(false)) {
+        // The group, not getConf(): Ratis 3.2 leaves the configuration out of the reply on the
+        // wire, so a wiped primary found no cluster and forked one of its own.
+        if (reply.isSuccess() && !reply.getGroup().getPeers().isEmpty()) {
           return Optional.of(p.id());
         }
       } catch (IOException | RuntimeException e) {
