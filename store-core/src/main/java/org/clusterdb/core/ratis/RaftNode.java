@@ -828,14 +828,9 @@ public final class RaftNode implements AutoCloseable {
             default -> Optional.empty();
           };
       RaftProtos.LogInfoProto log = reply.getLogInfoProto();
+      // From the group: Ratis 3.2 leaves getConf() out of the reply on the wire.
       List<String> members = new ArrayList<>();
-      reply
-          .getConf()
-          .ifPresent(
-              conf -> {
-                conf.getPeersList().forEach(x -> members.add(x.getId().toStringUtf8()));
-                conf.getListenersList().forEach(x -> members.add(x.getId().toStringUtf8()));
-              });
+      reply.getGroup().getPeers().forEach(x -> members.add(x.getId().toString()));
       return Optional.of(
           new PeerProbe(
               role(role.getRole()),
