@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.clusterdb.api.BlockingKeyValueStore;
+import org.clusterdb.api.Bytes;
 import org.clusterdb.api.KeyRange;
 import org.clusterdb.api.KeyValue;
 import org.clusterdb.api.MemberStatus;
@@ -72,6 +73,30 @@ class SnapshotTest {
           .atMost(Duration.ofSeconds(30))
           .until(() -> restored.clusterStatus().syncCheckedIndex() > applied);
       assertThat(restored.alarms()).noneMatch(a -> a.active() && a.id() == 20001);
+    }
+  }
+
+  /** Far below the entry trigger, a few large entries still bring a snapshot on every member. */
+  @Test
+  void aSnapshotIsTakenOnceTheAppliedEntriesHoldItsByteLimitWhateverTheirCount() {
+    try (MiniCluster cluster = MiniCluster.start(3, dir)) {
+      int leader = cluster.awaitLeader();
+      BlockingKeyValueStore db = cluster.member(leader).blocking();
+      db.createTable("blobs", TableScope.CLUSTER);
+      byte[] big = new byte[1024 * 1024 - 4096];
+      new java.util.Random(7).nextBytes(big);
+      long entries = ClusterDbConfig.SNAPSHOT_EVERY_BYTES / big.length + 2;
+      assertThat(entries).isLessThan(ClusterDbConfig.DEFAULT_SNAPSHOT_EVERY_ENTRIES / 100);
+      for (int i = 0; i < entries; i++) {
+        db.put("blobs", Bytes.of("b" + i), Bytes.wrap(big));
+      }
+
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  cluster.running().stream()
+                      .allMatch(i -> cluster.member(i).status().snapshotIndex() > 0));
     }
   }
 

@@ -132,6 +132,13 @@ public record ClusterDbConfig(
   /** Keeps restart replay short while a snapshot stays rare. */
   public static final long DEFAULT_SNAPSHOT_EVERY_ENTRIES = 10_000;
 
+  /**
+   * A member also takes a snapshot once the log entries it applied since its last one hold this
+   * many bytes, however few entries that is: entries range from a few bytes to a whole batch, and a
+   * wiped or lagging peer should install the state rather than replay a long log.
+   */
+  public static final long SNAPSHOT_EVERY_BYTES = 32L * 1024 * 1024;
+
   /** The latest, and one to fall back on. */
   public static final int DEFAULT_SNAPSHOTS_RETAINED = 2;
 

@@ -166,6 +166,7 @@ public final class RaftNode implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.named("clusterdb-forward-" + config.memberId()));
     stateMachine.setConfListener(this::onConfigurationChanged);
+    stateMachine.setSnapshotAsker(ClusterDbConfig.SNAPSHOT_EVERY_BYTES, this::askForSnapshot);
     this.batcher =
         new ProposalBatcher(
             this::proposeEntry,
@@ -782,6 +783,25 @@ public final class RaftNode implements AutoCloseable {
       return server.getDivision(groupId).getRaftLog().getStartIndex();
     } catch (IOException e) {
       return -1;
+    }
+  }
+
+  /** Runs on Ratis's state machine updater: the snapshot is taken there once this returns. */
+  private void askForSnapshot() {
+    try {
+      snapshot()
+          .whenComplete(
+              (index, error) -> {
+                if (error != null) {
+                  LOG.warn(
+                      "snapshot by log size failed member={} error={}",
+                      config.memberId(),
+                      error.toString());
+                }
+                stateMachine.snapshotAskSettled();
+              });
+    } catch (RuntimeException closing) {
+      stateMachine.snapshotAskSettled();
     }
   }
 

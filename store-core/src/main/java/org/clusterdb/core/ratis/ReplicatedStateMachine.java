@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -105,6 +106,16 @@ final class ReplicatedStateMachine extends BaseStateMachine {
 
   /** Told after each change of the Raft configuration this replica sees. */
   private volatile Runnable confListener = () -> {};
+
+  /** Asks this member's Raft server for a snapshot; see {@link #setSnapshotAsker}. */
+  private volatile Runnable snapshotAsker = () -> {};
+
+  private volatile long snapshotEveryBytes = Long.MAX_VALUE;
+
+  /** Log bytes applied since the last snapshot. Written on Ratis's state machine updater only. */
+  private volatile long bytesSinceSnapshot;
+
+  private final AtomicBoolean snapshotAsked = new AtomicBoolean();
 
   /** Guarded by {@link #lock}; null once closed. */
   private StateStore store;
@@ -227,6 +238,22 @@ final class ReplicatedStateMachine extends BaseStateMachine {
   }
 
   /**
+   * Sets who is asked for a snapshot once {@code everyBytes} of log have been applied since the
+   * last one: Ratis triggers snapshots by entry count only, and entries range from a few bytes to a
+   * whole batch, so a log of large values would otherwise grow to gigabytes before a snapshot lets
+   * Ratis purge it, and a wiped peer would replay all of it. The asker calls {@link
+   * #snapshotAskSettled} when its request has completed, taken or not.
+   */
+  void setSnapshotAsker(long everyBytes, Runnable asker) {
+    snapshotEveryBytes = everyBytes;
+    snapshotAsker = asker;
+  }
+
+  void snapshotAskSettled() {
+    snapshotAsked.set(false);
+  }
+
+  /**
    * The configuration primary: the peer the current Raft configuration ranks highest. Replicated
    * with the configuration, so every peer agrees, and changed by {@link RaftNode#setPrimary}.
    */
@@ -299,6 +326,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       }
       persistedApplied = index;
       updateLastAppliedTermIndex(term, index);
+      bytesSinceSnapshot += entry.getStateMachineLogEntry().getLogData().size();
       if (command.hasSyncCheck()) {
         // Taken before the next entry applies, the view is exactly the check's state.
         checkView = store.read();
@@ -321,6 +349,9 @@ final class ReplicatedStateMachine extends BaseStateMachine {
     }
     for (ApplyOutcome o : outcomes) {
       hub.publish(o.revision(), o.events());
+    }
+    if (bytesSinceSnapshot >= snapshotEveryBytes && snapshotAsked.compareAndSet(false, true)) {
+      snapshotAsker.run();
     }
     return CompletableFuture.completedFuture(Message.valueOf(shaded(reply.toByteArray())));
   }
@@ -433,6 +464,8 @@ final class ReplicatedStateMachine extends BaseStateMachine {
   @Override
   public long takeSnapshot() throws IOException {
     TermIndex ti = getLastAppliedTermIndex();
+    // Everything applied so far is in the snapshot this returns (a new one or the latest).
+    bytesSinceSnapshot = 0;
     Optional<CheckpointSnapshots.Snapshot> latest = snapshots.latest();
     if (ti.getIndex() < 0
         || latest.isPresent() && latest.get().termIndex().getIndex() >= ti.getIndex()) {
@@ -483,6 +516,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       store = StateStore.open(stateDir, false);
       persistedApplied = store.applied().getIndex();
       setLastAppliedTermIndex(s.termIndex());
+      bytesSinceSnapshot = 0;
       // Counted before readers see the new state: whoever sees its revision sees the install.
       snapshotsInstalled.incrementAndGet();
     } finally {
