@@ -240,9 +240,9 @@ final class ReplicatedStateMachine extends BaseStateMachine {
   /**
    * Sets who is asked for a snapshot once {@code everyBytes} of log have been applied since the
    * last one: Ratis triggers snapshots by entry count only, and entries range from a few bytes to a
-   * whole batch, so a log of large values would otherwise grow to gigabytes before a snapshot lets
-   * Ratis purge it, and a wiped peer would replay all of it. The asker calls {@link
-   * #snapshotAskSettled} when its request has completed, taken or not.
+   * whole batch, so with large values a wiped or lagging peer would otherwise replay a long log
+   * instead of installing the state. The asker calls {@link #snapshotAskSettled} when its request
+   * has completed, taken or not.
    */
   void setSnapshotAsker(long everyBytes, Runnable asker) {
     snapshotEveryBytes = everyBytes;
@@ -464,11 +464,11 @@ final class ReplicatedStateMachine extends BaseStateMachine {
   @Override
   public long takeSnapshot() throws IOException {
     TermIndex ti = getLastAppliedTermIndex();
-    // Everything applied so far is in the snapshot this returns (a new one or the latest).
-    bytesSinceSnapshot = 0;
     Optional<CheckpointSnapshots.Snapshot> latest = snapshots.latest();
     if (ti.getIndex() < 0
         || latest.isPresent() && latest.get().termIndex().getIndex() >= ti.getIndex()) {
+      // Everything applied so far is in the latest snapshot already.
+      bytesSinceSnapshot = 0;
       return latest.map(s -> s.termIndex().getIndex()).orElse(ti.getIndex());
     }
     lock.readLock().lock();
@@ -477,6 +477,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       store.checkpoint(tmp);
       CheckpointSnapshots.Snapshot s =
           snapshots.publish(tmp, ti, store.applied().getIndex(), store.revision());
+      bytesSinceSnapshot = 0;
       LOG.info(
           "snapshot taken member={} snapshot={} appliedIndex={} revision={}",
           memberId,
