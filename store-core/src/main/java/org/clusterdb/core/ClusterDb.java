@@ -537,14 +537,17 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
         .thenApply(
             r -> {
               List<Table> tables = new ArrayList<>();
+              // The product's own tables (clustering settings, alarms) are reserved on both
+              // sides: the clustering settings' cluster table appears once the leader writes them.
               for (TableMeta t : r.getTables().getTablesList()) {
-                tables.add(ApiCodec.table(t, TableScope.CLUSTER));
+                if (!TableNames.isReserved(t.getName())) {
+                  tables.add(ApiCodec.table(t, TableScope.CLUSTER));
+                }
               }
               for (TableMeta t : peerStore.read(view -> view.tables())) {
-                if (TableNames.isReserved(t.getName())) {
-                  continue;
+                if (!TableNames.isReserved(t.getName())) {
+                  tables.add(ApiCodec.table(t, TableScope.PEER));
                 }
-                tables.add(ApiCodec.table(t, TableScope.PEER));
               }
               return List.copyOf(tables);
             });
