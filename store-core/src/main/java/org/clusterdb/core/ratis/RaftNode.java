@@ -22,8 +22,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.protocol.ClientId;
@@ -412,24 +410,6 @@ public final class RaftNode implements AutoCloseable {
   }
 
   /**
-   * Submits {@code message} to this member's own Raft server; a failure, or a reply that is not
-   * {@code settled}, goes through {@code fallback} instead.
-   */
-  private CompletableFuture<RaftClientReply> submitLocalOrElse(
-      Message message,
-      RaftClientRequest.Type type,
-      Predicate<RaftClientReply> settled,
-      Supplier<CompletableFuture<RaftClientReply>> fallback) {
-    return submitLocal(message, type, CallId.getAndIncrement())
-        .handle(
-            (reply, error) ->
-                error == null && settled.test(reply)
-                    ? CompletableFuture.completedFuture(reply)
-                    : fallback.get())
-        .thenCompose(f -> f);
-  }
-
-  /**
    * One proposal whose commands all carry request ids, sent to the leader this member's own Raft
    * server knows (its own server when it leads) and sent again after every failure that leaves it
    * unsettled, until the request timeout: the ids make every resend apply once. A member learns a
@@ -546,18 +526,26 @@ public final class RaftNode implements AutoCloseable {
     }
   }
 
+  /**
+   * A request from this member's own client id, as a Raft client would send it to {@code server}.
+   */
+  private RaftClientRequest request(
+      RaftPeerId server, Message message, RaftClientRequest.Type type, long callId) {
+    return RaftClientRequest.newBuilder()
+        .setClientId(localClientId)
+        .setServerId(server)
+        .setGroupId(groupId)
+        .setCallId(callId)
+        .setMessage(message)
+        .setType(type)
+        .build();
+  }
+
   /** Sends a write straight to {@code leader} over the Raft client's connection to it. */
   private CompletableFuture<RaftClientReply> sendTo(
       RaftPeerId leader, Message message, long callId) {
     RaftClientRequest request =
-        RaftClientRequest.newBuilder()
-            .setClientId(localClientId)
-            .setServerId(leader)
-            .setGroupId(groupId)
-            .setCallId(callId)
-            .setMessage(message)
-            .setType(RaftClientRequest.writeRequestType())
-            .build();
+        request(leader, message, RaftClientRequest.writeRequestType(), callId);
     CompletableFuture<RaftClientReply> sent;
     try {
       sent = client.get().getClientRpc().sendRequestAsyncUnordered(request);
@@ -593,15 +581,7 @@ public final class RaftNode implements AutoCloseable {
    */
   private CompletableFuture<RaftClientReply> submitLocal(
       Message message, RaftClientRequest.Type type, long callId) {
-    RaftClientRequest request =
-        RaftClientRequest.newBuilder()
-            .setClientId(localClientId)
-            .setServerId(selfId)
-            .setGroupId(groupId)
-            .setCallId(callId)
-            .setMessage(message)
-            .setType(type)
-            .build();
+    RaftClientRequest request = request(selfId, message, type, callId);
     CompletableFuture<RaftClientReply> submitted;
     try {
       submitted = server.submitClientRequestAsync(request);
@@ -668,13 +648,15 @@ public final class RaftNode implements AutoCloseable {
   /** One read-index round: completes once this replica has applied up to the leader's commit. */
   private CompletableFuture<QueryResult> readIndexRound() {
     Message message = Message.valueOf(ReplicatedStateMachine.shaded(BARRIER_QUERY.toByteArray()));
-    // No leader to ask yet, or not in the group: the Raft client waits and retries.
+    // A failure means no leader to ask yet, or not in the group: the Raft client waits and retries.
     CompletableFuture<RaftClientReply> sent =
-        submitLocalOrElse(
-            message,
-            RaftClientRequest.readRequestType(),
-            RaftClientReply::isSuccess,
-            () -> sendReadThroughClient(message));
+        submitLocal(message, RaftClientRequest.readRequestType(), CallId.getAndIncrement())
+            .handle(
+                (reply, error) ->
+                    error == null && reply.isSuccess()
+                        ? CompletableFuture.completedFuture(reply)
+                        : sendReadThroughClient(message))
+            .thenCompose(f -> f);
     return decode(sent, QueryResult.parser(), false);
   }
 
