@@ -3,6 +3,7 @@ package org.clusterdb.server;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,5 +38,17 @@ public final class ClassArchive {
       return List.of();
     }
     return List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+  }
+
+  /**
+   * {@code java maxHeap [archive options] -jar jar args}: the jar run as {@code bin/clusterdb} runs
+   * it, from its archive when there is one.
+   */
+  public static List<String> command(String java, String maxHeap, Path jar, List<String> args) {
+    List<String> command = new ArrayList<>(List.of(java, maxHeap));
+    command.addAll(jvmOptions(jar));
+    command.addAll(List.of("-jar", jar.toString()));
+    command.addAll(args);
+    return command;
   }
 }

@@ -50,4 +50,21 @@ class ClassArchiveTest {
     Path jar = Files.writeString(dir.resolve("clusterdb.jar"), "jar");
     assertThat(ClassArchive.jvmOptions(jar)).isEmpty();
   }
+
+  @Test
+  void theCommandRunsTheJarWithItsArchiveOptionsBeforeTheArguments() throws Exception {
+    Path jar = jarAndArchive(0, 10);
+
+    assertThat(ClassArchive.command("java", "-Xmx1g", jar, java.util.List.of("server", "-h")))
+        .containsExactly(
+            "java",
+            "-Xmx1g",
+            "-XX:SharedArchiveFile=" + dir.resolve("clusterdb.jsa"),
+            "-Xlog:cds=off",
+            "-Xlog:cds+dynamic=off",
+            "-jar",
+            jar.toString(),
+            "server",
+            "-h");
+  }
 }

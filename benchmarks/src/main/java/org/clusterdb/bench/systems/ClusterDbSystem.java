@@ -79,10 +79,10 @@ public final class ClusterDbSystem implements BenchSystem {
       Path file = home.resolve("peer.yaml");
       Files.writeString(file, config.toYaml());
       configs.add(file);
-      List<String> command = new ArrayList<>(List.of(NodeProcess.java(), "-Xmx1g"));
       // As bin/clusterdb starts it: from the class archive the build writes beside the jar.
-      command.addAll(ClassArchive.jvmOptions(jar));
-      command.addAll(List.of("-jar", jar.toString(), "server", "--config", file.toString()));
+      List<String> command =
+          ClassArchive.command(
+              NodeProcess.java(), "-Xmx1g", jar, List.of("server", "--config", file.toString()));
       nodes.add(new NodeProcess(p.id(), command, home, home.resolve("server.log")));
     }
     for (int i = 0; i < nodes.size(); i++) {

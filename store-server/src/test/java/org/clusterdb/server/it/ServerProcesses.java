@@ -137,11 +137,7 @@ final class ServerProcesses implements AutoCloseable {
 
   /** Runs {@code clusterdb ARGS} as a process from the jar. */
   static ProcessBuilder cli(String... args) {
-    List<String> command = new ArrayList<>(List.of(java(), "-Xmx128m"));
-    command.addAll(ClassArchive.jvmOptions(jar()));
-    command.addAll(List.of("-jar", jar().toString()));
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command);
+    return new ProcessBuilder(ClassArchive.command(java(), "-Xmx128m", jar(), List.of(args)));
   }
 
   int size() {
@@ -200,10 +196,9 @@ final class ServerProcesses implements AutoCloseable {
     if (isAlive(i)) {
       kill(i);
     }
-    List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m"));
-    command.addAll(ClassArchive.jvmOptions(jar()));
-    command.addAll(
-        List.of("-jar", jar().toString(), "server", "--config", configs.get(i).toString()));
+    List<String> command =
+        ClassArchive.command(
+            java(), "-Xmx256m", jar(), List.of("server", "--config", configs.get(i).toString()));
     // ip netns exec execs the command: the handle is the server's own process.
     ProcessBuilder pb =
         new ProcessBuilder(net == null ? command : net.wrap(net.namespace(i), command));
