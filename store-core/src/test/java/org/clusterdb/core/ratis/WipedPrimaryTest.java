@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.clusterdb.api.BlockingKeyValueStore;
 import org.clusterdb.api.Bytes;
+import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.Consistency;
 import org.clusterdb.api.KeyValue;
-import org.clusterdb.api.PrimaryUnavailableException;
 import org.clusterdb.api.TableScope;
 import org.clusterdb.core.ClusterDb;
 import org.clusterdb.core.MiniCluster;
@@ -50,10 +50,13 @@ class WipedPrimaryTest {
 
       cluster.wipe(PRIMARY);
       ClusterDb restarted = cluster.restart(PRIMARY);
-      // Cluster tables are read-only until the primary leads again: a definite refusal, retried.
+      // Cluster tables are read-only until the primary leads again, and leadership moves to it
+      // once it has caught up: definite, retryable refusals (PRIMARY_UNAVAILABLE, NO_LEADER while
+      // the leader steps down), retried as a client would. A fork's "no such table" is neither.
       await()
           .atMost(Duration.ofSeconds(60))
-          .ignoreException(PrimaryUnavailableException.class)
+          .ignoreExceptionsMatching(
+              e -> e instanceof ClusterDbException c && c.definite() && c.code().retryable())
           .until(
               () -> {
                 restarted.blocking().put("t", "after", "2");
