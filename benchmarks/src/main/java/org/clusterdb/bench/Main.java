@@ -61,8 +61,8 @@ public final class Main implements Callable<Integer> {
       names = "--system-warmup",
       defaultValue = "20",
       description =
-          "Seconds of unmeasured mixed load (50% write, 50% linearizable read, 64 in flight) after"
-              + " each system starts, before its first workload: the same for every system.")
+          "Seconds of unmeasured mixed load (50%% write, 50%% linearizable read, 64 in flight)"
+              + " after each system starts, before its first workload: the same for every system.")
   int systemWarmupSeconds;
 
   @Option(
