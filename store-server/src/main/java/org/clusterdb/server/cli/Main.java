@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       PrimaryCommand.class,
       ClusteringCommand.class,
       SnapshotCommand.class,
+      CertCommand.class,
       ClassArchiveTrainingCommand.class,
       CommandLine.HelpCommand.class
     })
