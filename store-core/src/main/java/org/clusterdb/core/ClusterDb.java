@@ -53,6 +53,7 @@ import org.clusterdb.core.fsm.StateReader;
 import org.clusterdb.core.fsm.TableNames;
 import org.clusterdb.core.local.PeerStore;
 import org.clusterdb.core.ratis.RaftNode;
+import org.clusterdb.core.security.CertificateCheck;
 import org.clusterdb.core.storage.FileOps;
 import org.clusterdb.core.util.DaemonThreads;
 import org.clusterdb.core.watch.WatchHub;
@@ -316,6 +317,11 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
         return ClusterDb.this.watch(request, listener);
       }
     };
+  }
+
+  /** The latest check of the certificate a peer at {@code host} presented to this member. */
+  Optional<CertificateCheck> certificateCheck(String host) {
+    return node.certificateCheck(host);
   }
 
   /** This member's Raft and replica status. */

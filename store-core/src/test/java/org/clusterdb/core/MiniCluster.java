@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import org.clusterdb.api.Alarm;
 import org.clusterdb.api.MemberStatus;
@@ -42,15 +43,28 @@ public final class MiniCluster implements AutoCloseable {
   /** Starts {@code size} members under {@code baseDir}; {@code tweak} adjusts every config. */
   public static MiniCluster start(
       int size, Path baseDir, UnaryOperator<ClusterDbConfig.Builder> tweak) {
+    return start(size, baseDir, "127.0.0.1", (self, b) -> tweak.apply(b));
+  }
+
+  /**
+   * As {@link #start(int, Path, UnaryOperator)}, with every peer addressed as {@code host} (a name
+   * or address of this machine's loopback), telling {@code tweak} whose config it adjusts.
+   */
+  public static MiniCluster start(
+      int size,
+      Path baseDir,
+      String host,
+      BiFunction<PeerAddress, ClusterDbConfig.Builder, ClusterDbConfig.Builder> tweak) {
     List<PeerAddress> peers = new ArrayList<>();
     for (int port : freePorts(size)) {
-      peers.add(new PeerAddress("p" + (peers.size() + 1), "127.0.0.1", port));
+      peers.add(new PeerAddress("p" + (peers.size() + 1), host, port));
     }
     List<ClusterDbConfig> configs = new ArrayList<>();
     for (PeerAddress p : peers) {
       configs.add(
           tweak
               .apply(
+                  p,
                   ClusterDbConfig.builder()
                       .clusterName("mini.cluster.test")
                       .memberId(p.id())

@@ -60,6 +60,9 @@ import org.clusterdb.api.PeerAddress;
  *     network settings (addresses, admin accounts, SSH keys, option keys, HTTPS and SSH enabled)
  * @param factoryResetRemoves the files a factory reset deletes: the server certificate, its key and
  *     the CA trust store
+ * @param tls this peer's certificate, key and trusted CAs for the TLS between peers; null for a key
+ *     and self-signed certificate the peer makes on its first start (Permissive mode only: nobody
+ *     trusts them in Enforce)
  * @param unsafeLocalReads a deliberately broken variant for fault-injection tests only: serves
  *     every linearizable read of a cluster table from this replica's local state, which may be
  *     stale. Refused unless the environment has {@value #UNSAFE_TESTING_ENV}={@code yes}, so that
@@ -97,6 +100,7 @@ public record ClusterDbConfig(
     Duration maxRoundTrip,
     Set<String> factoryResetKeeps,
     List<Path> factoryResetRemoves,
+    TlsFiles tls,
     boolean unsafeLocalReads) {
 
   /** The environment variable that must be {@code yes} for {@link #unsafeLocalReads}. */
@@ -380,6 +384,7 @@ public record ClusterDbConfig(
         .maxRoundTrip(maxRoundTrip)
         .factoryResetKeeps(factoryResetKeeps)
         .factoryResetRemoves(factoryResetRemoves)
+        .tls(tls)
         .unsafeLocalReads(unsafeLocalReads);
   }
 
@@ -416,6 +421,7 @@ public record ClusterDbConfig(
     private Duration maxRoundTrip = DEFAULT_MAX_ROUND_TRIP;
     private Set<String> factoryResetKeeps = Set.of();
     private List<Path> factoryResetRemoves = List.of();
+    private TlsFiles tls;
     private boolean unsafeLocalReads;
 
     private Builder() {}
@@ -571,6 +577,12 @@ public record ClusterDbConfig(
       return this;
     }
 
+    /** See {@link ClusterDbConfig#tls}; null (the default) for a self-signed certificate. */
+    public Builder tls(TlsFiles v) {
+      tls = v;
+      return this;
+    }
+
     /** For fault-injection tests only; see {@link ClusterDbConfig#unsafeLocalReads}. */
     public Builder unsafeLocalReads(boolean v) {
       unsafeLocalReads = v;
@@ -611,6 +623,7 @@ public record ClusterDbConfig(
               maxRoundTrip,
               factoryResetKeeps,
               factoryResetRemoves,
+              tls,
               unsafeLocalReads)
           .validate();
     }

@@ -9,9 +9,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +24,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.grpc.GrpcFactory;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupInfoReply;
@@ -58,6 +64,9 @@ import org.clusterdb.core.config.WritePolicy;
 import org.clusterdb.core.fsm.Applier;
 import org.clusterdb.core.fsm.CommandValidator;
 import org.clusterdb.core.fsm.StateReader;
+import org.clusterdb.core.security.CertificateCheck;
+import org.clusterdb.core.security.PeerTls;
+import org.clusterdb.core.security.PeerTrustManager;
 import org.clusterdb.core.util.DaemonThreads;
 import org.clusterdb.core.watch.WatchHub;
 import org.clusterdb.proto.log.v1.ApplyResult;
@@ -114,6 +123,7 @@ public final class RaftNode implements AutoCloseable {
   private final ReplicatedStateMachine stateMachine;
   private final WatchHub hub;
   private final RaftServer server;
+  private final Tls tls;
 
   /** Replaced after a retry failure: Ratis then closes the client's ordered request window. */
   private final AtomicReference<RaftClient> client;
@@ -146,14 +156,17 @@ public final class RaftNode implements AutoCloseable {
       RaftGroupId groupId,
       ReplicatedStateMachine stateMachine,
       WatchHub hub,
-      RaftServer server) {
+      RaftServer server,
+      Tls tls) {
     this.config = config;
+    this.tls = tls;
     this.groupId = groupId;
     this.selfId = RaftPeerId.valueOf(config.memberId());
     this.stateMachine = stateMachine;
     this.hub = hub;
     this.server = server;
-    this.client = new AtomicReference<>(newClient(config, clientGroup(), Optional.empty()));
+    this.client =
+        new AtomicReference<>(newClient(config, clientGroup(), Optional.empty(), tls.parameters()));
     this.admin =
         Executors.newSingleThreadExecutor(
             DaemonThreads.named("clusterdb-admin-" + config.memberId()));
@@ -187,7 +200,9 @@ public final class RaftNode implements AutoCloseable {
       throws IOException {
     Path dataDir = config.dataDir();
     RaftGroupId groupId = groupId(config);
-    RaftGroup initial = initialGroup(config, groupId, dataDir.resolve("raft"));
+    AtomicReference<RaftServer> started = new AtomicReference<>();
+    Tls tls = tls(config, () -> peerHosts(config, groupId, started.get()));
+    RaftGroup initial = initialGroup(config, groupId, dataDir.resolve("raft"), tls.parameters());
     ReplicatedStateMachine sm =
         new ReplicatedStateMachine(
             config.memberId(),
@@ -204,8 +219,10 @@ public final class RaftNode implements AutoCloseable {
             .setGroup(initial)
             .setStateMachine(sm)
             .setProperties(RatisProperties.server(config, dataDir.resolve("raft")))
+            .setParameters(tls.parameters())
             .setOption(RaftStorage.StartupOption.RECOVER)
             .build();
+    started.set(server);
     server.start();
     LOG.info(
         "raft member started member={} group={} initialpeers={} settingspeers={}",
@@ -213,7 +230,47 @@ public final class RaftNode implements AutoCloseable {
         groupId,
         initial.getPeers(),
         config.peers());
-    return new RaftNode(config, groupId, sm, hub, server);
+    return new RaftNode(config, groupId, sm, hub, server, tls);
+  }
+
+  /**
+   * Ratis's TLS for this member: every connection between peers (appends, votes, snapshots, the
+   * member's own client, probes) is TLS with this peer's certificate on both ends, checked by
+   * {@code trust}.
+   */
+  record Tls(Parameters parameters, PeerTrustManager trust) {}
+
+  static Tls tls(ClusterDbConfig config, Supplier<Collection<String>> peerHosts)
+      throws IOException {
+    PeerTls identity = PeerTls.open(config);
+    PeerTrustManager trust = identity.trustManager(config.memberId(), config.tlsMode(), peerHosts);
+    return new Tls(
+        GrpcFactory.newRaftParameters(new GrpcTlsConfig(identity.keyManager(), trust, true)),
+        trust);
+  }
+
+  /** The hosts of the configured peers and of the group's current members. */
+  private static Collection<String> peerHosts(
+      ClusterDbConfig config, RaftGroupId groupId, RaftServer server) {
+    Set<String> hosts = new LinkedHashSet<>();
+    config.peers().forEach(p -> hosts.add(p.host()));
+    if (server != null) {
+      try {
+        server
+            .getDivision(groupId)
+            .getGroup()
+            .getPeers()
+            .forEach(p -> hosts.add(peerAddress(p).host()));
+      } catch (IOException | RuntimeException e) {
+        // Not started or not in the group yet: the configured peers are all there is.
+      }
+    }
+    return hosts;
+  }
+
+  /** The latest check of the certificate a peer at {@code host} presented to this member. */
+  public Optional<CertificateCheck> certificateCheck(String host) {
+    return tls.trust().latest(host);
   }
 
   /** The group's id: the same for every peer of a cluster, from the cluster's name. */
@@ -224,7 +281,8 @@ public final class RaftNode implements AutoCloseable {
     return RaftGroupId.valueOf(id);
   }
 
-  private static RaftGroup initialGroup(ClusterDbConfig config, RaftGroupId groupId, Path raftDir)
+  private static RaftGroup initialGroup(
+      ClusterDbConfig config, RaftGroupId groupId, Path raftDir, Parameters tls)
       throws IOException {
     if (Files.isDirectory(raftDir.resolve(groupId.getUuid().toString()))) {
       // Ratis restores the membership from the log and its configuration file.
@@ -237,7 +295,7 @@ public final class RaftNode implements AutoCloseable {
           config.primaryPeer());
       return RaftGroup.valueOf(groupId);
     }
-    Optional<String> member = existingMember(config, groupId);
+    Optional<String> member = existingMember(config, groupId, tls);
     if (member.isPresent()) {
       // The primary lost its state: creating a cluster now would fork the cluster's history.
       LOG.warn(
@@ -252,13 +310,13 @@ public final class RaftNode implements AutoCloseable {
   }
 
   /** A peer listed in {@code config} that answers as a member of a formed group, if any does. */
-  static Optional<String> existingMember(ClusterDbConfig config, RaftGroupId groupId)
-      throws IOException {
+  static Optional<String> existingMember(
+      ClusterDbConfig config, RaftGroupId groupId, Parameters tls) throws IOException {
     for (PeerAddress p : config.peers()) {
       if (p.id().equals(config.memberId())) {
         continue;
       }
-      try (RaftClient c = probeClient(config, groupId, p)) {
+      try (RaftClient c = probeClient(config, groupId, p, tls)) {
         GroupInfoReply reply = c.getGroupManagementApi(RaftPeerId.valueOf(p.id())).info(groupId);
         // The group, not getConf(): Ratis 3.2 leaves the configuration out of the reply on the
         // wire, so a wiped primary found no cluster and forked one of its own.
@@ -273,8 +331,9 @@ public final class RaftNode implements AutoCloseable {
   }
 
   private static RaftClient probeClient(
-      ClusterDbConfig config, RaftGroupId groupId, PeerAddress p) {
+      ClusterDbConfig config, RaftGroupId groupId, PeerAddress p, Parameters tls) {
     return RaftClient.newBuilder()
+        .setParameters(tls)
         .setClientId(ClientId.randomId())
         .setRaftGroup(RaftGroup.valueOf(groupId, List.of(raftPeer(p, 0))))
         .setProperties(RatisProperties.probe(config))
@@ -315,7 +374,7 @@ public final class RaftNode implements AutoCloseable {
    * the old primary is unreachable stalled writes for seconds.
    */
   private static RaftClient newClient(
-      ClusterDbConfig config, RaftGroup group, Optional<RaftPeerId> leader) {
+      ClusterDbConfig config, RaftGroup group, Optional<RaftPeerId> leader, Parameters tls) {
     int attempts =
         (int)
             Math.max(
@@ -325,6 +384,7 @@ public final class RaftNode implements AutoCloseable {
             .setClientId(ClientId.randomId())
             .setRaftGroup(group)
             .setProperties(RatisProperties.client(config))
+            .setParameters(tls)
             .setRetryPolicy(
                 RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts, RETRY_SLEEP));
     leader
@@ -363,7 +423,7 @@ public final class RaftNode implements AutoCloseable {
 
   /** Swaps in a fresh client if {@code failed} is still current; the old one is closed. */
   private void renewClient(RaftClient failed) {
-    RaftClient fresh = newClient(config, clientGroup(), knownLeader());
+    RaftClient fresh = newClient(config, clientGroup(), knownLeader(), tls.parameters());
     if (client.compareAndSet(failed, fresh)) {
       LOG.info("raft client renewed after a retry failure member={}", config.memberId());
       admin.execute(() -> closeQuietly(failed));
@@ -375,7 +435,7 @@ public final class RaftNode implements AutoCloseable {
   /** New members become reachable; the old client finishes what it has in flight, then closes. */
   private void onConfigurationChanged() {
     RaftClient old = client.get();
-    RaftClient fresh = newClient(config, clientGroup(), knownLeader());
+    RaftClient fresh = newClient(config, clientGroup(), knownLeader(), tls.parameters());
     if (client.compareAndSet(old, fresh)) {
       CompletableFuture.delayedExecutor(
               config.requestTimeout().toMillis() * 2, TimeUnit.MILLISECONDS)
@@ -810,7 +870,8 @@ public final class RaftNode implements AutoCloseable {
    * healthCheckInterval}; empty if it did not answer in time. Blocks the calling thread.
    */
   public Optional<PeerProbe> probe(PeerAddress peer) {
-    RaftClient c = probeClients.computeIfAbsent(peer, p -> probeClient(config, groupId, p));
+    RaftClient c =
+        probeClients.computeIfAbsent(peer, p -> probeClient(config, groupId, p, tls.parameters()));
     long started = System.nanoTime();
     try {
       GroupInfoReply reply = c.getGroupManagementApi(RaftPeerId.valueOf(peer.id())).info(groupId);
@@ -851,7 +912,8 @@ public final class RaftNode implements AutoCloseable {
    * other groups only (its cluster has another name).
    */
   public Optional<Boolean> runsThisGroup(PeerAddress peer) {
-    RaftClient c = probeClients.computeIfAbsent(peer, p -> probeClient(config, groupId, p));
+    RaftClient c =
+        probeClients.computeIfAbsent(peer, p -> probeClient(config, groupId, p, tls.parameters()));
     try {
       org.apache.ratis.protocol.GroupListReply reply =
           c.getGroupManagementApi(RaftPeerId.valueOf(peer.id())).list();

@@ -170,6 +170,24 @@ public final class CertificateAuthority {
     }
   }
 
+  /**
+   * A self-signed certificate for {@code keys} naming {@code names}: what a peer without a
+   * configured certificate serves in Permissive mode. No peer trusts it in Enforce.
+   */
+  public static X509Certificate selfSigned(
+      KeyPair keys, SubjectNames names, Duration validity, Instant now) {
+    X500Name subject =
+        new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, names.commonName()).build();
+    try {
+      X509v3CertificateBuilder b =
+          endEntity(builder(subject, subject, keys.getPublic(), validity, now), keys.getPublic())
+              .addExtension(Extension.subjectAlternativeName, false, generalNames(names));
+      return sign(b, keys.getPrivate());
+    } catch (GeneralSecurityException | CertIOException e) {
+      throw new IllegalStateException("cannot make a self-signed certificate", e);
+    }
+  }
+
   /** The first CN of {@code name}; null if it has none. */
   static String commonName(X500Name name) {
     RDN[] cns = name.getRDNs(BCStyle.CN);
@@ -186,21 +204,7 @@ public final class CertificateAuthority {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
       X509v3CertificateBuilder b =
-          builder(issuer, subject, subjectKey, validity, now)
-              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-              .addExtension(
-                  Extension.keyUsage,
-                  true,
-                  new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
-              .addExtension(
-                  Extension.extendedKeyUsage,
-                  false,
-                  new ExtendedKeyUsage(
-                      new KeyPurposeId[] {
-                        KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth
-                      }))
-              .addExtension(
-                  Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subjectKey))
+          endEntity(builder(issuer, subject, subjectKey, validity, now), subjectKey)
               .addExtension(
                   Extension.authorityKeyIdentifier,
                   false,
@@ -212,6 +216,25 @@ public final class CertificateAuthority {
     } catch (GeneralSecurityException | CertIOException e) {
       throw new IllegalStateException("cannot issue a certificate", e);
     }
+  }
+
+  /** A peer's certificate serves and connects: TLS server and client authentication. */
+  private static X509v3CertificateBuilder endEntity(X509v3CertificateBuilder b, PublicKey key)
+      throws CertIOException, GeneralSecurityException {
+    return b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+        .addExtension(
+            Extension.keyUsage,
+            true,
+            new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
+        .addExtension(
+            Extension.extendedKeyUsage,
+            false,
+            new ExtendedKeyUsage(
+                new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
+        .addExtension(
+            Extension.subjectKeyIdentifier,
+            false,
+            new JcaX509ExtensionUtils().createSubjectKeyIdentifier(key));
   }
 
   private static GeneralNames generalNames(SubjectNames names) {
@@ -252,7 +275,7 @@ public final class CertificateAuthority {
     }
   }
 
-  private static boolean matches(PrivateKey key, PublicKey pub) {
+  static boolean matches(PrivateKey key, PublicKey pub) {
     try {
       byte[] probe = "clusterdb key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
       var s = java.security.Signature.getInstance(KeyType.signatureAlgorithm(key));

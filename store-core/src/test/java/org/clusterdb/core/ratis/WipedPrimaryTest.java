@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.clusterdb.api.BlockingKeyValueStore;
 import org.clusterdb.api.Bytes;
 import org.clusterdb.api.ClusterDbException;
@@ -36,7 +37,10 @@ class WipedPrimaryTest {
       ClusterDbConfig primary = cluster.config(PRIMARY);
       assertThat(primary.primaryPeer().id()).isEqualTo(primary.memberId());
 
-      assertThat(RaftNode.existingMember(primary, RaftNode.groupId(primary))).isPresent();
+      assertThat(
+              RaftNode.existingMember(
+                  primary, RaftNode.groupId(primary), RaftNode.tls(primary, List::of).parameters()))
+          .isPresent();
     }
   }
 

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.clusterdb.api.ClusteringSettings;
+import org.clusterdb.core.config.TlsFiles;
 import org.clusterdb.core.config.WritePolicy;
 import org.clusterdb.server.config.ConfigException.Problem;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -200,6 +201,21 @@ public final class ConfigLoader {
       server.string("clientBindHost", false).ifPresent(b::clientBindHost);
       server.duration("shutdownGrace").ifPresent(b::shutdownGrace);
       server.finish();
+
+      Section tls = top.section("tls", false);
+      Optional<Path> certificate = tls.file("certificate");
+      Optional<Path> privateKey = tls.file("privateKey");
+      Optional<List<Path>> trustedCas = tls.paths("trustedCas");
+      if (certificate.isPresent() && privateKey.isPresent()) {
+        b.tls(new TlsFiles(certificate.get(), privateKey.get(), trustedCas.orElse(List.of())));
+      } else if (certificate.isPresent() || privateKey.isPresent() || trustedCas.isPresent()) {
+        String missing = certificate.isPresent() ? "privateKey" : "certificate";
+        problem(
+            "tls." + missing,
+            tls.line,
+            "required with the rest of the tls section (certificate and privateKey go together)");
+      }
+      tls.finish();
 
       top.finish();
       return b.buildUnvalidated();
@@ -435,10 +451,19 @@ public final class ConfigLoader {
         return scalar(key, required, "a string", Function.identity());
       }
 
+      /** An optional file path; a relative one is resolved as {@link #directory} resolves one. */
+      Optional<Path> file(String key) {
+        return path(key, false);
+      }
+
       Optional<Path> directory(String key) {
+        return path(key, true);
+      }
+
+      private Optional<Path> path(String key, boolean required) {
         return scalar(
             key,
-            true,
+            required,
             "a path",
             text -> {
               if (text.isBlank()) {

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import org.clusterdb.api.ClusteringSettings;
 import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.core.config.SoftwareVersion;
+import org.clusterdb.core.config.TlsFiles;
 import org.clusterdb.core.config.WritePolicy;
 import org.clusterdb.core.fsm.TableNames;
 import org.clusterdb.server.config.ConfigException.Problem;
@@ -82,6 +83,9 @@ import org.yaml.snakeyaml.Yaml;
  * @param clientBindHost {@code server.clientBindHost}: the address the gRPC client API listens on;
  *     null means this member's own peer host, and the constructor puts that in its place (it stays
  *     null only when {@code memberId} names no peer with a host, which {@link #problems()} reports)
+ * @param tls {@code tls}: this peer's {@code certificate} and {@code privateKey} and the {@code
+ *     trustedCas} for the TLS between peers, relative paths resolved as {@code dataDir}'s; null (no
+ *     section) for a self-signed certificate the peer makes on its first start
  */
 public record ServerConfig(
     String clusterName,
@@ -116,7 +120,8 @@ public record ServerConfig(
     long watchHistoryBytes,
     long watchMaxPendingBytes,
     Duration shutdownGrace,
-    String clientBindHost) {
+    String clientBindHost,
+    TlsFiles tls) {
 
   /**
    * Long enough for a write in flight to commit through one leader change, short enough for ops.
@@ -239,6 +244,7 @@ public record ServerConfig(
         maxRoundTrip,
         Set.copyOf(factoryResetKeeps),
         factoryResetRemoves,
+        tls,
         false);
   }
 
@@ -494,6 +500,13 @@ public record ServerConfig(
     root.put("requests", requests);
     root.put("watch", watch);
     root.put("server", server);
+    if (tls != null) {
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("certificate", tls.certificate().toString());
+      t.put("privateKey", tls.privateKey().toString());
+      t.put("trustedCas", tls.trustedCas().stream().map(Path::toString).toList());
+      root.put("tls", t);
+    }
     return root;
   }
 
@@ -546,7 +559,8 @@ public record ServerConfig(
         .watchHistoryBytes(watchHistoryBytes)
         .watchMaxPendingBytes(watchMaxPendingBytes)
         .shutdownGrace(shutdownGrace)
-        .clientBindHost(clientBindHost);
+        .clientBindHost(clientBindHost)
+        .tls(tls);
   }
 
   /**
@@ -589,6 +603,7 @@ public record ServerConfig(
     private long watchMaxPendingBytes = ClusterDbConfig.DEFAULT_WATCH_MAX_PENDING_BYTES;
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private String clientBindHost;
+    private TlsFiles tls;
 
     private Builder() {}
 
@@ -766,6 +781,12 @@ public record ServerConfig(
       return this;
     }
 
+    /** This peer's TLS files; null (the default) for a self-signed certificate. */
+    public Builder tls(TlsFiles v) {
+      tls = v;
+      return this;
+    }
+
     /**
      * Builds and validates.
      *
@@ -810,7 +831,8 @@ public record ServerConfig(
           watchHistoryBytes,
           watchMaxPendingBytes,
           shutdownGrace,
-          clientBindHost);
+          clientBindHost,
+          tls);
     }
   }
 }

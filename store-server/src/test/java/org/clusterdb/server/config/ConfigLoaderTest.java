@@ -13,6 +13,7 @@ import java.util.List;
 import org.clusterdb.api.ClusteringSettings;
 import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.core.config.SoftwareVersion;
+import org.clusterdb.core.config.TlsFiles;
 import org.clusterdb.core.config.WritePolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -264,6 +265,44 @@ class ConfigLoaderTest {
             etc.resolve("p1.yaml"), fixture("minimal.yaml").replace("/data/p1", "./data/../p1"));
 
     assertThat(ConfigLoader.load(file).dataDir()).isEqualTo(etc.resolve("p1").toAbsolutePath());
+  }
+
+  @Test
+  void theTlsSectionNamesThePeersFilesRelativeToTheFile() throws IOException {
+    Path etc = Files.createDirectories(dir.resolve("etc"));
+    Path file =
+        Files.writeString(
+            etc.resolve("p1.yaml"),
+            fixture("minimal.yaml")
+                + "tls:\n  certificate: certs/p1.crt\n  privateKey: /keys/p1.key\n"
+                + "  trustedCas: [certs/ca.crt]\n");
+
+    ServerConfig c = ConfigLoader.load(file);
+
+    TlsFiles expected =
+        new TlsFiles(
+            etc.resolve("certs/p1.crt").toAbsolutePath(),
+            Path.of("/keys/p1.key"),
+            List.of(etc.resolve("certs/ca.crt").toAbsolutePath()));
+    assertThat(c.tls()).isEqualTo(expected);
+    assertThat(c.toClusterDbConfig().tls()).isEqualTo(expected);
+    assertThat(ConfigLoader.parse(c.toYaml(), "round trip").tls()).isEqualTo(expected);
+    assertThat(minimalFile().tls()).isNull();
+    assertThat(minimalFile().toYaml()).doesNotContain("\ntls:");
+  }
+
+  @Test
+  void aTlsCertificateWithoutItsKeyIsAProblemNamingTheMissingField() {
+    ConfigException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            ConfigException.class,
+            () ->
+                ConfigLoader.parse(
+                    fixture("minimal.yaml") + "tls:\n  certificate: /certs/p1.crt\n", "peer.yaml"));
+
+    assertThat(e.problems())
+        .extracting(ConfigException.Problem::field)
+        .containsExactly("tls.privateKey");
   }
 
   @Test

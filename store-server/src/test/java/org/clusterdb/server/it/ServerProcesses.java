@@ -77,11 +77,20 @@ final class ServerProcesses implements AutoCloseable {
   static ServerProcesses prepare(
       int n, Path dir, BiFunction<Integer, ServerConfig.Builder, ServerConfig.Builder> tweak)
       throws IOException {
+    return prepare(n, dir, "127.0.0.1", tweak);
+  }
+
+  /** As {@link #prepare(int, Path, BiFunction)}, every peer addressed as {@code host}. */
+  static ServerProcesses prepare(
+      int n,
+      Path dir,
+      String host,
+      BiFunction<Integer, ServerConfig.Builder, ServerConfig.Builder> tweak)
+      throws IOException {
     List<Integer> ports = MiniCluster.freePorts(2 * n);
     List<PeerEndpoint> peers = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      peers.add(
-          new PeerEndpoint("p" + (i + 1), "127.0.0.1", ports.get(2 * i), ports.get(2 * i + 1)));
+      peers.add(new PeerEndpoint("p" + (i + 1), host, ports.get(2 * i), ports.get(2 * i + 1)));
     }
     ServerProcesses cluster = new ServerProcesses(dir, peers, null);
     try {

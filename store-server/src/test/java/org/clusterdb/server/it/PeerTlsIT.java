@@ -1,0 +1,138 @@
+package org.clusterdb.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.ClusteringSettings.TlsMode;
+import org.clusterdb.api.Consistency;
+import org.clusterdb.api.ErrorCode;
+import org.clusterdb.api.TableScope;
+import org.clusterdb.client.ClusterDbClient;
+import org.clusterdb.core.config.TlsFiles;
+import org.clusterdb.core.security.CertificateAuthority;
+import org.clusterdb.core.security.KeyType;
+import org.clusterdb.core.security.Pem;
+import org.clusterdb.core.security.SubjectNames;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three server processes on "localhost" with certificates from one CA made here; p3's names another
+ * host. Enforce keeps p3 out of the cluster; Permissive lets it in.
+ */
+@Timeout(240)
+class PeerTlsIT {
+  private static final Duration YEAR = Duration.ofDays(365);
+
+  @TempDir Path dir;
+
+  private ServerProcesses start(TlsMode mode) throws Exception {
+    CertificateAuthority ca = CertificateAuthority.create("it CA", YEAR, KeyType.EC, Instant.now());
+    Path certs = Files.createDirectories(dir.resolve("certs"));
+    Path caFile = certs.resolve("ca.crt");
+    Pem.writeCertificates(caFile, List.of(ca.certificate()));
+    ServerProcesses cluster =
+        ServerProcesses.prepare(
+            3,
+            dir,
+            "localhost",
+            (i, b) -> {
+              String name = i == 2 ? "wrong.example.com" : "localhost";
+              KeyPair keys = KeyType.EC.generate();
+              Path cert = certs.resolve("p" + (i + 1) + ".crt");
+              Path key = certs.resolve("p" + (i + 1) + ".key");
+              try {
+                Pem.writeCertificates(
+                    cert,
+                    List.of(
+                        ca.issue(
+                            keys.getPublic(),
+                            SubjectNames.of(List.of(name), List.of()),
+                            YEAR,
+                            Instant.now()),
+                        ca.certificate()));
+                Pem.writePrivateKey(key, keys.getPrivate());
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+              return b.tlsMode(mode).tls(new TlsFiles(cert, key, List.of(caFile)));
+            });
+    for (int i = 0; i < 3; i++) {
+      cluster.restart(i);
+    }
+    return cluster;
+  }
+
+  /** Whether peer {@code i}'s replica holds t/k; a replica without table t does not. */
+  private static boolean has(ServerProcesses cluster, int i) {
+    try (ClusterDbClient c = cluster.client(i)) {
+      return c.blocking().get("t", org.clusterdb.api.Bytes.of("k"), Consistency.LOCAL).isPresent();
+    } catch (ClusterDbException e) {
+      if (e.code() == ErrorCode.UNKNOWN_TABLE) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private static void writeOnThePrimary(ServerProcesses cluster) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              try (ClusterDbClient c = cluster.client(0)) {
+                try {
+                  c.blocking().createTable("t", TableScope.CLUSTER);
+                } catch (ClusterDbException e) {
+                  if (e.code() != ErrorCode.TABLE_EXISTS) {
+                    throw e;
+                  }
+                }
+                c.blocking().put("t", "k", "v");
+                return true;
+              }
+            });
+  }
+
+  @Test
+  void enforceKeepsOutAPeerWhoseCertificateNamesAnotherHost() throws Exception {
+    try (ServerProcesses cluster = start(TlsMode.ENFORCE)) {
+      writeOnThePrimary(cluster);
+      await().atMost(Duration.ofSeconds(60)).until(() -> has(cluster, 1));
+
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  Files.readString(cluster.log(0))
+                      .lines()
+                      .anyMatch(
+                          l ->
+                              l.contains("peer certificate invalid")
+                                  && l.contains("wrong.example.com")
+                                  && l.contains(
+                                      "Invalid (Common Name in certificate does not match)")));
+      assertThat(has(cluster, 2)).isFalse();
+    }
+  }
+
+  @Test
+  void permissiveLetsInAPeerWhoseCertificateNamesAnotherHost() throws Exception {
+    try (ServerProcesses cluster = start(TlsMode.PERMISSIVE)) {
+      writeOnThePrimary(cluster);
+      for (int i = 1; i < 3; i++) {
+        int peer = i;
+        await().atMost(Duration.ofSeconds(60)).until(() -> has(cluster, peer));
+      }
+    }
+  }
+}
