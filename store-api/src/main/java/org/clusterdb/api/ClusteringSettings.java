@@ -194,6 +194,11 @@ public record ClusteringSettings(
     return new ClusteringSettings(name, index, tlsMode, ipVersion, peers, addressMapping, mappings);
   }
 
+  /** A copy with TLS verification mode {@code mode}. */
+  public ClusteringSettings withTlsMode(TlsMode mode) {
+    return new ClusteringSettings(name, primary, mode, ipVersion, peers, addressMapping, mappings);
+  }
+
   /** A copy with {@code peers}; the primary index is kept. */
   public ClusteringSettings withPeers(List<PeerAddress> newPeers) {
     return new ClusteringSettings(

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param appliedIndex the last log index the peer reported applied; -1 if unknown
  * @param lag how many committed entries the peer has yet to apply; -1 if unknown, as it is for a
  *     peer that is not {@link State#ACTIVE}
+ * @param certificate the status of the certificate the peer presented over TLS, checked as Enforce
+ *     mode checks it ("Valid" or "Invalid (reason)"), if one has been checked
  */
 public record PeerStatus(
     int index,
@@ -23,7 +25,8 @@ public record PeerStatus(
     State state,
     Optional<String> resolvedAddress,
     long appliedIndex,
-    long lag) {
+    long lag,
+    Optional<String> certificate) {
 
   /** A peer's clustering state. */
   public enum State {
@@ -45,6 +48,30 @@ public record PeerStatus(
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(resolvedAddress, "resolvedAddress");
+    Objects.requireNonNull(certificate, "certificate");
+  }
+
+  /** A status with no certificate checked yet. */
+  public PeerStatus(
+      int index,
+      String memberId,
+      String address,
+      State state,
+      Optional<String> resolvedAddress,
+      long appliedIndex,
+      long lag) {
+    this(index, memberId, address, state, resolvedAddress, appliedIndex, lag, Optional.empty());
+  }
+
+  /** This status with {@code certificate}. */
+  public PeerStatus withCertificate(Optional<String> certificate) {
+    return new PeerStatus(
+        index, memberId, address, state, resolvedAddress, appliedIndex, lag, certificate);
+  }
+
+  /** The host of {@link #address}, without IPv6 brackets. */
+  public String host() {
+    return host(address);
   }
 
   /**

@@ -429,6 +429,18 @@ public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
    *     answers; nothing is saved then
    */
   public ClusteringSettings saveClusteringSettings(String memberId, ClusteringSettings settings) {
+    return saveClusteringSettings(memberId, settings, false);
+  }
+
+  /**
+   * As {@link #saveClusteringSettings(String, ClusteringSettings)}; with {@code force}, a switch to
+   * TLS mode Enforce is saved even though some peers' certificates are invalid.
+   *
+   * @throws ClusterDbException {@code INVALID_ARGUMENT} (field {@code tlsMode}) listing the peers
+   *     whose certificates are invalid, for a switch to Enforce without {@code force}
+   */
+  public ClusteringSettings saveClusteringSettings(
+      String memberId, ClusteringSettings settings, boolean force) {
     return BlockingKeyValueStore.await(
         guard(
             () -> {
@@ -436,7 +448,7 @@ public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
               Objects.requireNonNull(settings, "settings");
               return caller.call(
                   ClusterGrpc.getSaveClusteringSettingsMethod(),
-                  WireCodec.saveClusteringSettingsRequest(memberId, settings),
+                  WireCodec.saveClusteringSettingsRequest(memberId, settings, force),
                   Kind.MEMBER,
                   r -> WireCodec.clusteringSettings(r.getSettings(), "settings"));
             }));

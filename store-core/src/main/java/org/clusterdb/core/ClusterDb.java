@@ -23,6 +23,7 @@ import org.clusterdb.api.Header;
 import org.clusterdb.api.KeyRange;
 import org.clusterdb.api.KeyValueStore;
 import org.clusterdb.api.MemberStatus;
+import org.clusterdb.api.PeerAddress;
 import org.clusterdb.api.PeerStatus;
 import org.clusterdb.api.PutResult;
 import org.clusterdb.api.RangeResult;
@@ -54,6 +55,7 @@ import org.clusterdb.core.fsm.TableNames;
 import org.clusterdb.core.local.PeerStore;
 import org.clusterdb.core.ratis.RaftNode;
 import org.clusterdb.core.security.CertificateCheck;
+import org.clusterdb.core.security.CertificateStatus;
 import org.clusterdb.core.storage.FileOps;
 import org.clusterdb.core.util.DaemonThreads;
 import org.clusterdb.core.watch.WatchHub;
@@ -340,8 +342,9 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     MemberStatus self = node.status();
     List<PeerStatus> peers = new ArrayList<>();
     for (PeerStatus p : s.peers()) {
-      peers.add(
-          p.state() != PeerStatus.State.THIS_SYSTEM
+      boolean me = p.state() == PeerStatus.State.THIS_SYSTEM;
+      PeerStatus now =
+          !me
               ? p
               : new PeerStatus(
                   p.index(),
@@ -350,7 +353,10 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
                   p.state(),
                   p.resolvedAddress(),
                   self.appliedIndex(),
-                  Math.max(0, self.commitIndex() - self.appliedIndex())));
+                  Math.max(0, self.commitIndex() - self.appliedIndex()));
+      Optional<CertificateCheck> cert =
+          me ? Optional.of(node.ownCertificateCheck(p.host())) : node.certificateCheck(p.host());
+      peers.add(now.withCertificate(cert.map(c -> c.status().text())));
     }
     return new ClusterStatus(
         s.memberId(),
@@ -421,11 +427,37 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
    *     settings, or a peer list that leaves this peer out; nothing is saved then
    */
   public CompletableFuture<ClusteringSettings> saveClusteringSettings(ClusteringSettings s) {
+    return saveClusteringSettings(s, false);
+  }
+
+  /**
+   * As {@link #saveClusteringSettings(ClusteringSettings)}. A switch to TLS mode Enforce is
+   * refused, as on the appliance, while any listed peer's certificate is invalid or has not been
+   * checked yet (Enforce would cut that peer off), unless {@code force}.
+   *
+   * @throws ClusterDbException {@link ErrorCode#INVALID_ARGUMENT} (field {@code tlsMode}) listing
+   *     those peers and their certificate status; nothing is saved then
+   */
+  public CompletableFuture<ClusteringSettings> saveClusteringSettings(
+      ClusteringSettings s, boolean force) {
     Objects.requireNonNull(s, "settings");
     try {
       s.validate();
     } catch (ClusterDbException e) {
       return failed(e);
+    }
+    if (!force
+        && s.tlsMode() == ClusteringSettings.TlsMode.ENFORCE
+        && settings.own().tlsMode() != ClusteringSettings.TlsMode.ENFORCE) {
+      List<String> invalid = invalidCertificates(s);
+      if (!invalid.isEmpty()) {
+        return failed(
+            ClusterDbException.invalid(
+                "tlsMode",
+                "Enforce would refuse these peers, whose certificates are not valid: "
+                    + String.join("; ", invalid)
+                    + ". Fix their certificates first, or force the change"));
+      }
     }
     if (!s.peers().isEmpty() && s.indexOf(config.memberId()) == 0) {
       return failed(
@@ -452,6 +484,23 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
               }
               return CompletableFuture.completedFuture(saved);
             });
+  }
+
+  /** Each listed peer whose certificate is not valid, with its status, as "peer 2 (p2): ...". */
+  private List<String> invalidCertificates(ClusteringSettings s) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < s.peers().size(); i++) {
+      PeerAddress p = s.peers().get(i);
+      Optional<CertificateCheck> check =
+          p.id().equals(config.memberId())
+              ? Optional.of(node.ownCertificateCheck(p.host()))
+              : node.certificateCheck(p.host());
+      if (check.isEmpty() || check.get().status() != CertificateStatus.VALID) {
+        String status = check.map(c -> c.status().text()).orElse("no certificate checked yet");
+        out.add("peer " + (i + 1) + " (" + p.id() + " at " + p.host() + "): " + status);
+      }
+    }
+    return out;
   }
 
   public List<Alarm> alarms() {

@@ -276,7 +276,8 @@ class MembershipTest {
             fine.peers(),
             false,
             java.util.Map.of());
-    p1.saveClusteringSettings(enforceOnIps).join();
+    // Forced: the self-signed certificates here would not pass Enforce's check of the switch.
+    p1.saveClusteringSettings(enforceOnIps, true).join();
     await()
         .atMost(WAIT)
         .until(() -> MiniCluster.activeAlarmIds(p1).contains(INVALID_CLUSTERING_CONFIGURATION));

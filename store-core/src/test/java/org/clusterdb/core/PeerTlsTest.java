@@ -1,6 +1,7 @@
 package org.clusterdb.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.net.InetSocketAddress;
@@ -11,12 +12,14 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.clusterdb.api.Bytes;
 import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.ClusteringSettings;
 import org.clusterdb.api.ClusteringSettings.TlsMode;
 import org.clusterdb.api.Consistency;
 import org.clusterdb.api.ErrorCode;
@@ -134,6 +137,13 @@ class PeerTlsTest {
       }
       assertThat(c.member(0).certificateCheck("localhost"))
           .hasValueSatisfying(v -> assertThat(v.status()).isEqualTo(CertificateStatus.VALID));
+      // The clustering page: this peer's own certificate and each other's, checked.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  c.member(0).clusterStatus().peers().stream()
+                      .allMatch(p -> p.certificate().equals(Optional.of("Valid"))));
     }
   }
 
@@ -219,6 +229,43 @@ class PeerTlsTest {
   }
 
   @Test
+  void switchingToEnforceIsRefusedListingThePeersWhoseCertificatesAreInvalidUnlessForced() {
+    try (MiniCluster c = MiniCluster.start(3, dir.resolve("data"))) {
+      ClusterDb p1 = c.member(c.awaitLeader());
+      ClusteringSettings enforce = p1.clusteringSettings().withTlsMode(TlsMode.ENFORCE);
+
+      assertThatThrownBy(() -> p1.saveClusteringSettings(enforce).join())
+          .hasCauseInstanceOf(ClusterDbException.class)
+          .cause()
+          .hasMessageContaining("tlsMode")
+          .hasMessageContaining(
+              "(" + p1.config().memberId() + " at 127.0.0.1): Invalid (not trusted)");
+      assertThat(p1.clusteringSettings().tlsMode()).isEqualTo(TlsMode.PERMISSIVE);
+
+      p1.saveClusteringSettings(enforce, true).join();
+      assertThat(p1.clusteringSettings().tlsMode()).isEqualTo(TlsMode.ENFORCE);
+    }
+  }
+
+  @Test
+  void switchingToEnforceIsSavedWhenEveryPeersCertificateIsValid() {
+    try (MiniCluster c = cluster(TlsMode.PERMISSIVE, "localhost")) {
+      createAndWrite(c, "k");
+      ClusterDb p1 = c.member(0);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  p1.clusterStatus().peers().stream()
+                      .allMatch(p -> p.certificate().equals(Optional.of("Valid"))));
+
+      p1.saveClusteringSettings(p1.clusteringSettings().withTlsMode(TlsMode.ENFORCE)).join();
+
+      assertThat(p1.clusteringSettings().tlsMode()).isEqualTo(TlsMode.ENFORCE);
+    }
+  }
+
+  @Test
   void peersServeTlsWithTheirOwnSelfSignedCertificateByDefault() throws Exception {
     try (MiniCluster c = MiniCluster.start(3, dir.resolve("data"))) {
       c.awaitLeader();
@@ -230,6 +277,9 @@ class PeerTlsTest {
 
       assertThat(served).isEqualTo(own);
       assertThat(own.getSubjectAlternativeNames()).isNotNull();
+      // Nobody trusts a self-signed certificate: the page says so, in Permissive as it is.
+      assertThat(c.member(0).clusterStatus().peers().get(0).certificate())
+          .contains("Invalid (not trusted)");
     }
   }
 

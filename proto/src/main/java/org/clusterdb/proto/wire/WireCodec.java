@@ -465,7 +465,8 @@ public final class WireCodec {
               .setResolvedAddress(p.resolvedAddress().orElse(""))
               .setAppliedIndex(p.appliedIndex())
               .setLag(p.lag())
-              .setDisplay(p.display()));
+              .setDisplay(p.display())
+              .setCertificate(p.certificate().orElse("")));
     }
     return b.build();
   }
@@ -490,7 +491,8 @@ public final class WireCodec {
                   ? Optional.empty()
                   : Optional.of(p.getResolvedAddress()),
               p.getAppliedIndex(),
-              p.getLag()));
+              p.getLag(),
+              p.getCertificate().isEmpty() ? Optional.empty() : Optional.of(p.getCertificate())));
     }
     ClusterStatus.Database database =
         switch (r.getDatabase()) {
@@ -639,9 +641,16 @@ public final class WireCodec {
    */
   public static SaveClusteringSettingsRequest saveClusteringSettingsRequest(
       String memberId, ClusteringSettings settings) {
+    return saveClusteringSettingsRequest(memberId, settings, false);
+  }
+
+  /** As above; {@code force} switches to TLS mode Enforce whatever the peers' certificates. */
+  public static SaveClusteringSettingsRequest saveClusteringSettingsRequest(
+      String memberId, ClusteringSettings settings, boolean force) {
     return SaveClusteringSettingsRequest.newBuilder()
         .setMemberId(memberId)
         .setSettings(clusteringSettings(settings))
+        .setForce(force)
         .build();
   }
 

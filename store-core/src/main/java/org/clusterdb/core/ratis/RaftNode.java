@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -238,7 +239,7 @@ public final class RaftNode implements AutoCloseable {
    * member's own client, probes) is TLS with this peer's certificate on both ends, checked by
    * {@code trust}.
    */
-  record Tls(Parameters parameters, PeerTrustManager trust) {}
+  record Tls(Parameters parameters, PeerTls identity, PeerTrustManager trust) {}
 
   static Tls tls(ClusterDbConfig config, Supplier<Collection<String>> peerHosts)
       throws IOException {
@@ -246,6 +247,7 @@ public final class RaftNode implements AutoCloseable {
     PeerTrustManager trust = identity.trustManager(config.memberId(), config.tlsMode(), peerHosts);
     return new Tls(
         GrpcFactory.newRaftParameters(new GrpcTlsConfig(identity.keyManager(), trust, true)),
+        identity,
         trust);
   }
 
@@ -271,6 +273,12 @@ public final class RaftNode implements AutoCloseable {
   /** The latest check of the certificate a peer at {@code host} presented to this member. */
   public Optional<CertificateCheck> certificateCheck(String host) {
     return tls.trust().latest(host);
+  }
+
+  /** This member's own certificate for {@code host}, checked as its peers check it in Enforce. */
+  public CertificateCheck ownCertificateCheck(String host) {
+    return CertificateCheck.of(
+        tls.identity().chain(), tls.identity().trusted(), host, Instant.now());
   }
 
   /** The group's id: the same for every peer of a cluster, from the cluster's name. */

@@ -62,12 +62,21 @@ final class ClusteringCommand implements Callable<Integer> {
    */
   static int edit(
       CommandSpec spec, ClientOptions client, UnaryOperator<ClusteringSettings> change) {
+    return edit(spec, client, change, false);
+  }
+
+  /** As above; {@code force} saves a switch to Enforce whatever the peers' certificates. */
+  static int edit(
+      CommandSpec spec,
+      ClientOptions client,
+      UnaryOperator<ClusteringSettings> change,
+      boolean force) {
     try (ClusterDbClient db = client.connectFirst()) {
       MemberClusteringSettings read = db.clusteringSettings();
       ClusteringSettings updated =
           ClusteringEdit.checked(change.apply(read.own()), read.memberId());
       // Named member: if the client failed over since the read, another peer refuses these.
-      ClusteringSettings saved = db.saveClusteringSettings(read.memberId(), updated);
+      ClusteringSettings saved = db.saveClusteringSettings(read.memberId(), updated, force);
       MemberClusteringSettings after = db.clusteringSettings();
       print(
           spec,
@@ -140,6 +149,13 @@ final class ClusteringCommand implements Callable<Integer> {
         description = "Remove every address mapping (before any --map is added).")
     boolean clearMappings;
 
+    @Option(
+        names = "--force",
+        description =
+            "With --tls-mode enforce: save even though some peers' certificates are invalid;"
+                + " Enforce will refuse those peers after the restart.")
+    boolean force;
+
     @Override
     public Integer call() {
       ClusteringEdit edit =
@@ -150,7 +166,7 @@ final class ClusteringCommand implements Callable<Integer> {
             "nothing to change: give at least one of --name, --primary, --tls-mode, --ip-version,"
                 + " --peers, --address-mapping, --map, --clear-mappings");
       }
-      return edit(spec, client, edit::apply);
+      return edit(spec, client, edit::apply, force);
     }
   }
 

@@ -11,7 +11,7 @@ import org.clusterdb.api.PeerStatus;
  * local-cluster} follows.
  */
 record ClusteringPage(ClusterStatus status, List<Alarm> alarms) {
-  private static final String ROW = "%-5s %-8s %-24s %-60s %8s %6s";
+  private static final String ROW = "%-5s %-8s %-24s %-60s %8s %6s  %s";
 
   /** Whether the database is Active and every peer Active. */
   boolean healthy() {
@@ -46,7 +46,8 @@ record ClusteringPage(ClusterStatus status, List<Alarm> alarms) {
             + " committed, last synchronisation check passed: "
             + (s.syncCheckedIndex() < 0 ? "none yet" : "index " + s.syncCheckedIndex())
             + ")");
-    lines.add(String.format(ROW, "Peer", "Member", "Address", "Status", "Applied", "Lag"));
+    lines.add(
+        String.format(ROW, "Peer", "Member", "Address", "Status", "Applied", "Lag", "Certificate"));
     for (PeerStatus p : s.peers()) {
       lines.add(
           String.format(
@@ -56,7 +57,8 @@ record ClusteringPage(ClusterStatus status, List<Alarm> alarms) {
               p.address(),
               p.display(),
               p.appliedIndex() < 0 ? "-" : Long.toString(p.appliedIndex()),
-              p.lag() < 0 ? "-" : Long.toString(p.lag())));
+              p.lag() < 0 ? "-" : Long.toString(p.lag()),
+              p.certificate().orElse("-")));
     }
     List<Alarm> active = alarms.stream().filter(Alarm::active).toList();
     if (active.isEmpty()) {

@@ -131,7 +131,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
                 "member_id", "names " + request.getMemberId() + ", but this peer is " + self);
           }
           ClusteringSettings settings = WireCodec.clusteringSettings(request);
-          return db.saveClusteringSettings(settings)
+          return db.saveClusteringSettings(settings, request.getForce())
               .thenApply(
                   saved ->
                       SaveClusteringSettingsResponse.newBuilder()

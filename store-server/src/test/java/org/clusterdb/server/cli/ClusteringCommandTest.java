@@ -117,6 +117,17 @@ class ClusteringCommandTest {
   }
 
   @Test
+  void forceIsSentOnlyWhenGiven() {
+    assertThat(run("clustering", "set", "--tls-mode", "enforce").exit()).isEqualTo(Main.OK);
+    assertThat(run("clustering", "set", "--tls-mode", "enforce", "--force").exit())
+        .isEqualTo(Main.OK);
+
+    assertThat(peer.saves)
+        .extracting(SaveClusteringSettingsRequest::getForce)
+        .containsExactly(false, true);
+  }
+
+  @Test
   void showPrintsOwnAndClusterSideBySide() {
     peer.own = THREE.withPrimary(2);
 
