@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.clusterdb.api.PeerStatus;
 import org.clusterdb.api.TableScope;
 import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.core.ratis.Membership;
+import org.clusterdb.core.security.Pem;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -245,9 +247,13 @@ class MembershipTest {
         .until(() -> !MiniCluster.activeAlarmIds(p2).contains(FACTORY_RESET_PENDING));
     p2.saveClusteringSettings(original.withPeers(List.of())).join();
 
+    Path selfSigned = p2Config.dataDir().resolve("tls").resolve("peer.crt");
+    X509Certificate before = Pem.readCertificates(selfSigned).get(0);
     p2.close();
     started.remove(p2);
     ClusterDb reset = start(p2Config);
+    // The reset took the peer's certificate and key with it; the peer made new ones.
+    assertThat(Pem.readCertificates(selfSigned).get(0)).isNotEqualTo(before);
     assertThat(reset.clusteringSettings().peers()).containsExactly(peer(2));
     assertThat(reset.blocking().get("lan", "address")).isPresent();
     assertThat(reset.blocking().listTables(org.clusterdb.api.Consistency.LOCAL))

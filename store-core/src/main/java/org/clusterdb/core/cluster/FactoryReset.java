@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.core.local.PeerStore;
+import org.clusterdb.core.security.PeerTls;
 import org.clusterdb.core.storage.FileOps;
 import org.clusterdb.proto.log.v1.DropTable;
 import org.clusterdb.proto.log.v1.FormatVersion;
@@ -52,6 +53,8 @@ public final class FactoryReset {
     }
     FileOps.deleteRecursively(config.dataDir().resolve("raft"));
     FileOps.deleteRecursively(config.dataDir().resolve("state"));
+    // The seed's reset removes the server certificate and key: a self-signed one is made anew.
+    FileOps.deleteRecursively(config.dataDir().resolve(PeerTls.DIR));
     LOG.warn("factory reset done member={} droppedtables={}", config.memberId(), dropped);
   }
 }

@@ -32,7 +32,8 @@ public final class PeerTls {
    */
   static final Duration SELF_SIGNED_VALIDITY = Duration.ofDays(3650);
 
-  static final String DIR = "tls";
+  /** Under {@code dataDir}: the self-signed identity, which a factory reset deletes. */
+  public static final String DIR = "tls";
 
   private final List<X509Certificate> chain;
   private final PrivateKey key;
