@@ -486,7 +486,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
             });
   }
 
-  /** Each listed peer whose certificate is not valid, with its status, as "peer 2 (p2): ...". */
+  /** Each listed peer whose certificate is not valid, as "peer 2 (p2 at host): status". */
   private List<String> invalidCertificates(ClusteringSettings s) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < s.peers().size(); i++) {
