@@ -65,16 +65,21 @@ class PeerTlsTest {
 
   /** Three peers on "localhost", in {@code mode}; p3's certificate names {@code p3Name}. */
   private MiniCluster cluster(TlsMode mode, String p3Name) {
+    return cluster(mode, p3Name, ca);
+  }
+
+  /** As {@link #cluster(TlsMode, String)}, p3's certificate issued by {@code p3Issuer}. */
+  private MiniCluster cluster(TlsMode mode, String p3Name, CertificateAuthority p3Issuer) {
     return MiniCluster.start(
         3,
         dir.resolve("data"),
         "localhost",
         (self, b) -> {
           try {
-            String name = self.id().equals("p3") ? p3Name : "localhost";
+            boolean p3 = self.id().equals("p3");
             return b.tlsMode(mode)
                 .writePolicy(WritePolicy.ANY_LEADER)
-                .tls(certificate(self.id(), name, ca));
+                .tls(certificate(self.id(), p3 ? p3Name : "localhost", p3 ? p3Issuer : ca));
           } catch (Exception e) {
             throw new IllegalStateException(e);
           }
@@ -196,20 +201,7 @@ class PeerTlsTest {
   void enforceRefusesAPeerWhoseCertificateComesFromAnotherCa() throws Exception {
     CertificateAuthority other =
         CertificateAuthority.create("other CA", YEAR, KeyType.EC, Instant.now());
-    try (MiniCluster c =
-        MiniCluster.start(
-            3,
-            dir.resolve("data"),
-            "localhost",
-            (self, b) -> {
-              try {
-                return b.tlsMode(TlsMode.ENFORCE)
-                    .writePolicy(WritePolicy.ANY_LEADER)
-                    .tls(certificate(self.id(), "localhost", self.id().equals("p3") ? other : ca));
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            })) {
+    try (MiniCluster c = cluster(TlsMode.ENFORCE, "localhost", other)) {
       createAndWrite(c, "k");
       await().atMost(Duration.ofSeconds(30)).until(() -> has(c, 0, "k") && has(c, 1, "k"));
       await()

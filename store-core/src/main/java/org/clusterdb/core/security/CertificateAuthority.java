@@ -2,12 +2,14 @@ package org.clusterdb.core.security;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,7 +72,7 @@ public final class CertificateAuthority {
       throw new IllegalArgumentException("subject: required");
     }
     KeyPair keys = type.generate();
-    X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
+    X500Name name = cn(commonName);
     try {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder b =
@@ -119,8 +121,7 @@ public final class CertificateAuthority {
   /** A certificate for {@code subjectKey} naming {@code names}, valid from now for validity. */
   public X509Certificate issue(
       PublicKey subjectKey, SubjectNames names, Duration validity, Instant now) {
-    X500Name subject =
-        new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, names.commonName()).build();
+    X500Name subject = cn(names.commonName());
     return issue(subjectKey, subject, generalNames(names), validity, now);
   }
 
@@ -155,8 +156,7 @@ public final class CertificateAuthority {
 
   /** A certificate signing request for {@code keys}, naming {@code names}. */
   public static PKCS10CertificationRequest request(KeyPair keys, SubjectNames names) {
-    X500Name subject =
-        new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, names.commonName()).build();
+    X500Name subject = cn(names.commonName());
     try {
       Extensions exts =
           new Extensions(
@@ -176,8 +176,7 @@ public final class CertificateAuthority {
    */
   public static X509Certificate selfSigned(
       KeyPair keys, SubjectNames names, Duration validity, Instant now) {
-    X500Name subject =
-        new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, names.commonName()).build();
+    X500Name subject = cn(names.commonName());
     try {
       X509v3CertificateBuilder b =
           endEntity(builder(subject, subject, keys.getPublic(), validity, now), keys.getPublic())
@@ -186,6 +185,10 @@ public final class CertificateAuthority {
     } catch (GeneralSecurityException | CertIOException e) {
       throw new IllegalStateException("cannot make a self-signed certificate", e);
     }
+  }
+
+  private static X500Name cn(String commonName) {
+    return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
   }
 
   /** The first CN of {@code name}; null if it has none. */
@@ -277,8 +280,8 @@ public final class CertificateAuthority {
 
   static boolean matches(PrivateKey key, PublicKey pub) {
     try {
-      byte[] probe = "clusterdb key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-      var s = java.security.Signature.getInstance(KeyType.signatureAlgorithm(key));
+      byte[] probe = "clusterdb key check".getBytes(StandardCharsets.US_ASCII);
+      Signature s = Signature.getInstance(KeyType.signatureAlgorithm(key));
       s.initSign(key);
       s.update(probe);
       byte[] sig = s.sign();

@@ -45,15 +45,11 @@ public record CertificateCheck(CertificateStatus status, String detail) {
       Collection<X509Certificate> trusted,
       String address,
       Instant now) {
-    if (chain.isEmpty()) {
-      return new CertificateCheck(
-          CertificateStatus.NOT_TRUSTED, "the peer presented no certificate");
+    CertificateCheck failed = chain(chain, trusted, now);
+    if (failed != null) {
+      return failed;
     }
     X509Certificate leaf = chain.get(0);
-    CertificateCheck trust = trust(chain, trusted, now);
-    if (trust != null) {
-      return trust;
-    }
     if (!names(leaf, address)) {
       return new CertificateCheck(
           CertificateStatus.NAME_MISMATCH,
@@ -62,8 +58,26 @@ public record CertificateCheck(CertificateStatus status, String detail) {
               + "' is not in the certificate's names "
               + CertificateInfo.of(leaf).names());
     }
+    return valid(address);
+  }
+
+  /** A chain that passed both checks for {@code address}. */
+  static CertificateCheck valid(String address) {
     return new CertificateCheck(
         CertificateStatus.VALID, "chains to a trusted CA and names " + address);
+  }
+
+  /**
+   * The first half of {@link #of}, which does not depend on the address: signatures up to a trusted
+   * CA and every certificate's validity. Null when the chain passes.
+   */
+  static CertificateCheck chain(
+      List<X509Certificate> chain, Collection<X509Certificate> trusted, Instant now) {
+    if (chain.isEmpty()) {
+      return new CertificateCheck(
+          CertificateStatus.NOT_TRUSTED, "the peer presented no certificate");
+    }
+    return trust(chain, trusted, now);
   }
 
   /** Whether {@code leaf} names {@code address}. */

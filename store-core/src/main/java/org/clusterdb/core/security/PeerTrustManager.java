@@ -127,33 +127,31 @@ public final class PeerTrustManager extends X509ExtendedTrustManager {
 
   /** A peer that dialled this member: it may be any configured peer. */
   private void dialling(X509Certificate[] chain) throws CertificateException {
-    CertificateCheck first = null;
-    for (String host : peerHosts.get()) {
-      CertificateCheck c =
-          CertificateCheck.of(Arrays.asList(chain), trusted, host, clock.instant());
-      if (c.status() == CertificateStatus.VALID) {
-        record(host, c);
-        return;
+    // The chain is checked once; only the name depends on which peer this is.
+    CertificateCheck failed =
+        CertificateCheck.chain(Arrays.asList(chain), trusted, clock.instant());
+    if (failed == null) {
+      Collection<String> hosts = peerHosts.get();
+      for (String host : hosts) {
+        if (CertificateCheck.names(chain[0], host)) {
+          record(host, CertificateCheck.valid(host));
+          return;
+        }
       }
-      if (first == null || c.status() != CertificateStatus.NAME_MISMATCH) {
-        first = c;
-      }
-    }
-    if (first == null) {
-      first = new CertificateCheck(CertificateStatus.NAME_MISMATCH, "no peers are configured");
-    } else if (first.status() == CertificateStatus.NAME_MISMATCH) {
-      first =
+      failed =
           new CertificateCheck(
               CertificateStatus.NAME_MISMATCH,
-              "it names none of the configured peers "
-                  + peerHosts.get()
-                  + ": "
-                  + CertificateInfo.of(chain[0]).names());
+              hosts.isEmpty()
+                  ? "no peers are configured"
+                  : "it names none of the configured peers "
+                      + hosts
+                      + ": "
+                      + CertificateInfo.of(chain[0]).names());
     }
     // Kept under the first name the certificate claims: the connecting peer's address is unknown.
     List<String> claimed = CertificateInfo.of(chain[0]).names();
-    record(claimed.isEmpty() ? "?" : claimed.get(0), first);
-    refuse("a connecting peer", first);
+    record(claimed.isEmpty() ? "?" : claimed.get(0), failed);
+    refuse("a connecting peer", failed);
   }
 
   private void record(String host, CertificateCheck c) {
