@@ -38,6 +38,13 @@ public enum ErrorCode {
    * cluster's size fail an admission check. The field names the check; fix it on this peer.
    */
   JOIN_REFUSED(21, Action.FIX_REQUEST, true),
+  /**
+   * The call carries no credentials, or wrong ones, while the cluster requires authentication. Give
+   * a user name and password (or, in Enforce mode, a client certificate).
+   */
+  UNAUTHENTICATED(30, Action.FIX_REQUEST, true),
+  /** The caller's account has no right to this call: a read-only account asked for a change. */
+  PERMISSION_DENIED(31, Action.FIX_REQUEST, true),
   /** An unexpected failure; see the logs. A write in flight may have been applied. */
   INTERNAL(99, Action.INVESTIGATE, false);
 

@@ -265,6 +265,8 @@ class ApiTypesTest {
             Map.entry(ErrorCode.UNAVAILABLE, 13),
             Map.entry(ErrorCode.PRIMARY_UNAVAILABLE, 20),
             Map.entry(ErrorCode.JOIN_REFUSED, 21),
+            Map.entry(ErrorCode.UNAUTHENTICATED, 30),
+            Map.entry(ErrorCode.PERMISSION_DENIED, 31),
             Map.entry(ErrorCode.INTERNAL, 99));
     // Every code is pinned: a new code must be added here deliberately.
     assertThat(pinned.keySet()).containsExactlyInAnyOrder(ErrorCode.values());

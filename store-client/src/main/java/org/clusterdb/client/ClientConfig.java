@@ -24,13 +24,19 @@ import org.clusterdb.api.ErrorCode;
  *     request timeout
  * @param backoffInitial pause before the first retry; later pauses double, with jitter
  * @param backoffMax longest pause between retries and watch reconnects
+ * @param tls how the client checks members and whether it presents a certificate; the client port
+ *     always speaks TLS
+ * @param credentials the user name and password sent with every call, or null for none (the cluster
+ *     then serves this client only while it does not require accounts, or by certificate)
  */
 public record ClientConfig(
     List<String> endpoints,
     Duration requestTimeout,
     Duration attemptTimeout,
     Duration backoffInitial,
-    Duration backoffMax) {
+    Duration backoffMax,
+    ClientTls tls,
+    Credentials credentials) {
 
   /** As the server's own request timeout: a write survives one leader failover. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
@@ -49,6 +55,24 @@ public record ClientConfig(
 
   public ClientConfig {
     endpoints = endpoints == null ? null : List.copyOf(endpoints);
+    tls = tls == null ? ClientTls.UNVERIFIED : tls;
+  }
+
+  /** Encrypted, with the server unverified and no credentials. */
+  public ClientConfig(
+      List<String> endpoints,
+      Duration requestTimeout,
+      Duration attemptTimeout,
+      Duration backoffInitial,
+      Duration backoffMax) {
+    this(
+        endpoints,
+        requestTimeout,
+        attemptTimeout,
+        backoffInitial,
+        backoffMax,
+        ClientTls.UNVERIFIED,
+        null);
   }
 
   /** Every problem with this configuration, each starting with its field; empty when valid. */
@@ -110,6 +134,10 @@ public record ClientConfig(
     positive(p, "backoffMax", backoffMax);
     if (backoffInitial != null && backoffMax != null && backoffMax.compareTo(backoffInitial) < 0) {
       p.add(new Problem("backoffMax", "must not be less than backoffInitial"));
+    }
+    tls.problems("tls.").forEach(f -> p.add(new Problem(f[0], f[1])));
+    if (credentials != null) {
+      credentials.problems("credentials.").forEach(f -> p.add(new Problem(f[0], f[1])));
     }
     return p;
   }

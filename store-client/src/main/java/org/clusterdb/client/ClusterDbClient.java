@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.clusterdb.api.Account;
 import org.clusterdb.api.Alarm;
 import org.clusterdb.api.BlockingKeyValueStore;
 import org.clusterdb.api.Bytes;
@@ -34,6 +35,7 @@ import org.clusterdb.api.PutResult;
 import org.clusterdb.api.RangeResult;
 import org.clusterdb.api.ReadOptions;
 import org.clusterdb.api.RequestId;
+import org.clusterdb.api.Role;
 import org.clusterdb.api.Table;
 import org.clusterdb.api.TableScope;
 import org.clusterdb.api.Txn;
@@ -43,20 +45,26 @@ import org.clusterdb.api.WatchListener;
 import org.clusterdb.api.WatchRequest;
 import org.clusterdb.client.RetryingCaller.Kind;
 import org.clusterdb.proto.api.v1.AlarmsRequest;
+import org.clusterdb.proto.api.v1.AuthGrpc;
 import org.clusterdb.proto.api.v1.ClusterGrpc;
 import org.clusterdb.proto.api.v1.ClusterStatusRequest;
 import org.clusterdb.proto.api.v1.CreateTableRequest;
+import org.clusterdb.proto.api.v1.DeleteAccountRequest;
 import org.clusterdb.proto.api.v1.DropTableRequest;
 import org.clusterdb.proto.api.v1.GetClusteringSettingsRequest;
 import org.clusterdb.proto.api.v1.KVGrpc;
 import org.clusterdb.proto.api.v1.LeaderRequest;
 import org.clusterdb.proto.api.v1.LeaderResponse;
+import org.clusterdb.proto.api.v1.ListAccountsRequest;
 import org.clusterdb.proto.api.v1.ListTablesRequest;
 import org.clusterdb.proto.api.v1.MaintenanceGrpc;
 import org.clusterdb.proto.api.v1.MembersRequest;
+import org.clusterdb.proto.api.v1.SaveAccountRequest;
+import org.clusterdb.proto.api.v1.SetAuthRequest;
 import org.clusterdb.proto.api.v1.SetPrimaryRequest;
 import org.clusterdb.proto.api.v1.SnapshotRequest;
 import org.clusterdb.proto.api.v1.StatusRequest;
+import org.clusterdb.proto.api.v1.WhoAmIRequest;
 import org.clusterdb.proto.wire.WireCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,8 +153,8 @@ public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
    * @throws ClusterDbException INVALID_ARGUMENT naming the first bad field
    */
   public static ClusterDbClient connect(ClientConfig config) {
-    return new ClusterDbClient(
-        Objects.requireNonNull(config, "config").validate(), ChannelFactory.PLAINTEXT);
+    ClientConfig valid = Objects.requireNonNull(config, "config").validate();
+    return new ClusterDbClient(valid, ChannelFactory.of(valid));
   }
 
   public ClientConfig config() {
@@ -482,6 +490,110 @@ public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
   }
 
   /**
+   * Creates account {@code name}, or changes its role and, unless {@code password} is null, its
+   * password. Needs an admin once authentication is on. Retried like a read: saving twice is
+   * harmless. Blocks up to the request timeout.
+   *
+   * @throws ClusterDbException {@code INVALID_ARGUMENT} naming {@code name}, {@code password} or
+   *     {@code role}; {@code PERMISSION_DENIED} for a read-only caller
+   */
+  public Account saveAccount(String name, Role role, String password) {
+    return BlockingKeyValueStore.await(
+        guard(
+            () -> {
+              Objects.requireNonNull(role, "role");
+              SaveAccountRequest.Builder b =
+                  SaveAccountRequest.newBuilder()
+                      .setName(Objects.requireNonNull(name, "name"))
+                      .setRole(WireCodec.role(role));
+              if (password != null) {
+                b.setPassword(password);
+              }
+              return caller.call(
+                  AuthGrpc.getSaveAccountMethod(),
+                  b.build(),
+                  Kind.READ,
+                  r -> WireCodec.account(r.getAccount()));
+            }));
+  }
+
+  /**
+   * Deletes account {@code name}. Blocks up to the request timeout.
+   *
+   * @throws ClusterDbException {@code INVALID_ARGUMENT} (field {@code name}) for no such account or
+   *     the last admin while authentication is on
+   */
+  public void deleteAccount(String name) {
+    BlockingKeyValueStore.await(
+        guard(
+            () ->
+                caller.call(
+                    AuthGrpc.getDeleteAccountMethod(),
+                    DeleteAccountRequest.newBuilder()
+                        .setName(Objects.requireNonNull(name, "name"))
+                        .build(),
+                    Kind.WRITE,
+                    r -> null)));
+  }
+
+  /**
+   * Turns authentication on or off for the whole cluster. Blocks up to the request timeout.
+   *
+   * @throws ClusterDbException {@code INVALID_ARGUMENT} (field {@code enabled}) turning it on with
+   *     no admin account
+   */
+  public void setAuthEnabled(boolean enabled) {
+    BlockingKeyValueStore.await(
+        guard(
+            () ->
+                caller.call(
+                    AuthGrpc.getSetAuthMethod(),
+                    SetAuthRequest.newBuilder().setEnabled(enabled).build(),
+                    Kind.READ,
+                    r -> null)));
+  }
+
+  /**
+   * Whether the cluster requires accounts, who this client is to it, and with {@code listAccounts}
+   * (an admin's call) every account. Blocks up to the request timeout.
+   */
+  public AuthStatus authStatus(boolean listAccounts) {
+    return BlockingKeyValueStore.await(
+        guard(
+            () ->
+                caller
+                    .call(
+                        AuthGrpc.getWhoAmIMethod(),
+                        WhoAmIRequest.getDefaultInstance(),
+                        Kind.READ,
+                        r -> r)
+                    .thenCompose(
+                        who -> {
+                          Optional<Account> me =
+                              who.hasAccount()
+                                  ? Optional.of(WireCodec.account(who.getAccount()))
+                                  : Optional.empty();
+                          if (!listAccounts) {
+                            return CompletableFuture.completedFuture(
+                                new AuthStatus(
+                                    who.getAuthEnabled(), me, who.getAuthenticatedBy(), List.of()));
+                          }
+                          return caller.call(
+                              AuthGrpc.getListAccountsMethod(),
+                              ListAccountsRequest.getDefaultInstance(),
+                              Kind.READ,
+                              r ->
+                                  new AuthStatus(
+                                      r.getAuthEnabled(),
+                                      me,
+                                      who.getAuthenticatedBy(),
+                                      r.getAccountsList().stream()
+                                          .map(WireCodec::account)
+                                          .toList()));
+                        })));
+  }
+
+  /**
    * Asks the member this client talks to now to take a snapshot; completes with the log index the
    * snapshot covers. Retried on another member like a read: a second snapshot is harmless.
    */
@@ -617,7 +729,9 @@ public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
     private Duration attemptTimeout = ClientConfig.DEFAULT_ATTEMPT_TIMEOUT;
     private Duration backoffInitial = ClientConfig.DEFAULT_BACKOFF_INITIAL;
     private Duration backoffMax = ClientConfig.DEFAULT_BACKOFF_MAX;
-    private ChannelFactory channels = ChannelFactory.PLAINTEXT;
+    private ChannelFactory channels;
+    private ClientTls tls = ClientTls.UNVERIFIED;
+    private Credentials credentials;
 
     private Builder() {}
 
@@ -648,6 +762,22 @@ public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
       return this;
     }
 
+    /** How to check members' certificates and which one to present (default: none). */
+    public Builder tls(ClientTls tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /** The account to call as; null for none. */
+    public Builder credentials(Credentials credentials) {
+      this.credentials = credentials;
+      return this;
+    }
+
+    public Builder credentials(String user, String password) {
+      return credentials(new Credentials(user, password));
+    }
+
     /** For tests: channels of another transport, e.g. in-process. */
     Builder channelFactory(ChannelFactory factory) {
       this.channels = Objects.requireNonNull(factory, "factory");
@@ -660,7 +790,14 @@ public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
      * @throws ClusterDbException INVALID_ARGUMENT naming the first bad field
      */
     public ClientConfig config() {
-      return new ClientConfig(endpoints, requestTimeout, attemptTimeout, backoffInitial, backoffMax)
+      return new ClientConfig(
+              endpoints,
+              requestTimeout,
+              attemptTimeout,
+              backoffInitial,
+              backoffMax,
+              tls,
+              credentials)
           .validate();
     }
 
@@ -670,7 +807,8 @@ public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
      * @throws ClusterDbException INVALID_ARGUMENT naming the first bad field
      */
     public ClusterDbClient build() {
-      return new ClusterDbClient(config(), channels);
+      ClientConfig config = config();
+      return new ClusterDbClient(config, channels != null ? channels : ChannelFactory.of(config));
     }
   }
 }

@@ -10,6 +10,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.clusterdb.api.Account;
 import org.clusterdb.api.Alarm;
 import org.clusterdb.api.BlockingKeyValueStore;
 import org.clusterdb.api.Bytes;
@@ -29,6 +32,7 @@ import org.clusterdb.api.PutResult;
 import org.clusterdb.api.RangeResult;
 import org.clusterdb.api.ReadOptions;
 import org.clusterdb.api.RequestId;
+import org.clusterdb.api.Role;
 import org.clusterdb.api.Table;
 import org.clusterdb.api.TableScope;
 import org.clusterdb.api.Txn;
@@ -36,6 +40,8 @@ import org.clusterdb.api.TxnResult;
 import org.clusterdb.api.Watch;
 import org.clusterdb.api.WatchListener;
 import org.clusterdb.api.WatchRequest;
+import org.clusterdb.core.auth.AccountStore;
+import org.clusterdb.core.auth.PasswordHash;
 import org.clusterdb.core.cluster.AlarmRegistry;
 import org.clusterdb.core.cluster.ClusteringStore;
 import org.clusterdb.core.cluster.FactoryReset;
@@ -56,6 +62,7 @@ import org.clusterdb.core.local.PeerStore;
 import org.clusterdb.core.ratis.RaftNode;
 import org.clusterdb.core.security.CertificateCheck;
 import org.clusterdb.core.security.CertificateStatus;
+import org.clusterdb.core.security.PeerTls;
 import org.clusterdb.core.storage.FileOps;
 import org.clusterdb.core.util.DaemonThreads;
 import org.clusterdb.core.watch.WatchHub;
@@ -98,6 +105,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   private final MembershipManager membership;
   private final SyncChecker sync;
   private final PeerMonitor monitor;
+  private final AccountStore accounts;
+  private final ScheduledExecutorService accountsTicker;
   private final BlockingKeyValueStore blocking;
 
   private ClusterDb(
@@ -112,7 +121,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
       ClusteringStore settings,
       MembershipManager membership,
       SyncChecker sync,
-      PeerMonitor monitor) {
+      PeerMonitor monitor,
+      AccountStore accounts) {
     this.config = config;
     this.validator = validator;
     this.watchExecutor = watchExecutor;
@@ -125,6 +135,11 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     this.membership = membership;
     this.sync = sync;
     this.monitor = monitor;
+    this.accounts = accounts;
+    this.accountsTicker =
+        Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("clusterdb-accounts-" + config.memberId()));
+    accountsTicker.scheduleWithFixedDelay(this::syncAccounts, 0, 1, TimeUnit.SECONDS);
     this.blocking = new BlockingKeyValueStore(this);
   }
 
@@ -197,7 +212,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
           settings,
           membership,
           sync,
-          monitor);
+          monitor,
+          new AccountStore(node, peerStore, effective.memberId()));
     } catch (IOException | RuntimeException e) {
       if (peerStore != null) {
         peerStore.close();
@@ -319,6 +335,14 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
         return ClusterDb.this.watch(request, listener);
       }
     };
+  }
+
+  /**
+   * This member's TLS identity (as its peers see it) and the CAs it trusts: a server presents it on
+   * its client port too.
+   */
+  public PeerTls tlsIdentity() {
+    return node.identity();
   }
 
   /** The latest check of the certificate a peer at {@code host} presented to this member. */
@@ -503,6 +527,97 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     return out;
   }
 
+  /**
+   * Creates account {@code name}, or changes its role and, unless {@code password} is null, its
+   * password. The password is hashed here (scrypt): only the hash is replicated.
+   *
+   * @throws ClusterDbException {@link ErrorCode#INVALID_ARGUMENT} naming {@code name}, {@code
+   *     password} (too short or long, or missing for a new account) or {@code role} (demoting the
+   *     last admin while authentication is on); nothing is saved then
+   */
+  public CompletableFuture<Account> saveAccount(String name, Role role, char[] password) {
+    return guard(
+        () -> {
+          Objects.requireNonNull(role, "role");
+          Optional<String> bad = Account.nameProblem(name);
+          if (bad.isPresent()) {
+            return failed(ClusterDbException.invalid("name", bad.get()));
+          }
+          if (password != null) {
+            Optional<String> weak = PasswordHash.problem(password);
+            if (weak.isPresent()) {
+              return failed(ClusterDbException.invalid("password", weak.get()));
+            }
+          }
+          return apply(TableScope.CLUSTER, AccountStore.putEntry(name, role, password))
+              .thenApply(
+                  r -> {
+                    LOG.info(
+                        "account saved member={} user={} role={}", config.memberId(), name, role);
+                    return new Account(name, role);
+                  });
+        });
+  }
+
+  /**
+   * Deletes account {@code name}.
+   *
+   * @throws ClusterDbException {@link ErrorCode#INVALID_ARGUMENT} (field {@code name}) if there is
+   *     no such account, or it is the last admin while authentication is on
+   */
+  public CompletableFuture<Void> deleteAccount(String name) {
+    return guard(
+        () -> {
+          Optional<String> bad = Account.nameProblem(name);
+          if (bad.isPresent()) {
+            return failed(ClusterDbException.invalid("name", bad.get()));
+          }
+          return apply(TableScope.CLUSTER, AccountStore.deleteEntry(name))
+              .thenApply(
+                  r -> {
+                    LOG.info("account deleted member={} user={}", config.memberId(), name);
+                    return null;
+                  });
+        });
+  }
+
+  /**
+   * Turns client authentication on or off for the whole cluster. A server then refuses calls
+   * without valid credentials; the library API is never authenticated.
+   *
+   * @throws ClusterDbException {@link ErrorCode#INVALID_ARGUMENT} (field {@code enabled}) when
+   *     turning it on with no admin account
+   */
+  public CompletableFuture<Void> setAuthEnabled(boolean enabled) {
+    return guard(
+        () ->
+            apply(TableScope.CLUSTER, AccountStore.authEntry(enabled))
+                .thenApply(
+                    r -> {
+                      LOG.warn(
+                          "client authentication {} member={}",
+                          enabled ? "enabled" : "disabled",
+                          config.memberId());
+                      return null;
+                    }));
+  }
+
+  /** The accounts this member checks callers against: the cluster's, as last applied here. */
+  public AccountStore accounts() {
+    return accounts;
+  }
+
+  private void syncAccounts() {
+    try {
+      accounts.syncCopy();
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "cannot keep this peer's copy of the accounts member={} error={}",
+          config.memberId(),
+          e.toString());
+    }
+  }
+
   public List<Alarm> alarms() {
     return alarms.list();
   }
@@ -640,6 +755,9 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   private CompletableFuture<RangeResult> rangeNow(
       String table, KeyRange range, ReadOptions options) {
     Objects.requireNonNull(options, "options");
+    if (TableNames.isPrivate(table)) {
+      return failed(privateTable("table", table));
+    }
     org.clusterdb.proto.log.v1.Range r =
         ApiCodec.range(table, range, options.limit(), options.countOnly());
     Optional<Failure> invalid = validator.validateOp(Op.newBuilder().setRange(r).build(), "");
@@ -707,6 +825,9 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     if (!TableNames.isValid(request.table())) {
       throw invalidName(request.table());
     }
+    if (TableNames.isPrivate(request.table())) {
+      throw privateTable("table", request.table());
+    }
     return scopeOf(request.table()) == TableScope.PEER
         ? peerStore.watch(request, listener)
         : node.watch(request, listener);
@@ -716,6 +837,14 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   @Override
   public void close() {
     LOG.info("stopping clusterdb member={}", config.memberId());
+    accountsTicker.shutdownNow();
+    try {
+      accountsTicker.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // The copy a factory reset keeps is then as new as the accounts at shutdown.
+    syncAccounts();
     monitor.close();
     membership.close();
     sync.close();
@@ -836,6 +965,11 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
         .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
         .setCreateTable(CreateTable.newBuilder().setName(name))
         .build();
+  }
+
+  private static ClusterDbException privateTable(String field, String name) {
+    return ClusterDbException.invalid(
+        field, "'" + name + "' is private to clusterdb: use the account calls");
   }
 
   private static ClusterDbException reserved(String field, String name) {

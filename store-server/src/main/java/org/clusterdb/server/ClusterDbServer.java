@@ -3,6 +3,7 @@ package org.clusterdb.server;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
@@ -13,14 +14,18 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.core.ClusterDb;
 import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.core.util.DaemonThreads;
 import org.clusterdb.proto.api.v1.Member;
+import org.clusterdb.server.auth.AuthInterceptor;
+import org.clusterdb.server.auth.ClientPortTls;
 import org.clusterdb.server.config.PeerEndpoint;
 import org.clusterdb.server.config.ServerConfig;
+import org.clusterdb.server.grpc.AuthService;
 import org.clusterdb.server.grpc.ClusterService;
 import org.clusterdb.server.grpc.KvService;
 import org.clusterdb.server.grpc.MaintenanceService;
@@ -30,7 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One clusterdb server process: an embedded member plus its gRPC client API (KV, Watch, Cluster,
- * Maintenance, the standard health service and server reflection).
+ * Maintenance, Auth, the standard health service and server reflection), over TLS with the member's
+ * own certificate, and with accounts once the cluster requires them.
  *
  * <p>Health is SERVING while the member knows a leader, NOT_SERVING otherwise and during shutdown.
  * {@link #shutdown(Duration)} stops taking new calls, lets calls in flight finish for the grace
@@ -82,9 +88,23 @@ public final class ClusterDbServer implements AutoCloseable {
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
     PeerEndpoint self = config.self();
     WatchService watches = new WatchService(db);
+    SslContext tls;
+    try {
+      tls = ClientPortTls.serverContext(db.tlsIdentity());
+    } catch (SSLException e) {
+      db.close();
+      throw new ClusterDbException(
+          ErrorCode.INVALID_ARGUMENT,
+          "cannot set up TLS on the client port: " + e.getMessage(),
+          "tls",
+          true,
+          e);
+    }
     Server grpc =
         NettyServerBuilder.forAddress(
                 new InetSocketAddress(config.clientBindHost(), self.clientPort()))
+            .sslContext(tls)
+            .intercept(new AuthInterceptor(db))
             .maxInboundMessageSize(config.maxRequestBytes() + 1024 * 1024)
             // Clients ping idle watch streams to notice a partitioned member; let them.
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
@@ -93,6 +113,7 @@ public final class ClusterDbServer implements AutoCloseable {
             .addService(watches)
             .addService(new ClusterService(db, members(config)))
             .addService(new MaintenanceService(db))
+            .addService(new AuthService(db))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             // Older tools still ask the alpha reflection service.

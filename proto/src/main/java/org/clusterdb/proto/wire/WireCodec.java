@@ -661,4 +661,31 @@ public final class WireCodec {
     }
     return clusteringSettings(r.getSettings(), "settings");
   }
+
+  public static org.clusterdb.proto.api.v1.Account account(org.clusterdb.api.Account a) {
+    return org.clusterdb.proto.api.v1.Account.newBuilder()
+        .setName(a.name())
+        .setRole(role(a.role()))
+        .build();
+  }
+
+  public static org.clusterdb.api.Account account(org.clusterdb.proto.api.v1.Account a) {
+    return new org.clusterdb.api.Account(a.getName(), role(a.getRole(), "account.role"));
+  }
+
+  public static org.clusterdb.proto.api.v1.Role role(org.clusterdb.api.Role r) {
+    return switch (r) {
+      case ADMIN -> org.clusterdb.proto.api.v1.Role.ROLE_ADMIN;
+      case READONLY -> org.clusterdb.proto.api.v1.Role.ROLE_READONLY;
+    };
+  }
+
+  /** The role {@code r} names; INVALID_ARGUMENT naming {@code field} when it names none. */
+  public static org.clusterdb.api.Role role(org.clusterdb.proto.api.v1.Role r, String field) {
+    return switch (r) {
+      case ROLE_ADMIN -> org.clusterdb.api.Role.ADMIN;
+      case ROLE_READONLY -> org.clusterdb.api.Role.READONLY;
+      default -> throw ClusterDbException.invalid(field, "must be admin or readonly, was " + r);
+    };
+  }
 }

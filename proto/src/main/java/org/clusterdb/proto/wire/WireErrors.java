@@ -34,6 +34,8 @@ public final class WireErrors {
       case NOT_LEADER, JOIN_REFUSED -> Status.Code.FAILED_PRECONDITION;
       case NO_LEADER, UNAVAILABLE, PRIMARY_UNAVAILABLE -> Status.Code.UNAVAILABLE;
       case TIMEOUT -> Status.Code.DEADLINE_EXCEEDED;
+      case UNAUTHENTICATED -> Status.Code.UNAUTHENTICATED;
+      case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
       case INTERNAL -> Status.Code.INTERNAL;
     };
   }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.clusterdb.core.auth.AccountStore;
 import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.core.local.PeerStore;
 import org.clusterdb.core.security.PeerTls;
@@ -33,9 +34,12 @@ public final class FactoryReset {
         config.memberId(),
         config.factoryResetKeeps(),
         config.factoryResetRemoves());
+    AccountStore.keepForReset(peerStore);
     List<String> dropped =
         peerStore.read(r -> r.tables().stream().map(TableMeta::getName).toList()).stream()
             .filter(t -> !config.factoryResetKeeps().contains(t))
+            // The seed's reset keeps the admin accounts.
+            .filter(t -> !t.equals(AccountStore.COPY_TABLE))
             .toList();
     for (String table : dropped) {
       peerStore

@@ -8,7 +8,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.clusterdb.api.ErrorCode;
+import org.clusterdb.proto.log.v1.AccountRecord;
+import org.clusterdb.proto.log.v1.AccountRole;
 import org.clusterdb.proto.log.v1.ApplyResult;
+import org.clusterdb.proto.log.v1.AuthRecord;
 import org.clusterdb.proto.log.v1.Batch;
 import org.clusterdb.proto.log.v1.BatchResult;
 import org.clusterdb.proto.log.v1.Compare;
@@ -23,6 +26,7 @@ import org.clusterdb.proto.log.v1.LogEntry;
 import org.clusterdb.proto.log.v1.Op;
 import org.clusterdb.proto.log.v1.OpResult;
 import org.clusterdb.proto.log.v1.Put;
+import org.clusterdb.proto.log.v1.PutAccount;
 import org.clusterdb.proto.log.v1.PutResult;
 import org.clusterdb.proto.log.v1.RequestId;
 import org.clusterdb.proto.log.v1.StoredValue;
@@ -181,6 +185,9 @@ public final class Applier {
               entry.getRefuseJoin().toByteString(),
               null,
               state);
+      case PUT_ACCOUNT -> putAccount(entry.getPutAccount(), state);
+      case DELETE_ACCOUNT -> deleteAccount(entry.getDeleteAccount().getName(), state);
+      case SET_AUTH -> setAuth(entry.getSetAuth().getEnabled(), state);
       // Only applyBatch unpacks a batch: one inside another is refused, as the validator does.
       case BATCH ->
           failed(
@@ -258,6 +265,126 @@ public final class Applier {
             .build(),
         revision,
         events);
+  }
+
+  private ApplyOutcome putAccount(PutAccount put, StateWriter state) {
+    Optional<AccountRecord> existing = account(put.getName(), state);
+    String hash = put.getPasswordHash();
+    if (hash.isEmpty()) {
+      if (existing.isEmpty()) {
+        return refused(state, "password", "required for a new account");
+      }
+      hash = existing.get().getPasswordHash();
+    }
+    boolean demoted =
+        existing.map(a -> a.getRole() == AccountRole.ACCOUNT_ROLE_ADMIN).orElse(false)
+            && put.getRole() != AccountRole.ACCOUNT_ROLE_ADMIN;
+    if (demoted && authEnabled(state) && admins(state) == 1) {
+      return refused(
+          state,
+          "role",
+          "'" + put.getName() + "' is the last admin account while authentication is on");
+    }
+    AccountRecord record =
+        AccountRecord.newBuilder()
+            .setName(put.getName())
+            .setRole(put.getRole())
+            .setPasswordHash(hash)
+            .build();
+    return reservedPut(TableNames.ACCOUNTS, put.getName(), record.toByteString(), null, state);
+  }
+
+  private ApplyOutcome deleteAccount(String name, StateWriter state) {
+    Optional<AccountRecord> existing = account(name, state);
+    if (existing.isEmpty()) {
+      return refused(state, "name", "no account '" + name + "'");
+    }
+    if (existing.get().getRole() == AccountRole.ACCOUNT_ROLE_ADMIN
+        && authEnabled(state)
+        && admins(state) == 1) {
+      return refused(
+          state, "name", "'" + name + "' is the last admin account while authentication is on");
+    }
+    long revision = state.revision() + 1;
+    List<Event> events = new ArrayList<>();
+    deleteRow(
+        TableNames.ACCOUNTS,
+        name.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        revision,
+        state,
+        events);
+    commitRevision(state, revision, events);
+    return new ApplyOutcome(
+        ApplyResult.newBuilder().setRevision(revision).build(), revision, events);
+  }
+
+  private ApplyOutcome setAuth(boolean enabled, StateWriter state) {
+    if (enabled && admins(state) == 0) {
+      return refused(state, "enabled", "authentication needs an admin account: create one first");
+    }
+    return reservedPut(
+        TableNames.CLUSTER,
+        TableNames.AUTH_KEY,
+        AuthRecord.newBuilder().setEnabled(enabled).build().toByteString(),
+        null,
+        state);
+  }
+
+  private static ApplyOutcome refused(StateReader state, String field, String message) {
+    return failed(
+        state, CommandValidator.fail(ErrorCode.INVALID_ARGUMENT, field, message).orElseThrow());
+  }
+
+  private static Optional<AccountRecord> account(String name, StateReader state) {
+    if (state.table(TableNames.ACCOUNTS).isEmpty()) {
+      return Optional.empty();
+    }
+    return state
+        .get(TableNames.ACCOUNTS, name.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .map(v -> parse(v.getValue(), AccountRecord.parser()))
+        .filter(Objects::nonNull);
+  }
+
+  private static int admins(StateReader state) {
+    if (state.table(TableNames.ACCOUNTS).isEmpty()) {
+      return 0;
+    }
+    int[] admins = {0};
+    state.scan(
+        TableNames.ACCOUNTS,
+        new byte[0],
+        null,
+        (key, value) -> {
+          AccountRecord a = parse(value.getValue(), AccountRecord.parser());
+          if (a != null && a.getRole() == AccountRole.ACCOUNT_ROLE_ADMIN) {
+            admins[0]++;
+          }
+          return true;
+        });
+    return admins[0];
+  }
+
+  /** Whether the cluster requires client authentication, as applied into {@code state}. */
+  public static boolean authEnabled(StateReader state) {
+    if (state.table(TableNames.CLUSTER).isEmpty()) {
+      return false;
+    }
+    return state
+        .get(
+            TableNames.CLUSTER,
+            TableNames.AUTH_KEY.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .map(v -> parse(v.getValue(), AuthRecord.parser()))
+        .map(a -> a != null && a.getEnabled())
+        .orElse(false);
+  }
+
+  /** Null for a record this build cannot read: treated as absent, never as a crash mid-apply. */
+  private static <T> T parse(ByteString bytes, com.google.protobuf.Parser<T> parser) {
+    try {
+      return parser.parseFrom(bytes);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      return null;
+    }
   }
 
   private ApplyOutcome createTable(String name, StateWriter state) {

@@ -6,7 +6,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.clusterdb.api.Account;
 import org.clusterdb.api.ErrorCode;
+import org.clusterdb.core.auth.PasswordHash;
+import org.clusterdb.proto.log.v1.AccountRole;
 import org.clusterdb.proto.log.v1.Compare;
 import org.clusterdb.proto.log.v1.DeleteRange;
 import org.clusterdb.proto.log.v1.Failure;
@@ -14,6 +17,7 @@ import org.clusterdb.proto.log.v1.FormatVersion;
 import org.clusterdb.proto.log.v1.LogEntry;
 import org.clusterdb.proto.log.v1.Op;
 import org.clusterdb.proto.log.v1.Put;
+import org.clusterdb.proto.log.v1.PutAccount;
 import org.clusterdb.proto.log.v1.Query;
 import org.clusterdb.proto.log.v1.Range;
 import org.clusterdb.proto.log.v1.Txn;
@@ -84,9 +88,31 @@ public final class CommandValidator {
           entry.getRefuseJoin().getMemberId().isEmpty()
               ? fail(ErrorCode.INVALID_ARGUMENT, "memberId", "required")
               : Optional.empty();
+      case PUT_ACCOUNT -> validatePutAccount(entry.getPutAccount());
+      case DELETE_ACCOUNT -> accountName(entry.getDeleteAccount().getName());
+      case SET_AUTH -> Optional.empty();
       case BATCH -> validateBatch(entry);
       case COMMAND_NOT_SET -> fail(ErrorCode.INVALID_ARGUMENT, "command", "no command set");
     };
+  }
+
+  private static Optional<Failure> validatePutAccount(PutAccount put) {
+    Optional<Failure> name = accountName(put.getName());
+    if (name.isPresent()) {
+      return name;
+    }
+    if (put.getRole() != AccountRole.ACCOUNT_ROLE_ADMIN
+        && put.getRole() != AccountRole.ACCOUNT_ROLE_READONLY) {
+      return fail(ErrorCode.INVALID_ARGUMENT, "role", "must be admin or readonly");
+    }
+    if (!put.getPasswordHash().isEmpty() && !PasswordHash.isEncoded(put.getPasswordHash())) {
+      return fail(ErrorCode.INVALID_ARGUMENT, "password", "not a password hash this build reads");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Failure> accountName(String name) {
+    return Account.nameProblem(name).flatMap(m -> fail(ErrorCode.INVALID_ARGUMENT, "name", m));
   }
 
   /**

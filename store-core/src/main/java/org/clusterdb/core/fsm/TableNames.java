@@ -26,6 +26,20 @@ public final class TableNames {
   /** In {@link #CLUSTER}: the primary's refusal of an admitted peer, under its member id. */
   public static final String REFUSED_PREFIX = "refused/";
 
+  /** In {@link #CLUSTER}: whether clients must authenticate, an {@code AuthRecord}. */
+  public static final String AUTH_KEY = "auth";
+
+  /**
+   * The cluster table of client accounts, one {@code AccountRecord} per user name. Private: its
+   * password hashes are never read or watched by clients.
+   */
+  public static final String ACCOUNTS = RESERVED_PREFIX + "accounts";
+
+  /** Reserved tables no client may read, list or watch. */
+  public static boolean isPrivate(String name) {
+    return ACCOUNTS.equals(name);
+  }
+
   public static boolean isValid(String name) {
     return name != null && PATTERN.matcher(name).matches();
   }

@@ -275,6 +275,11 @@ public final class RaftNode implements AutoCloseable {
     return tls.trust().latest(host);
   }
 
+  /** This member's TLS identity and the CAs it trusts, as its Ratis connections use them. */
+  public PeerTls identity() {
+    return tls.identity();
+  }
+
   /** This member's own certificate for {@code host}, checked as its peers check it in Enforce. */
   public CertificateCheck ownCertificateCheck(String host) {
     return CertificateCheck.of(

@@ -61,6 +61,20 @@ public record CertificateCheck(CertificateStatus status, String detail) {
     return valid(address);
   }
 
+  /**
+   * The subject Common Name of {@code chain}'s leaf if the chain passes {@link #chain}: how a
+   * client certificate names its account.
+   */
+  public static java.util.Optional<String> trustedCommonName(
+      List<X509Certificate> chain, Collection<X509Certificate> trusted, Instant now) {
+    if (chain(chain, trusted, now) != null) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.ofNullable(
+        CertificateAuthority.commonName(
+            X500Name.getInstance(chain.get(0).getSubjectX500Principal().getEncoded())));
+  }
+
   /** A chain that passed both checks for {@code address}. */
   static CertificateCheck valid(String address) {
     return new CertificateCheck(

@@ -1,9 +1,17 @@
 package org.clusterdb.server.cli;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.clusterdb.client.ClientTls;
 import org.clusterdb.client.ClusterDbClient;
+import org.clusterdb.client.Credentials;
 import picocli.CommandLine.Option;
 
 /** Options shared by every command that talks to a running cluster. */
@@ -32,6 +40,41 @@ final class ClientOptions {
   @Option(names = "--json", description = "Print the result as JSON, for scripts.")
   boolean json;
 
+  @Option(
+      names = "--user",
+      paramLabel = "NAME",
+      description =
+          "Account to call as, once the cluster requires accounts (default: $CLUSTERDB_USER).")
+  String user;
+
+  @Option(
+      names = "--password-file",
+      paramLabel = "FILE",
+      description =
+          "File whose first line is the account's password, '-' for standard input (default:"
+              + " $CLUSTERDB_PASSWORD).")
+  Path passwordFile;
+
+  @Option(
+      names = "--cacert",
+      paramLabel = "FILE",
+      split = ",",
+      description =
+          "PEM CA certificates to verify members against (default: $CLUSTERDB_CACERT). Without"
+              + " one the connection is encrypted but members are not verified.")
+  List<Path> cacerts;
+
+  @Option(
+      names = "--cert",
+      paramLabel = "FILE",
+      description =
+          "PEM client certificate to present: in TLS mode Enforce it logs in as the account its"
+              + " Common Name names.")
+  Path cert;
+
+  @Option(names = "--key", paramLabel = "FILE", description = "PKCS#8 PEM key of --cert.")
+  Path key;
+
   List<String> endpoints() {
     if (endpoints != null && !endpoints.isEmpty()) {
       return endpoints;
@@ -48,7 +91,73 @@ final class ClientOptions {
   }
 
   ClusterDbClient connect() {
-    return ClusterDbClient.builder().endpoints(endpoints()).requestTimeout(timeout).build();
+    return builder(endpoints()).build();
+  }
+
+  private ClusterDbClient.Builder builder(List<String> endpoints) {
+    return ClusterDbClient.builder()
+        .endpoints(endpoints)
+        .requestTimeout(timeout)
+        .tls(tls())
+        .credentials(credentials());
+  }
+
+  ClientTls tls() {
+    List<Path> cas = cacerts;
+    if (cas == null || cas.isEmpty()) {
+      String env = System.getenv("CLUSTERDB_CACERT");
+      cas = new ArrayList<>();
+      if (env != null) {
+        for (String f : env.split(",")) {
+          if (!f.isBlank()) {
+            cas.add(Path.of(f.trim()));
+          }
+        }
+      }
+    }
+    if ((cert == null) != (key == null)) {
+      throw new Main.UsageException("--cert and --key go together");
+    }
+    return new ClientTls(cas, cert, key);
+  }
+
+  /** Null when no user is given. */
+  Credentials credentials() {
+    String name = user != null ? user : System.getenv("CLUSTERDB_USER");
+    if (name == null || name.isEmpty()) {
+      if (passwordFile != null) {
+        throw new Main.UsageException("--password-file needs --user");
+      }
+      return null;
+    }
+    String password;
+    if (passwordFile != null) {
+      password = readPassword(passwordFile);
+    } else {
+      password = System.getenv("CLUSTERDB_PASSWORD");
+    }
+    if (password == null || password.isEmpty()) {
+      throw new Main.UsageException(
+          "--user " + name + " needs a password: --password-file FILE or $CLUSTERDB_PASSWORD");
+    }
+    return new Credentials(name, password);
+  }
+
+  /** The first line of {@code file}, or of standard input for '-'. */
+  static String readPassword(Path file) {
+    try {
+      BufferedReader r =
+          file.toString().equals("-")
+              ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+              : Files.newBufferedReader(file, StandardCharsets.UTF_8);
+      String line = r.readLine();
+      if (!file.toString().equals("-")) {
+        r.close();
+      }
+      return line == null ? "" : line;
+    } catch (IOException e) {
+      throw new Main.UsageException("cannot read password file " + file + ": " + e.getMessage());
+    }
   }
 
   /**
@@ -56,9 +165,6 @@ final class ClientOptions {
    */
   ClusterDbClient connectFirst() {
     List<String> all = endpoints();
-    return ClusterDbClient.builder()
-        .endpoints(all.isEmpty() ? all : all.subList(0, 1))
-        .requestTimeout(timeout)
-        .build();
+    return builder(all.isEmpty() ? all : all.subList(0, 1)).build();
   }
 }

@@ -29,6 +29,8 @@ import picocli.CommandLine.Command;
       ClusteringCommand.class,
       SnapshotCommand.class,
       CertCommand.class,
+      AccountCommand.class,
+      AuthCommand.class,
       ClassArchiveTrainingCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -3,7 +3,6 @@ package org.clusterdb.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Grpc;
-import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -94,7 +93,7 @@ class ClusteringCommandTest {
   @BeforeEach
   void start() throws IOException {
     server =
-        Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+        Grpc.newServerBuilderForPort(0, TestServerTls.credentials())
             .addService(peer)
             .build()
             .start();
@@ -241,7 +240,7 @@ class ClusteringCommandTest {
     server.shutdownNow();
     try {
       server =
-          Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+          Grpc.newServerBuilderForPort(0, TestServerTls.credentials())
               .addService(
                   new ClusterGrpc.ClusterImplBase() {
                     @Override

@@ -1,0 +1,340 @@
+package org.clusterdb.core.auth;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.clusterdb.api.Account;
+import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.ErrorCode;
+import org.clusterdb.api.Role;
+import org.clusterdb.core.fsm.Applier;
+import org.clusterdb.core.fsm.StateReader;
+import org.clusterdb.core.fsm.TableNames;
+import org.clusterdb.core.local.PeerStore;
+import org.clusterdb.core.ratis.RaftNode;
+import org.clusterdb.proto.log.v1.AccountRecord;
+import org.clusterdb.proto.log.v1.AccountRole;
+import org.clusterdb.proto.log.v1.AccountsCopy;
+import org.clusterdb.proto.log.v1.DeleteAccount;
+import org.clusterdb.proto.log.v1.FormatVersion;
+import org.clusterdb.proto.log.v1.LogEntry;
+import org.clusterdb.proto.log.v1.PutAccount;
+import org.clusterdb.proto.log.v1.SetAuth;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster's client accounts as this member sees them, and password checks against them.
+ *
+ * <p>Accounts live in the private cluster table {@link TableNames#ACCOUNTS}; the switch in {@link
+ * TableNames#CLUSTER}. Each peer also keeps its own copy (peer table {@link #COPY_TABLE}): it
+ * checks callers against it while it holds no replica of the cluster tables (joining, or just
+ * reset), so that it never serves unauthenticated merely for lacking state, and a factory reset
+ * keeps it, as the seed's reset keeps the admin accounts.
+ *
+ * <p>A password is checked with scrypt once per member; later calls with the same password compare
+ * a keyed MAC of it, so a client that sends its password on every call costs microseconds, not a
+ * tenth of a second. At most {@link #HASHING_PERMITS} scrypt runs at once: each takes 32 MiB.
+ */
+public final class AccountStore {
+  private static final Logger LOG = LoggerFactory.getLogger(AccountStore.class);
+
+  /** The peer table of this peer's copy, kept by a factory reset. */
+  public static final String COPY_TABLE = TableNames.RESERVED_PREFIX + "accounts-copy";
+
+  private static final String COPY_KEY = "copy";
+  static final int HASHING_PERMITS = 2;
+  private static final int CACHE_SIZE = 1024;
+
+  private final RaftNode node;
+  private final PeerStore peerStore;
+  private final String memberId;
+  private final Semaphore hashing = new Semaphore(HASHING_PERMITS, true);
+  private final SecretKeySpec macKey;
+  private final Map<String, Verified> verified =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Verified> eldest) {
+          return size() > CACHE_SIZE;
+        }
+      };
+
+  /** A password that passed scrypt against {@code hash}, remembered as its MAC. */
+  private record Verified(String hash, byte[] mac) {}
+
+  /** The accounts and switch in force: the cluster's, or this peer's copy while it has none. */
+  public record View(
+      boolean authEnabled, Map<String, AccountRecord> accounts, boolean fromCluster) {
+    public View {
+      accounts = Map.copyOf(accounts);
+    }
+  }
+
+  public AccountStore(RaftNode node, PeerStore peerStore, String memberId) {
+    this.node = node;
+    this.peerStore = peerStore;
+    this.memberId = memberId;
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    this.macKey = new SecretKeySpec(key, "HmacSHA256");
+    peerStore.ensureTable(COPY_TABLE);
+  }
+
+  /** The accounts and switch callers are checked against now. */
+  public View view() {
+    Optional<View> cluster;
+    try {
+      cluster = node.readLocal(AccountStore::clusterView);
+    } catch (ClusterDbException e) {
+      cluster = Optional.empty();
+    }
+    if (cluster.isPresent()) {
+      return cluster.get();
+    }
+    AccountsCopy copy = copy();
+    Map<String, AccountRecord> accounts = new LinkedHashMap<>();
+    copy.getAccountsList().forEach(a -> accounts.put(a.getName(), a));
+    return new View(copy.getAuthEnabled(), accounts, false);
+  }
+
+  /** Empty while this replica has applied nothing of a cluster yet. */
+  private static Optional<View> clusterView(StateReader state) {
+    if (state.revision() == 0) {
+      return Optional.empty();
+    }
+    Map<String, AccountRecord> accounts = new LinkedHashMap<>();
+    if (state.table(TableNames.ACCOUNTS).isPresent()) {
+      state.scan(
+          TableNames.ACCOUNTS,
+          new byte[0],
+          null,
+          (key, value) -> {
+            try {
+              AccountRecord a = AccountRecord.parseFrom(value.getValue());
+              accounts.put(a.getName(), a);
+            } catch (InvalidProtocolBufferException e) {
+              // Unreadable: no account, so nobody logs in with it.
+            }
+            return true;
+          });
+    }
+    return Optional.of(new View(Applier.authEnabled(state), accounts, true));
+  }
+
+  /** Every account, by name. */
+  public List<Account> accounts() {
+    List<Account> out = new ArrayList<>();
+    view().accounts().values().forEach(a -> out.add(account(a)));
+    out.sort(Comparator.comparing(Account::name));
+    return List.copyOf(out);
+  }
+
+  public boolean authEnabled() {
+    return view().authEnabled();
+  }
+
+  /** The account named {@code name} if {@code password} is its password. */
+  public Optional<Account> authenticate(String name, char[] password) {
+    AccountRecord record = view().accounts().get(name);
+    if (record == null || password == null || password.length > PasswordHash.MAX_LENGTH) {
+      return Optional.empty();
+    }
+    byte[] mac = mac(name, password);
+    if (cached(name, record.getPasswordHash(), mac)) {
+      return Optional.of(account(record));
+    }
+    try {
+      hashing.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClusterDbException(ErrorCode.UNAVAILABLE, "interrupted while checking a password");
+    }
+    try {
+      // Another call may have checked the same password while this one waited.
+      if (cached(name, record.getPasswordHash(), mac)) {
+        return Optional.of(account(record));
+      }
+      if (!PasswordHash.verify(password, record.getPasswordHash())) {
+        LOG.info("authentication failed member={} user={}", memberId, name);
+        return Optional.empty();
+      }
+      synchronized (verified) {
+        verified.put(name, new Verified(record.getPasswordHash(), mac));
+      }
+      return Optional.of(account(record));
+    } finally {
+      hashing.release();
+    }
+  }
+
+  /** The account named {@code name}, for a caller already identified (by its certificate). */
+  public Optional<Account> account(String name) {
+    return Optional.ofNullable(view().accounts().get(name)).map(AccountStore::account);
+  }
+
+  private boolean cached(String name, String hash, byte[] mac) {
+    Verified v;
+    synchronized (verified) {
+      v = verified.get(name);
+    }
+    return v != null && v.hash().equals(hash) && MessageDigest.isEqual(v.mac(), mac);
+  }
+
+  private byte[] mac(String name, char[] password) {
+    try {
+      Mac m = Mac.getInstance("HmacSHA256");
+      m.init(macKey);
+      m.update(name.getBytes(StandardCharsets.UTF_8));
+      m.update((byte) 0);
+      var utf8 = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
+      m.update(utf8);
+      java.util.Arrays.fill(utf8.array(), (byte) 0);
+      return m.doFinal();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
+  }
+
+  /**
+   * Brings this peer's copy up to date with the cluster's accounts. After a factory reset it
+   * instead gives the copy back to the cluster this peer now forms alone, once it leads it.
+   */
+  public void syncCopy() {
+    boolean leadingAlone =
+        node.isLeader() && node.membership().map(m -> m.all().size() == 1).orElse(false);
+    AccountsCopy copy = copy();
+    Optional<View> cluster;
+    try {
+      cluster = node.readLocal(AccountStore::clusterView);
+    } catch (ClusterDbException e) {
+      return;
+    }
+    if (cluster.isEmpty()) {
+      return;
+    }
+    if (copy.getRestore() && cluster.get().accounts().isEmpty()) {
+      if (leadingAlone) {
+        restore(copy);
+      }
+      return;
+    }
+    // Once the cluster has accounts of its own, they rule: kept ones are dropped.
+    AccountsCopy now = copyOf(cluster.get());
+    if (!now.equals(copy)) {
+      peerStore.put(COPY_TABLE, COPY_KEY, now.toByteString());
+    }
+  }
+
+  private void restore(AccountsCopy copy) {
+    LOG.warn(
+        "restoring accounts kept by the factory reset member={} accounts={} auth={}",
+        memberId,
+        copy.getAccountsCount(),
+        copy.getAuthEnabled());
+    for (AccountRecord a : copy.getAccountsList()) {
+      propose(
+          entry()
+              .setPutAccount(
+                  PutAccount.newBuilder()
+                      .setName(a.getName())
+                      .setRole(a.getRole())
+                      .setPasswordHash(a.getPasswordHash()))
+              .build());
+    }
+    if (copy.getAuthEnabled()) {
+      propose(entry().setSetAuth(SetAuth.newBuilder().setEnabled(true)).build());
+    }
+    peerStore.put(COPY_TABLE, COPY_KEY, copy.toBuilder().setRestore(false).build().toByteString());
+  }
+
+  private void propose(LogEntry e) {
+    var r = node.propose(e).join();
+    if (r.hasError()) {
+      throw new ClusterDbException(
+          ErrorCode.INTERNAL, "cannot restore accounts: " + r.getError().getMessage());
+    }
+  }
+
+  private AccountsCopy copy() {
+    return peerStore
+        .get(COPY_TABLE, COPY_KEY)
+        .map(
+            b -> {
+              try {
+                return AccountsCopy.parseFrom(b);
+              } catch (InvalidProtocolBufferException e) {
+                return AccountsCopy.getDefaultInstance();
+              }
+            })
+        .orElse(AccountsCopy.getDefaultInstance());
+  }
+
+  private static AccountsCopy copyOf(View v) {
+    AccountsCopy.Builder b = AccountsCopy.newBuilder().setAuthEnabled(v.authEnabled());
+    v.accounts().values().stream()
+        .sorted(Comparator.comparing(AccountRecord::getName))
+        .forEach(b::addAccounts);
+    return b.build();
+  }
+
+  /** Marks this peer's copy to be given back to the cluster it forms after a factory reset. */
+  public static void keepForReset(PeerStore peerStore) {
+    Optional<AccountsCopy> copy =
+        peerStore
+            .get(COPY_TABLE, COPY_KEY)
+            .flatMap(
+                b -> {
+                  try {
+                    return Optional.of(AccountsCopy.parseFrom(b));
+                  } catch (InvalidProtocolBufferException e) {
+                    return Optional.empty();
+                  }
+                });
+    if (copy.isPresent() && copy.get().getAccountsCount() > 0) {
+      peerStore.put(
+          COPY_TABLE, COPY_KEY, copy.get().toBuilder().setRestore(true).build().toByteString());
+    }
+  }
+
+  /** The entry creating or changing an account; {@code password} null keeps its password. */
+  public static LogEntry putEntry(String name, Role role, char[] password) {
+    PutAccount.Builder put = PutAccount.newBuilder().setName(name).setRole(role(role));
+    if (password != null) {
+      put.setPasswordHash(PasswordHash.hash(password));
+    }
+    return entry().setPutAccount(put).build();
+  }
+
+  public static LogEntry deleteEntry(String name) {
+    return entry().setDeleteAccount(DeleteAccount.newBuilder().setName(name)).build();
+  }
+
+  public static LogEntry authEntry(boolean enabled) {
+    return entry().setSetAuth(SetAuth.newBuilder().setEnabled(enabled)).build();
+  }
+
+  private static LogEntry.Builder entry() {
+    return LogEntry.newBuilder().setFormatVersion(FormatVersion.FORMAT_VERSION_1);
+  }
+
+  private static Account account(AccountRecord a) {
+    return new Account(
+        a.getName(), a.getRole() == AccountRole.ACCOUNT_ROLE_ADMIN ? Role.ADMIN : Role.READONLY);
+  }
+
+  private static AccountRole role(Role role) {
+    return role == Role.ADMIN ? AccountRole.ACCOUNT_ROLE_ADMIN : AccountRole.ACCOUNT_ROLE_READONLY;
+  }
+}
