@@ -1,0 +1,147 @@
+package org.clusterdb.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.clusterdb.core.config.TlsFiles;
+import org.clusterdb.core.security.CertificateAuthority;
+import org.clusterdb.core.security.KeyType;
+import org.clusterdb.core.security.Pem;
+import org.clusterdb.core.security.SubjectNames;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three server processes with certificates from a CA made here, driven by the {@code clusterdb}
+ * command line over verified TLS: once accounts are required, a call without them and a read-only
+ * account's write are refused, on every peer.
+ */
+@Timeout(300)
+class ClientAuthIT {
+  private static final Duration YEAR = Duration.ofDays(365);
+
+  @TempDir Path dir;
+
+  @Test
+  void withAccountsOnOnlyAnAdminWritesAndAReaderOnlyReads() throws Exception {
+    CertificateAuthority ca = CertificateAuthority.create("it CA", YEAR, KeyType.EC, Instant.now());
+    Path certs = Files.createDirectories(dir.resolve("certs"));
+    Path caFile = certs.resolve("ca.crt");
+    Pem.writeCertificates(caFile, List.of(ca.certificate()));
+    try (ServerProcesses cluster =
+        ServerProcesses.prepare(
+            3,
+            dir,
+            (i, b) -> {
+              KeyPair keys = KeyType.EC.generate();
+              Path cert = certs.resolve("p" + (i + 1) + ".crt");
+              Path key = certs.resolve("p" + (i + 1) + ".key");
+              try {
+                Pem.writeCertificates(
+                    cert,
+                    List.of(
+                        ca.issue(
+                            keys.getPublic(),
+                            SubjectNames.of(List.of(), List.of("127.0.0.1")),
+                            YEAR,
+                            Instant.now()),
+                        ca.certificate()));
+                Pem.writePrivateKey(key, keys.getPrivate());
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+              return b.tls(new TlsFiles(cert, key, List.of(caFile)));
+            })) {
+      for (int i = 0; i < 3; i++) {
+        cluster.restart(i);
+      }
+      cluster.awaitLeader();
+      String endpoints = "--endpoints=" + String.join(",", cluster.endpoints());
+      String cacert = "--cacert=" + caFile;
+      Path adminPassword = Files.writeString(dir.resolve("admin.pw"), "admin-password\n");
+      Path viewerPassword = Files.writeString(dir.resolve("viewer.pw"), "viewer-password\n");
+
+      assertThat(cli(endpoints, cacert, "table", "create", "zones").exit()).isZero();
+      assertThat(cli(endpoints, cacert, "put", "zones", "edge", "v1").exit()).isZero();
+      Cli add =
+          cli(
+              endpoints,
+              cacert,
+              "account",
+              "add",
+              "admin",
+              "--role",
+              "admin",
+              "--new-password-file",
+              adminPassword.toString());
+      assertThat(add.exit()).as(add.err()).isZero();
+      assertThat(add.out()).contains("Account admin saved, role admin");
+      assertThat(cli(endpoints, cacert, "auth", "enable").exit()).isZero();
+
+      Cli anonymous = cli(endpoints, cacert, "put", "zones", "edge", "v2");
+      assertThat(anonymous.exit()).isEqualTo(1);
+      assertThat(anonymous.err()).contains("UNAUTHENTICATED").contains("authentication required");
+
+      String[] asAdmin = {endpoints, cacert, "--user=admin", "--password-file=" + adminPassword};
+      Cli viewer =
+          cli(
+              concat(
+                  asAdmin,
+                  "account",
+                  "add",
+                  "viewer",
+                  "--role",
+                  "readonly",
+                  "--new-password-file",
+                  viewerPassword.toString()));
+      assertThat(viewer.exit()).as(viewer.err()).isZero();
+      assertThat(cli(concat(asAdmin, "put", "zones", "edge", "v3")).exit()).isZero();
+
+      // Each peer checks the reader for itself: one endpoint at a time.
+      for (String endpoint : cluster.endpoints()) {
+        String[] asViewer = {
+          "--endpoints=" + endpoint, cacert, "--user=viewer", "--password-file=" + viewerPassword
+        };
+        Cli get = cli(concat(asViewer, "get", "zones", "edge"));
+        assertThat(get.exit()).as(get.err()).isZero();
+        assertThat(get.out().trim()).isEqualTo("v3");
+        Cli write = cli(concat(asViewer, "put", "zones", "edge", "v4"));
+        assertThat(write.exit()).isEqualTo(1);
+        assertThat(write.err()).contains("PERMISSION_DENIED").contains("read-only");
+      }
+      Cli status = cli(concat(asAdmin, "account", "list"));
+      assertThat(status.out()).contains("Authentication: On", "admin  admin", "viewer  readonly");
+    }
+  }
+
+  /** Runs {@code args}, an option ("--...") first or not: options go after the command. */
+  private static Cli cli(String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    List<String> options = new ArrayList<>();
+    for (String a : args) {
+      (a.startsWith("--endpoints=")
+                  || a.startsWith("--cacert=")
+                  || a.startsWith("--user=")
+                  || a.startsWith("--password-file=")
+              ? options
+              : command)
+          .add(a);
+    }
+    command.addAll(options);
+    return Cli.run(command.toArray(String[]::new));
+  }
+
+  private static String[] concat(String[] head, String... tail) {
+    List<String> all = new ArrayList<>(Arrays.asList(head));
+    all.addAll(Arrays.asList(tail));
+    return all.toArray(String[]::new);
+  }
+}
