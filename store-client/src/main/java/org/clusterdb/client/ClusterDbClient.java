@@ -35,7 +35,7 @@ import org.clusterdb.api.RangeResult;
 import org.clusterdb.api.ReadOptions;
 import org.clusterdb.api.RequestId;
 import org.clusterdb.api.Table;
-import org.clusterdb.api.TableScope;
+import org.clusterdb.api.TableOptions;
 import org.clusterdb.api.Txn;
 import org.clusterdb.api.TxnResult;
 import org.clusterdb.api.Watch;
@@ -161,17 +161,18 @@ public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
   // ---- tables ----
 
   @Override
-  public CompletableFuture<Table> createTable(String name, TableScope scope) {
+  public CompletableFuture<Table> createTable(String name, TableOptions options) {
     return guard(
         () -> {
           Objects.requireNonNull(name, "name");
-          Objects.requireNonNull(scope, "scope");
+          Objects.requireNonNull(options, "options");
           return write(
               KVGrpc.getCreateTableMethod(),
               id ->
                   CreateTableRequest.newBuilder()
                       .setName(name)
-                      .setScope(WireCodec.scope(scope))
+                      .setScope(WireCodec.scope(options.scope()))
+                      .setSensitive(options.sensitive())
                       .setRequestId(WireCodec.requestId(id))
                       .build(),
               r -> WireCodec.table(r.getTable()));

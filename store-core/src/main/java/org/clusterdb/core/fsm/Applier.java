@@ -12,6 +12,7 @@ import org.clusterdb.proto.log.v1.ApplyResult;
 import org.clusterdb.proto.log.v1.Batch;
 import org.clusterdb.proto.log.v1.BatchResult;
 import org.clusterdb.proto.log.v1.Compare;
+import org.clusterdb.proto.log.v1.CreateTable;
 import org.clusterdb.proto.log.v1.DedupRecord;
 import org.clusterdb.proto.log.v1.DeleteRange;
 import org.clusterdb.proto.log.v1.DeleteResult;
@@ -151,7 +152,7 @@ public final class Applier {
 
   private ApplyOutcome applyCommand(LogEntry entry, StateWriter state) {
     return switch (entry.getCommandCase()) {
-      case CREATE_TABLE -> createTable(entry.getCreateTable().getName(), state);
+      case CREATE_TABLE -> createTable(entry.getCreateTable(), state);
       case DROP_TABLE -> dropTable(entry.getDropTable().getName(), state);
       case TXN -> txn(entry.getTxn(), state);
       // Markers for the synchronisation check: they change nothing, not even the revision.
@@ -179,6 +180,22 @@ public final class Applier {
               TableNames.CLUSTER,
               TableNames.REFUSED_PREFIX + entry.getRefuseJoin().getMemberId(),
               entry.getRefuseJoin().toByteString(),
+              null,
+              state);
+      case PUBLISH_PEER_KEY ->
+          reservedPut(
+              TableNames.CLUSTER,
+              TableNames.PEER_KEY_PREFIX + entry.getPublishPeerKey().getMemberId(),
+              entry.getPublishPeerKey().toByteString(),
+              entry.getPublishPeerKey().getWantsSystemKey()
+                  ? null
+                  : TableNames.KEY_GRANT_PREFIX + entry.getPublishPeerKey().getMemberId(),
+              state);
+      case GRANT_SYSTEM_KEY ->
+          reservedPut(
+              TableNames.CLUSTER,
+              TableNames.KEY_GRANT_PREFIX + entry.getGrantSystemKey().getMemberId(),
+              entry.getGrantSystemKey().toByteString(),
               null,
               state);
       // Only applyBatch unpacks a batch: one inside another is refused, as the validator does.
@@ -260,7 +277,8 @@ public final class Applier {
         events);
   }
 
-  private ApplyOutcome createTable(String name, StateWriter state) {
+  private ApplyOutcome createTable(CreateTable create, StateWriter state) {
+    String name = create.getName();
     if (state.table(name).isPresent()) {
       return failed(
           state,
@@ -271,7 +289,12 @@ public final class Applier {
               .build());
     }
     long revision = state.revision() + 1;
-    TableMeta meta = TableMeta.newBuilder().setName(name).setCreateRevision(revision).build();
+    TableMeta meta =
+        TableMeta.newBuilder()
+            .setName(name)
+            .setCreateRevision(revision)
+            .setSensitive(create.getSensitive())
+            .build();
     state.putTable(meta);
     commitRevision(state, revision, List.of());
     return new ApplyOutcome(
@@ -306,6 +329,10 @@ public final class Applier {
     Optional<Failure> missing = missingTable(txn, state);
     if (missing.isPresent()) {
       return failed(state, missing.get());
+    }
+    Optional<Failure> unsealed = sealing(txn, state);
+    if (unsealed.isPresent()) {
+      return failed(state, unsealed.get());
     }
     boolean succeeded = true;
     for (Compare c : txn.getComparesList()) {
@@ -356,6 +383,52 @@ public final class Applier {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * A sensitive table's values are sealed by the proposing member, so the log and the state never
+   * hold them in plain text: a put must be sealed exactly when its table is sensitive (a member
+   * whose replica did not know the table yet may have got it wrong), and a sealed value cannot be
+   * compared, since each sealing of a value differs.
+   */
+  private static Optional<Failure> sealing(Txn txn, StateReader state) {
+    for (int i = 0; i < txn.getComparesCount(); i++) {
+      Compare c = txn.getCompares(i);
+      if (c.getTarget() == Compare.Target.VALUE && sensitive(c.getTable(), state)) {
+        return CommandValidator.fail(
+            ErrorCode.INVALID_ARGUMENT,
+            "txn.compare[" + i + "].target",
+            "table '" + c.getTable() + "' is sensitive: its values cannot be compared");
+      }
+    }
+    Optional<Failure> f = sealing(txn.getSuccessList(), "txn.success", state);
+    return f.isPresent() ? f : sealing(txn.getFailureList(), "txn.failure", state);
+  }
+
+  private static Optional<Failure> sealing(List<Op> ops, String name, StateReader state) {
+    for (int i = 0; i < ops.size(); i++) {
+      if (!ops.get(i).hasPut()) {
+        continue;
+      }
+      Put put = ops.get(i).getPut();
+      boolean sensitive = sensitive(put.getTable(), state);
+      if (put.getSealed() != sensitive) {
+        return CommandValidator.fail(
+            ErrorCode.INVALID_ARGUMENT,
+            name + "[" + i + "].put.value",
+            "table '"
+                + put.getTable()
+                + (sensitive
+                    ? "' is sensitive and the value was not sealed with the system key"
+                    : "' is not sensitive and the value was sealed")
+                + "; the member's replica did not know the table as it is: retry");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean sensitive(String table, StateReader state) {
+    return state.table(table).map(TableMeta::getSensitive).orElse(false);
   }
 
   private static boolean holds(Compare c, StateReader state) {

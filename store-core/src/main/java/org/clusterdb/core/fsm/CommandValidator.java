@@ -84,6 +84,16 @@ public final class CommandValidator {
           entry.getRefuseJoin().getMemberId().isEmpty()
               ? fail(ErrorCode.INVALID_ARGUMENT, "memberId", "required")
               : Optional.empty();
+      case PUBLISH_PEER_KEY ->
+          entry.getPublishPeerKey().getMemberId().isEmpty()
+                  || entry.getPublishPeerKey().getPublicKey().isEmpty()
+              ? fail(ErrorCode.INVALID_ARGUMENT, "publicKey", "a member id and a key are required")
+              : Optional.empty();
+      case GRANT_SYSTEM_KEY ->
+          entry.getGrantSystemKey().getMemberId().isEmpty()
+                  || entry.getGrantSystemKey().getWrappedKey().isEmpty()
+              ? fail(ErrorCode.INVALID_ARGUMENT, "grant", "a member id and a key are required")
+              : Optional.empty();
       case BATCH -> validateBatch(entry);
       case COMMAND_NOT_SET -> fail(ErrorCode.INVALID_ARGUMENT, "command", "no command set");
     };
