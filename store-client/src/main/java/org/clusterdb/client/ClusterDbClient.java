@@ -47,6 +47,7 @@ import org.clusterdb.proto.api.v1.ClusterGrpc;
 import org.clusterdb.proto.api.v1.ClusterStatusRequest;
 import org.clusterdb.proto.api.v1.CreateTableRequest;
 import org.clusterdb.proto.api.v1.DropTableRequest;
+import org.clusterdb.proto.api.v1.ForceSystemKeyUpdateRequest;
 import org.clusterdb.proto.api.v1.GetClusteringSettingsRequest;
 import org.clusterdb.proto.api.v1.KVGrpc;
 import org.clusterdb.proto.api.v1.LeaderRequest;
@@ -384,6 +385,27 @@ public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
                     SetPrimaryRequest.newBuilder().setPrimary(primary).build(),
                     Kind.MEMBER,
                     r -> null)));
+  }
+
+  /**
+   * The seed's {@code xcommand ForceSystemKeyUpdate} on the member this client talks to now, which
+   * must hold the cluster's system key: it rewrites its key file and sends the key to every other
+   * member, so that one whose key file was lost serves sensitive values again. Idempotent, so
+   * retried on that member only. Blocks up to the request timeout.
+   *
+   * @return the member ids the key was sent to
+   * @throws ClusterDbException {@code UNAVAILABLE} if that member holds no key or cannot write its
+   *     key file
+   */
+  public List<String> forceSystemKeyUpdate() {
+    return BlockingKeyValueStore.await(
+        guard(
+            () ->
+                caller.call(
+                    ClusterGrpc.getForceSystemKeyUpdateMethod(),
+                    ForceSystemKeyUpdateRequest.getDefaultInstance(),
+                    Kind.MEMBER,
+                    r -> List.copyOf(r.getSentToList()))));
   }
 
   /**
