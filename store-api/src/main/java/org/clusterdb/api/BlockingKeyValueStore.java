@@ -24,6 +24,10 @@ public final class BlockingKeyValueStore {
     return await(store.createTable(name, scope));
   }
 
+  public Table createTable(String name, TableOptions options) {
+    return await(store.createTable(name, options));
+  }
+
   public void dropTable(String name) {
     await(store.dropTable(name));
   }

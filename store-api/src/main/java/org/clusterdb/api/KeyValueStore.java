@@ -17,10 +17,20 @@ import java.util.concurrent.CompletableFuture;
 public interface KeyValueStore {
 
   /**
-   * Creates a table. Cluster tables are created on every peer through the log; peer tables only
-   * here. Fails with {@link ErrorCode#TABLE_EXISTS} if the name is taken in either scope.
+   * Creates a table that is not sensitive. Cluster tables are created on every peer through the
+   * log; peer tables only here. Fails with {@link ErrorCode#TABLE_EXISTS} if the name is taken in
+   * either scope.
    */
-  CompletableFuture<Table> createTable(String name, TableScope scope);
+  default CompletableFuture<Table> createTable(String name, TableScope scope) {
+    return createTable(name, TableOptions.of(scope));
+  }
+
+  /**
+   * Creates a table with {@code options}, as {@link #createTable(String, TableScope)}. A member
+   * without the cluster's system key refuses to read or write a sensitive table's values with
+   * {@link ErrorCode#UNAVAILABLE}: another member can serve them.
+   */
+  CompletableFuture<Table> createTable(String name, TableOptions options);
 
   /** Drops a table and all its rows; watchers see a delete event per row. */
   CompletableFuture<Void> dropTable(String name);

@@ -8,10 +8,16 @@ import java.util.Objects;
  * @param name the table name
  * @param scope cluster (replicated) or peer (local only)
  * @param createRevision the revision of the store that created it
+ * @param sensitive its values are stored encrypted with the system key (see {@link TableOptions})
  */
-public record Table(String name, TableScope scope, long createRevision) {
+public record Table(String name, TableScope scope, long createRevision, boolean sensitive) {
   public Table {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(scope, "scope");
+  }
+
+  /** A table that is not sensitive. */
+  public Table(String name, TableScope scope, long createRevision) {
+    this(name, scope, createRevision, false);
   }
 }

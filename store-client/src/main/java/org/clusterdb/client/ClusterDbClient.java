@@ -37,7 +37,7 @@ import org.clusterdb.api.ReadOptions;
 import org.clusterdb.api.RequestId;
 import org.clusterdb.api.Role;
 import org.clusterdb.api.Table;
-import org.clusterdb.api.TableScope;
+import org.clusterdb.api.TableOptions;
 import org.clusterdb.api.Txn;
 import org.clusterdb.api.TxnResult;
 import org.clusterdb.api.Watch;
@@ -51,6 +51,7 @@ import org.clusterdb.proto.api.v1.ClusterStatusRequest;
 import org.clusterdb.proto.api.v1.CreateTableRequest;
 import org.clusterdb.proto.api.v1.DeleteAccountRequest;
 import org.clusterdb.proto.api.v1.DropTableRequest;
+import org.clusterdb.proto.api.v1.ForceSystemKeyUpdateRequest;
 import org.clusterdb.proto.api.v1.GetClusteringSettingsRequest;
 import org.clusterdb.proto.api.v1.KVGrpc;
 import org.clusterdb.proto.api.v1.LeaderRequest;
@@ -169,17 +170,18 @@ public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
   // ---- tables ----
 
   @Override
-  public CompletableFuture<Table> createTable(String name, TableScope scope) {
+  public CompletableFuture<Table> createTable(String name, TableOptions options) {
     return guard(
         () -> {
           Objects.requireNonNull(name, "name");
-          Objects.requireNonNull(scope, "scope");
+          Objects.requireNonNull(options, "options");
           return write(
               KVGrpc.getCreateTableMethod(),
               id ->
                   CreateTableRequest.newBuilder()
                       .setName(name)
-                      .setScope(WireCodec.scope(scope))
+                      .setScope(WireCodec.scope(options.scope()))
+                      .setSensitive(options.sensitive())
                       .setRequestId(WireCodec.requestId(id))
                       .build(),
               r -> WireCodec.table(r.getTable()));
@@ -391,6 +393,27 @@ public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
                     SetPrimaryRequest.newBuilder().setPrimary(primary).build(),
                     Kind.MEMBER,
                     r -> null)));
+  }
+
+  /**
+   * The seed's {@code xcommand ForceSystemKeyUpdate} on the member this client talks to now, which
+   * must hold the cluster's system key: it rewrites its key file and sends the key to every other
+   * member, so that one whose key file was lost serves sensitive values again. Idempotent, so
+   * retried on that member only. Blocks up to the request timeout.
+   *
+   * @return the member ids the key was sent to
+   * @throws ClusterDbException {@code UNAVAILABLE} if that member holds no key or cannot write its
+   *     key file
+   */
+  public List<String> forceSystemKeyUpdate() {
+    return BlockingKeyValueStore.await(
+        guard(
+            () ->
+                caller.call(
+                    ClusterGrpc.getForceSystemKeyUpdateMethod(),
+                    ForceSystemKeyUpdateRequest.getDefaultInstance(),
+                    Kind.MEMBER,
+                    r -> List.copyOf(r.getSentToList()))));
   }
 
   /**

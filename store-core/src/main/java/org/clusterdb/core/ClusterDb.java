@@ -34,6 +34,7 @@ import org.clusterdb.api.ReadOptions;
 import org.clusterdb.api.RequestId;
 import org.clusterdb.api.Role;
 import org.clusterdb.api.Table;
+import org.clusterdb.api.TableOptions;
 import org.clusterdb.api.TableScope;
 import org.clusterdb.api.Txn;
 import org.clusterdb.api.TxnResult;
@@ -48,6 +49,7 @@ import org.clusterdb.core.cluster.FactoryReset;
 import org.clusterdb.core.cluster.MembershipManager;
 import org.clusterdb.core.cluster.PeerMonitor;
 import org.clusterdb.core.cluster.SyncChecker;
+import org.clusterdb.core.cluster.SystemKeyManager;
 import org.clusterdb.core.codec.ApiCodec;
 import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.core.config.WritePolicy;
@@ -107,6 +109,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   private final PeerMonitor monitor;
   private final AccountStore accounts;
   private final ScheduledExecutorService accountsTicker;
+  private final SystemKeyManager keys;
+  private final SensitiveValues values;
   private final BlockingKeyValueStore blocking;
 
   private ClusterDb(
@@ -122,7 +126,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
       MembershipManager membership,
       SyncChecker sync,
       PeerMonitor monitor,
-      AccountStore accounts) {
+      AccountStore accounts,
+      SystemKeyManager keys) {
     this.config = config;
     this.validator = validator;
     this.watchExecutor = watchExecutor;
@@ -140,6 +145,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.named("clusterdb-accounts-" + config.memberId()));
     accountsTicker.scheduleWithFixedDelay(this::syncAccounts, 0, 1, TimeUnit.SECONDS);
+    this.keys = keys;
+    this.values = new SensitiveValues(config.memberId(), this::tableMeta, keys::key);
     this.blocking = new BlockingKeyValueStore(this);
   }
 
@@ -195,6 +202,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
       ClusterDbConfig effective = effectiveConfig(config, settings);
       leaveOwnCluster(effective, settings);
       RaftNode node = RaftNode.start(effective, new Applier(history), validator, clusterHub);
+      SystemKeyManager keys = SystemKeyManager.start(effective, node, alarms);
       MembershipManager membership = MembershipManager.start(effective, node, settings, alarms);
       SyncChecker sync = SyncChecker.start(effective, node, alarms);
       PeerMonitor monitor =
@@ -213,7 +221,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
           membership,
           sync,
           monitor,
-          new AccountStore(node, peerStore, effective.memberId()));
+          new AccountStore(node, peerStore, effective.memberId(), effective.dataDir(), keys::key),
+          keys);
     } catch (IOException | RuntimeException e) {
       if (peerStore != null) {
         peerStore.close();
@@ -274,6 +283,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
           now.primaryPeer().get());
       FileOps.deleteRecursively(config.dataDir().resolve("raft"));
       FileOps.deleteRecursively(config.dataDir().resolve("state"));
+      // Its own cluster's key: the primary's cluster sends its own once this peer is added.
+      SystemKeyManager.deleteKeyFile(config.dataDir());
     }
   }
 
@@ -295,8 +306,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     Objects.requireNonNull(id, "id");
     return new KeyValueStore() {
       @Override
-      public CompletableFuture<Table> createTable(String name, TableScope scope) {
-        return guard(() -> createTableNow(name, scope, id));
+      public CompletableFuture<Table> createTable(String name, TableOptions options) {
+        return guard(() -> createTableNow(name, options, id));
       }
 
       @Override
@@ -549,7 +560,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
               return failed(ClusterDbException.invalid("password", weak.get()));
             }
           }
-          return apply(TableScope.CLUSTER, AccountStore.putEntry(name, role, password))
+          return apply(TableScope.CLUSTER, accounts.putEntry(name, role, password))
               .thenApply(
                   r -> {
                     LOG.info(
@@ -639,18 +650,34 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     return node.snapshot();
   }
 
+  /**
+   * The seed's {@code xcommand ForceSystemKeyUpdate}, run on a peer that holds the cluster's system
+   * key: rewrites this peer's key file, then sends the key to every other member over the
+   * replicated log, wrapped to each member's TLS public key. A member whose key file was lost or
+   * could not be written writes it again, lowers "Failed to update key file" and serves sensitive
+   * values again. Completes with the member ids the key was sent to.
+   *
+   * @throws ClusterDbException {@link ErrorCode#UNAVAILABLE} if this peer holds no key or cannot
+   *     write its own key file (run it on a peer without that alarm); as a write fails, if a grant
+   *     does
+   */
+  public CompletableFuture<List<String>> forceSystemKeyUpdate() {
+    return guard(keys::forceUpdate);
+  }
+
   /** The index of the first entry still in this member's Raft log; grows as snapshots purge it. */
   public long logStartIndex() {
     return node.logStartIndex();
   }
 
   @Override
-  public CompletableFuture<Table> createTable(String name, TableScope scope) {
-    return guard(() -> createTableNow(name, scope, null));
+  public CompletableFuture<Table> createTable(String name, TableOptions options) {
+    return guard(() -> createTableNow(name, options, null));
   }
 
-  private CompletableFuture<Table> createTableNow(String name, TableScope scope, RequestId id) {
-    Objects.requireNonNull(scope, "scope");
+  private CompletableFuture<Table> createTableNow(String name, TableOptions options, RequestId id) {
+    Objects.requireNonNull(options, "options");
+    TableScope scope = options.scope();
     if (!TableNames.isValid(name)) {
       return failed(invalidName(name));
     }
@@ -662,13 +689,13 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
         return failed(tableExists(name, TableScope.CLUSTER));
       }
       return peerStore
-          .apply(withId(createEntry(name), id))
+          .apply(withId(createEntry(name, options.sensitive()), id))
           .thenApply(r -> ApiCodec.table(check(r).getTable().getTable(), TableScope.PEER));
     }
     if (peerTableExists(name)) {
       return failed(tableExists(name, TableScope.PEER));
     }
-    return node.propose(withId(createEntry(name), id))
+    return node.propose(withId(createEntry(name, options.sensitive()), id))
         .thenApply(r -> ApiCodec.table(check(r).getTable().getTable(), TableScope.CLUSTER));
   }
 
@@ -729,9 +756,12 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   }
 
   private CompletableFuture<PutResult> putNow(String table, Bytes key, Bytes value, RequestId id) {
-    Op op = Op.newBuilder().setPut(ApiCodec.put(table, key, value)).build();
+    Op op = values.seal(Op.newBuilder().setPut(ApiCodec.put(table, key, value)).build());
     return single(op, table, id)
-        .thenApply(r -> ApiCodec.putResult(header(r.scope, r.result), firstResult(r).getPut()));
+        .thenApply(
+            r ->
+                ApiCodec.putResult(
+                    header(r.scope, r.result), values.open(table, firstResult(r).getPut())));
   }
 
   @Override
@@ -776,7 +806,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
           if (q.hasError()) {
             throw ApiCodec.exception(q.getError());
           }
-          return ApiCodec.rangeResult(header(scope, q.getRevision()), q.getRange());
+          return ApiCodec.rangeResult(
+              header(scope, q.getRevision()), values.open(table, q.getRange()));
         });
   }
 
@@ -787,7 +818,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   private CompletableFuture<TxnResult> txnNow(Txn txn, RequestId id) {
     Objects.requireNonNull(txn, "txn");
-    org.clusterdb.proto.log.v1.Txn proto = ApiCodec.txn(txn);
+    org.clusterdb.proto.log.v1.Txn proto = values.seal(ApiCodec.txn(txn));
     Optional<Failure> invalid = validator.validateTxn(proto, "txn.");
     if (invalid.isPresent()) {
       return failed(ApiCodec.exception(invalid.get()));
@@ -815,7 +846,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
             .setTxn(proto)
             .build();
     return apply(scope, withId(entry, id))
-        .thenApply(r -> ApiCodec.txnResult(header(scope, r), r.getTxn()));
+        .thenApply(r -> ApiCodec.txnResult(header(scope, r), values.open(proto, r.getTxn())));
   }
 
   @Override
@@ -828,9 +859,10 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     if (TableNames.isPrivate(request.table())) {
       throw privateTable("table", request.table());
     }
+    WatchListener opening = values.open(request.table(), listener);
     return scopeOf(request.table()) == TableScope.PEER
-        ? peerStore.watch(request, listener)
-        : node.watch(request, listener);
+        ? peerStore.watch(request, opening)
+        : node.watch(request, opening);
   }
 
   /** Stops this member: watches end with UNAVAILABLE, queued peer writes finish, Raft stops. */
@@ -848,6 +880,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     monitor.close();
     membership.close();
     sync.close();
+    keys.close();
     clusterHub.close();
     peerHub.close();
     node.close();
@@ -938,6 +971,17 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     return peerStore.read(view -> view.table(name).isPresent());
   }
 
+  /** A table's catalog entry as this member knows it: the cluster's first, as {@link #scopeOf}. */
+  private Optional<TableMeta> tableMeta(String name) {
+    Optional<TableMeta> cluster;
+    try {
+      cluster = node.readLocal(view -> view.table(name));
+    } catch (ClusterDbException e) {
+      cluster = Optional.empty();
+    }
+    return cluster.isPresent() ? cluster : peerStore.read(view -> view.table(name));
+  }
+
   private Header header(TableScope scope, ApplyResult r) {
     return header(scope, r.getRevision());
   }
@@ -960,10 +1004,10 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
         .build();
   }
 
-  private static LogEntry createEntry(String name) {
+  private static LogEntry createEntry(String name, boolean sensitive) {
     return LogEntry.newBuilder()
         .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
-        .setCreateTable(CreateTable.newBuilder().setName(name))
+        .setCreateTable(CreateTable.newBuilder().setName(name).setSensitive(sensitive))
         .build();
   }
 

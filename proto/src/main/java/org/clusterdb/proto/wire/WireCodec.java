@@ -120,11 +120,13 @@ public final class WireCodec {
         .setName(t.name())
         .setScope(scope(t.scope()))
         .setCreateRevision(t.createRevision())
+        .setSensitive(t.sensitive())
         .build();
   }
 
   public static Table table(org.clusterdb.proto.api.v1.Table t) {
-    return new Table(t.getName(), scope(t.getScope(), "table.scope"), t.getCreateRevision());
+    return new Table(
+        t.getName(), scope(t.getScope(), "table.scope"), t.getCreateRevision(), t.getSensitive());
   }
 
   public static org.clusterdb.proto.api.v1.Consistency consistency(Consistency c) {

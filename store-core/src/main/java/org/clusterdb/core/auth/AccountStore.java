@@ -1,8 +1,14 @@
 package org.clusterdb.core.auth;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -13,17 +19,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.clusterdb.api.Account;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.api.Role;
+import org.clusterdb.core.cluster.SystemKeyManager;
 import org.clusterdb.core.fsm.Applier;
 import org.clusterdb.core.fsm.StateReader;
 import org.clusterdb.core.fsm.TableNames;
 import org.clusterdb.core.local.PeerStore;
 import org.clusterdb.core.ratis.RaftNode;
+import org.clusterdb.core.security.SystemKey;
 import org.clusterdb.proto.log.v1.AccountRecord;
 import org.clusterdb.proto.log.v1.AccountRole;
 import org.clusterdb.proto.log.v1.AccountsCopy;
@@ -55,12 +64,18 @@ public final class AccountStore {
   public static final String COPY_TABLE = TableNames.RESERVED_PREFIX + "accounts-copy";
 
   private static final String COPY_KEY = "copy";
+
+  /** Under the data directory: the old system key, from a factory reset to the restore. */
+  public static final String RESTORE_KEY_FILE = "accounts-restore.key";
+
   static final int HASHING_PERMITS = 2;
   private static final int CACHE_SIZE = 1024;
 
   private final RaftNode node;
   private final PeerStore peerStore;
   private final String memberId;
+  private final Path dataDir;
+  private final Supplier<Optional<SystemKey>> systemKey;
   private final Semaphore hashing = new Semaphore(HASHING_PERMITS, true);
   private final SecretKeySpec macKey;
   private final Map<String, Verified> verified =
@@ -82,10 +97,20 @@ public final class AccountStore {
     }
   }
 
-  public AccountStore(RaftNode node, PeerStore peerStore, String memberId) {
+  /**
+   * @param systemKey the cluster's system key, which seals password hashes, if this peer holds it
+   */
+  public AccountStore(
+      RaftNode node,
+      PeerStore peerStore,
+      String memberId,
+      Path dataDir,
+      Supplier<Optional<SystemKey>> systemKey) {
     this.node = node;
     this.peerStore = peerStore;
     this.memberId = memberId;
+    this.dataDir = dataDir;
+    this.systemKey = systemKey;
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     this.macKey = new SecretKeySpec(key, "HmacSHA256");
@@ -158,8 +183,9 @@ public final class AccountStore {
     if (record == null || password == null || password.length > PasswordHash.MAX_LENGTH) {
       return Optional.empty();
     }
+    String hash = hashOf(record);
     byte[] mac = mac(name, password);
-    if (cached(name, record.getPasswordHash(), mac)) {
+    if (cached(name, hash, mac)) {
       return Optional.of(account(record));
     }
     try {
@@ -170,15 +196,15 @@ public final class AccountStore {
     }
     try {
       // Another call may have checked the same password while this one waited.
-      if (cached(name, record.getPasswordHash(), mac)) {
+      if (cached(name, hash, mac)) {
         return Optional.of(account(record));
       }
-      if (!PasswordHash.verify(password, record.getPasswordHash())) {
+      if (!PasswordHash.verify(password, hash)) {
         LOG.info("authentication failed member={} user={}", memberId, name);
         return Optional.empty();
       }
       synchronized (verified) {
-        verified.put(name, new Verified(record.getPasswordHash(), mac));
+        verified.put(name, new Verified(hash, mac));
       }
       return Optional.of(account(record));
     } finally {
@@ -189,6 +215,58 @@ public final class AccountStore {
   /** The account named {@code name}, for a caller already identified (by its certificate). */
   public Optional<Account> account(String name) {
     return Optional.ofNullable(view().accounts().get(name)).map(AccountStore::account);
+  }
+
+  /**
+   * The account's scrypt hash, opened with the system key.
+   *
+   * @throws ClusterDbException {@link ErrorCode#UNAVAILABLE} while this peer lacks the key (alarm
+   *     20020): another peer can check the password
+   */
+  private String hashOf(AccountRecord record) {
+    if (record.getSealedPasswordHash().isEmpty()) {
+      return record.getPasswordHash();
+    }
+    return new String(
+        open(requireKey(), record.getName(), record.getSealedPasswordHash().toByteArray()),
+        StandardCharsets.UTF_8);
+  }
+
+  private SystemKey requireKey() {
+    return systemKey
+        .get()
+        .orElseThrow(
+            () ->
+                new ClusterDbException(
+                    ErrorCode.UNAVAILABLE,
+                    "member "
+                        + memberId
+                        + " has no system key (alarm 20020), so it cannot check passwords:"
+                        + " another peer can",
+                    null,
+                    true,
+                    null));
+  }
+
+  private static byte[] open(SystemKey key, String name, byte[] sealed) {
+    try {
+      return key.open(TableNames.ACCOUNTS, name.getBytes(StandardCharsets.UTF_8), sealed);
+    } catch (SystemKey.SealedValueException e) {
+      throw new ClusterDbException(
+          ErrorCode.UNAVAILABLE,
+          "the password hash of '" + name + "' cannot be opened: " + e.getMessage(),
+          null,
+          true,
+          null);
+    }
+  }
+
+  private static ByteString seal(SystemKey key, String name, String hash) {
+    return ByteString.copyFrom(
+        key.seal(
+            TableNames.ACCOUNTS,
+            name.getBytes(StandardCharsets.UTF_8),
+            hash.getBytes(StandardCharsets.UTF_8)));
   }
 
   private boolean cached(String name, String hash, byte[] mac) {
@@ -245,25 +323,55 @@ public final class AccountStore {
   }
 
   private void restore(AccountsCopy copy) {
+    Optional<SystemKey> now = systemKey.get();
+    if (now.isEmpty()) {
+      return;
+    }
+    SystemKey kept;
+    Path keptFile = dataDir.resolve(RESTORE_KEY_FILE);
+    try {
+      kept = Files.exists(keptFile) ? SystemKey.read(keptFile) : null;
+    } catch (IOException e) {
+      LOG.error(
+          "cannot read the key the factory reset kept for the accounts member={} file={} error={}",
+          memberId,
+          keptFile,
+          e.toString());
+      return;
+    }
     LOG.warn(
         "restoring accounts kept by the factory reset member={} accounts={} auth={}",
         memberId,
         copy.getAccountsCount(),
         copy.getAuthEnabled());
     for (AccountRecord a : copy.getAccountsList()) {
+      String hash;
+      if (a.getSealedPasswordHash().isEmpty()) {
+        hash = a.getPasswordHash();
+      } else if (kept != null) {
+        hash = new String(open(kept, a.getName(), a.getSealedPasswordHash().toByteArray()), UTF_8);
+      } else {
+        LOG.error("account not restored: its key is gone member={} user={}", memberId, a.getName());
+        continue;
+      }
       propose(
           entry()
               .setPutAccount(
                   PutAccount.newBuilder()
                       .setName(a.getName())
                       .setRole(a.getRole())
-                      .setPasswordHash(a.getPasswordHash()))
+                      .setSealedPasswordHash(seal(now.get(), a.getName(), hash)))
               .build());
     }
     if (copy.getAuthEnabled()) {
       propose(entry().setSetAuth(SetAuth.newBuilder().setEnabled(true)).build());
     }
     peerStore.put(COPY_TABLE, COPY_KEY, copy.toBuilder().setRestore(false).build().toByteString());
+    try {
+      Files.deleteIfExists(keptFile);
+    } catch (IOException e) {
+      LOG.warn("cannot delete file={} error={}", keptFile, e.toString());
+    }
   }
 
   private void propose(LogEntry e) {
@@ -296,8 +404,12 @@ public final class AccountStore {
     return b.build();
   }
 
-  /** Marks this peer's copy to be given back to the cluster it forms after a factory reset. */
-  public static void keepForReset(PeerStore peerStore) {
+  /**
+   * Marks this peer's copy to be given back to the cluster it forms after a factory reset, and
+   * keeps the system key its hashes are sealed with as {@link #RESTORE_KEY_FILE} until then: the
+   * reset deletes the key itself.
+   */
+  public static void keepForReset(PeerStore peerStore, Path dataDir) throws IOException {
     Optional<AccountsCopy> copy =
         peerStore
             .get(COPY_TABLE, COPY_KEY)
@@ -310,16 +422,27 @@ public final class AccountStore {
                   }
                 });
     if (copy.isPresent() && copy.get().getAccountsCount() > 0) {
+      Path key = dataDir.resolve(SystemKeyManager.FILE);
+      if (Files.exists(key)) {
+        SystemKey.read(key).write(dataDir.resolve(RESTORE_KEY_FILE));
+      }
       peerStore.put(
           COPY_TABLE, COPY_KEY, copy.get().toBuilder().setRestore(true).build().toByteString());
     }
   }
 
-  /** The entry creating or changing an account; {@code password} null keeps its password. */
-  public static LogEntry putEntry(String name, Role role, char[] password) {
+  /**
+   * The entry creating or changing an account; {@code password} null keeps its password. The
+   * password's hash is sealed with the system key, so neither the log nor any store holds it in the
+   * clear.
+   *
+   * @throws ClusterDbException {@link ErrorCode#UNAVAILABLE} if a password is given while this peer
+   *     lacks the key
+   */
+  public LogEntry putEntry(String name, Role role, char[] password) {
     PutAccount.Builder put = PutAccount.newBuilder().setName(name).setRole(role(role));
     if (password != null) {
-      put.setPasswordHash(PasswordHash.hash(password));
+      put.setSealedPasswordHash(seal(requireKey(), name, PasswordHash.hash(password)));
     }
     return entry().setPutAccount(put).build();
   }

@@ -88,7 +88,17 @@ public enum AlarmDefinition {
       20017,
       Alarm.Severity.WARNING,
       "Factory reset pending: all peer addresses were cleared; this peer deletes its configuration"
-          + " at its next restart. Restore the peer addresses in their order to cancel");
+          + " at its next restart. Restore the peer addresses in their order to cancel"),
+  /**
+   * The seed's "Failed to update key file": this peer holds no usable system key (its key file is
+   * missing or unreadable) or cannot write it. Kept apart from 20018-20019 for other alarms.
+   */
+  SYSTEM_KEY(
+      20020,
+      Alarm.Severity.ERROR,
+      "Failed to update key file: this peer has no usable system key, or cannot write its key"
+          + " file, and cannot serve sensitive values. Run xcommand ForceSystemKeyUpdate on a peer"
+          + " without this alarm");
 
   private final int id;
   private final Alarm.Severity severity;

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The appliance's factory reset, run at the start after an admin cleared every peer address: the
  * cluster's data, every peer table but the basic network settings the configuration names, and the
- * server certificate, key and CA trust store are deleted. The peer then starts as a cluster of one.
+ * server certificate, key and CA trust store, and the system key, are deleted. The peer then starts
+ * as a cluster of one.
  */
 public final class FactoryReset {
   private static final Logger LOG = LoggerFactory.getLogger(FactoryReset.class);
@@ -34,7 +35,7 @@ public final class FactoryReset {
         config.memberId(),
         config.factoryResetKeeps(),
         config.factoryResetRemoves());
-    AccountStore.keepForReset(peerStore);
+    AccountStore.keepForReset(peerStore, config.dataDir());
     List<String> dropped =
         peerStore.read(r -> r.tables().stream().map(TableMeta::getName).toList()).stream()
             .filter(t -> !config.factoryResetKeeps().contains(t))
@@ -59,6 +60,8 @@ public final class FactoryReset {
     FileOps.deleteRecursively(config.dataDir().resolve("state"));
     // The seed's reset removes the server certificate and key: a self-signed one is made anew.
     FileOps.deleteRecursively(config.dataDir().resolve(PeerTls.DIR));
+    // And the sensitive data: the system key goes, the new cluster of one makes its own.
+    SystemKeyManager.deleteKeyFile(config.dataDir());
     LOG.warn("factory reset done member={} droppedtables={}", config.memberId(), dropped);
   }
 }

@@ -156,7 +156,7 @@ public final class ApiCodec {
   }
 
   public static Table table(TableMeta meta, TableScope scope) {
-    return new Table(meta.getName(), scope, meta.getCreateRevision());
+    return new Table(meta.getName(), scope, meta.getCreateRevision(), meta.getSensitive());
   }
 
   public static WatchEvent event(Event e) {

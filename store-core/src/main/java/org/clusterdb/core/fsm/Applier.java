@@ -15,6 +15,7 @@ import org.clusterdb.proto.log.v1.AuthRecord;
 import org.clusterdb.proto.log.v1.Batch;
 import org.clusterdb.proto.log.v1.BatchResult;
 import org.clusterdb.proto.log.v1.Compare;
+import org.clusterdb.proto.log.v1.CreateTable;
 import org.clusterdb.proto.log.v1.DedupRecord;
 import org.clusterdb.proto.log.v1.DeleteRange;
 import org.clusterdb.proto.log.v1.DeleteResult;
@@ -155,7 +156,7 @@ public final class Applier {
 
   private ApplyOutcome applyCommand(LogEntry entry, StateWriter state) {
     return switch (entry.getCommandCase()) {
-      case CREATE_TABLE -> createTable(entry.getCreateTable().getName(), state);
+      case CREATE_TABLE -> createTable(entry.getCreateTable(), state);
       case DROP_TABLE -> dropTable(entry.getDropTable().getName(), state);
       case TXN -> txn(entry.getTxn(), state);
       // Markers for the synchronisation check: they change nothing, not even the revision.
@@ -188,6 +189,22 @@ public final class Applier {
       case PUT_ACCOUNT -> putAccount(entry.getPutAccount(), state);
       case DELETE_ACCOUNT -> deleteAccount(entry.getDeleteAccount().getName(), state);
       case SET_AUTH -> setAuth(entry.getSetAuth().getEnabled(), state);
+      case PUBLISH_PEER_KEY ->
+          reservedPut(
+              TableNames.CLUSTER,
+              TableNames.PEER_KEY_PREFIX + entry.getPublishPeerKey().getMemberId(),
+              entry.getPublishPeerKey().toByteString(),
+              entry.getPublishPeerKey().getWantsSystemKey()
+                  ? null
+                  : TableNames.KEY_GRANT_PREFIX + entry.getPublishPeerKey().getMemberId(),
+              state);
+      case GRANT_SYSTEM_KEY ->
+          reservedPut(
+              TableNames.CLUSTER,
+              TableNames.KEY_GRANT_PREFIX + entry.getGrantSystemKey().getMemberId(),
+              entry.getGrantSystemKey().toByteString(),
+              null,
+              state);
       // Only applyBatch unpacks a batch: one inside another is refused, as the validator does.
       case BATCH ->
           failed(
@@ -270,11 +287,13 @@ public final class Applier {
   private ApplyOutcome putAccount(PutAccount put, StateWriter state) {
     Optional<AccountRecord> existing = account(put.getName(), state);
     String hash = put.getPasswordHash();
-    if (hash.isEmpty()) {
+    ByteString sealed = put.getSealedPasswordHash();
+    if (hash.isEmpty() && sealed.isEmpty()) {
       if (existing.isEmpty()) {
         return refused(state, "password", "required for a new account");
       }
       hash = existing.get().getPasswordHash();
+      sealed = existing.get().getSealedPasswordHash();
     }
     boolean demoted =
         existing.map(a -> a.getRole() == AccountRole.ACCOUNT_ROLE_ADMIN).orElse(false)
@@ -290,6 +309,7 @@ public final class Applier {
             .setName(put.getName())
             .setRole(put.getRole())
             .setPasswordHash(hash)
+            .setSealedPasswordHash(sealed)
             .build();
     return reservedPut(TableNames.ACCOUNTS, put.getName(), record.toByteString(), null, state);
   }
@@ -387,7 +407,8 @@ public final class Applier {
     }
   }
 
-  private ApplyOutcome createTable(String name, StateWriter state) {
+  private ApplyOutcome createTable(CreateTable create, StateWriter state) {
+    String name = create.getName();
     if (state.table(name).isPresent()) {
       return failed(
           state,
@@ -398,7 +419,12 @@ public final class Applier {
               .build());
     }
     long revision = state.revision() + 1;
-    TableMeta meta = TableMeta.newBuilder().setName(name).setCreateRevision(revision).build();
+    TableMeta meta =
+        TableMeta.newBuilder()
+            .setName(name)
+            .setCreateRevision(revision)
+            .setSensitive(create.getSensitive())
+            .build();
     state.putTable(meta);
     commitRevision(state, revision, List.of());
     return new ApplyOutcome(
@@ -433,6 +459,10 @@ public final class Applier {
     Optional<Failure> missing = missingTable(txn, state);
     if (missing.isPresent()) {
       return failed(state, missing.get());
+    }
+    Optional<Failure> unsealed = sealing(txn, state);
+    if (unsealed.isPresent()) {
+      return failed(state, unsealed.get());
     }
     boolean succeeded = true;
     for (Compare c : txn.getComparesList()) {
@@ -483,6 +513,52 @@ public final class Applier {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * A sensitive table's values are sealed by the proposing member, so the log and the state never
+   * hold them in plain text: a put must be sealed exactly when its table is sensitive (a member
+   * whose replica did not know the table yet may have got it wrong), and a sealed value cannot be
+   * compared, since each sealing of a value differs.
+   */
+  private static Optional<Failure> sealing(Txn txn, StateReader state) {
+    for (int i = 0; i < txn.getComparesCount(); i++) {
+      Compare c = txn.getCompares(i);
+      if (c.getTarget() == Compare.Target.VALUE && sensitive(c.getTable(), state)) {
+        return CommandValidator.fail(
+            ErrorCode.INVALID_ARGUMENT,
+            "txn.compare[" + i + "].target",
+            "table '" + c.getTable() + "' is sensitive: its values cannot be compared");
+      }
+    }
+    Optional<Failure> f = sealing(txn.getSuccessList(), "txn.success", state);
+    return f.isPresent() ? f : sealing(txn.getFailureList(), "txn.failure", state);
+  }
+
+  private static Optional<Failure> sealing(List<Op> ops, String name, StateReader state) {
+    for (int i = 0; i < ops.size(); i++) {
+      if (!ops.get(i).hasPut()) {
+        continue;
+      }
+      Put put = ops.get(i).getPut();
+      boolean sensitive = sensitive(put.getTable(), state);
+      if (put.getSealed() != sensitive) {
+        return CommandValidator.fail(
+            ErrorCode.INVALID_ARGUMENT,
+            name + "[" + i + "].put.value",
+            "table '"
+                + put.getTable()
+                + (sensitive
+                    ? "' is sensitive and the value was not sealed with the system key"
+                    : "' is not sensitive and the value was sealed")
+                + "; the member's replica did not know the table as it is: retry");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean sensitive(String table, StateReader state) {
+    return state.table(table).map(TableMeta::getSensitive).orElse(false);
   }
 
   private static boolean holds(Compare c, StateReader state) {

@@ -91,6 +91,16 @@ public final class CommandValidator {
       case PUT_ACCOUNT -> validatePutAccount(entry.getPutAccount());
       case DELETE_ACCOUNT -> accountName(entry.getDeleteAccount().getName());
       case SET_AUTH -> Optional.empty();
+      case PUBLISH_PEER_KEY ->
+          entry.getPublishPeerKey().getMemberId().isEmpty()
+                  || entry.getPublishPeerKey().getPublicKey().isEmpty()
+              ? fail(ErrorCode.INVALID_ARGUMENT, "publicKey", "a member id and a key are required")
+              : Optional.empty();
+      case GRANT_SYSTEM_KEY ->
+          entry.getGrantSystemKey().getMemberId().isEmpty()
+                  || entry.getGrantSystemKey().getWrappedKey().isEmpty()
+              ? fail(ErrorCode.INVALID_ARGUMENT, "grant", "a member id and a key are required")
+              : Optional.empty();
       case BATCH -> validateBatch(entry);
       case COMMAND_NOT_SET -> fail(ErrorCode.INVALID_ARGUMENT, "command", "no command set");
     };
@@ -104,6 +114,9 @@ public final class CommandValidator {
     if (put.getRole() != AccountRole.ACCOUNT_ROLE_ADMIN
         && put.getRole() != AccountRole.ACCOUNT_ROLE_READONLY) {
       return fail(ErrorCode.INVALID_ARGUMENT, "role", "must be admin or readonly");
+    }
+    if (!put.getPasswordHash().isEmpty() && !put.getSealedPasswordHash().isEmpty()) {
+      return fail(ErrorCode.INVALID_ARGUMENT, "password", "a hash is either sealed or not");
     }
     if (!put.getPasswordHash().isEmpty() && !PasswordHash.isEncoded(put.getPasswordHash())) {
       return fail(ErrorCode.INVALID_ARGUMENT, "password", "not a password hash this build reads");

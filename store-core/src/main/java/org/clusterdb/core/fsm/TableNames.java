@@ -40,6 +40,12 @@ public final class TableNames {
     return ACCOUNTS.equals(name);
   }
 
+  /** In {@link #CLUSTER}: a member's TLS public key and whether it lacks the system key. */
+  public static final String PEER_KEY_PREFIX = "peerkey/";
+
+  /** In {@link #CLUSTER}: the system key wrapped to a member's public key, until it has it. */
+  public static final String KEY_GRANT_PREFIX = "keygrant/";
+
   public static boolean isValid(String name) {
     return name != null && PATTERN.matcher(name).matches();
   }

@@ -126,6 +126,12 @@ public final class RaftNode implements AutoCloseable {
   private final RaftServer server;
   private final Tls tls;
 
+  /** This member started with Raft state of its group; see {@link #resumed()}. */
+  private final boolean resumed;
+
+  /** This member created its group at this start; see {@link #createdCluster()}. */
+  private final boolean createdCluster;
+
   /** Replaced after a retry failure: Ratis then closes the client's ordered request window. */
   private final AtomicReference<RaftClient> client;
 
@@ -158,9 +164,13 @@ public final class RaftNode implements AutoCloseable {
       ReplicatedStateMachine stateMachine,
       WatchHub hub,
       RaftServer server,
-      Tls tls) {
+      Tls tls,
+      boolean resumed,
+      boolean createdCluster) {
     this.config = config;
     this.tls = tls;
+    this.resumed = resumed;
+    this.createdCluster = createdCluster;
     this.groupId = groupId;
     this.selfId = RaftPeerId.valueOf(config.memberId());
     this.stateMachine = stateMachine;
@@ -203,6 +213,8 @@ public final class RaftNode implements AutoCloseable {
     RaftGroupId groupId = groupId(config);
     AtomicReference<RaftServer> started = new AtomicReference<>();
     Tls tls = tls(config, () -> peerHosts(config, groupId, started.get()));
+    boolean resumed =
+        Files.isDirectory(dataDir.resolve("raft").resolve(groupId.getUuid().toString()));
     RaftGroup initial = initialGroup(config, groupId, dataDir.resolve("raft"), tls.parameters());
     ReplicatedStateMachine sm =
         new ReplicatedStateMachine(
@@ -231,7 +243,8 @@ public final class RaftNode implements AutoCloseable {
         groupId,
         initial.getPeers(),
         config.peers());
-    return new RaftNode(config, groupId, sm, hub, server, tls);
+    return new RaftNode(
+        config, groupId, sm, hub, server, tls, resumed, !initial.getPeers().isEmpty());
   }
 
   /**
@@ -270,12 +283,25 @@ public final class RaftNode implements AutoCloseable {
     return hosts;
   }
 
+  /** Whether this member started with Raft state of its group (a restart, not a new member). */
+  public boolean resumed() {
+    return resumed;
+  }
+
+  /** Whether this member created its group, as a cluster of one, at this start. */
+  public boolean createdCluster() {
+    return createdCluster;
+  }
+
   /** The latest check of the certificate a peer at {@code host} presented to this member. */
   public Optional<CertificateCheck> certificateCheck(String host) {
     return tls.trust().latest(host);
   }
 
-  /** This member's TLS identity and the CAs it trusts, as its Ratis connections use them. */
+  /**
+   * This member's TLS identity and the CAs it trusts, as its Ratis connections use them; the system
+   * key is wrapped to its key pair.
+   */
   public PeerTls identity() {
     return tls.identity();
   }

@@ -3,8 +3,10 @@ package org.clusterdb.core.security;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -116,6 +118,20 @@ public final class PeerTls {
   /** This peer's certificate, then any intermediates. */
   public List<X509Certificate> chain() {
     return chain;
+  }
+
+  /** The public key of this peer's certificate, to which the system key is wrapped for it. */
+  public PublicKey publicKey() {
+    return chain.get(0).getPublicKey();
+  }
+
+  /**
+   * Unwraps a system key wrapped to {@link #publicKey()}.
+   *
+   * @throws GeneralSecurityException if it was wrapped to another key or context, or altered
+   */
+  public SystemKey unwrap(KeyWrap.Wrapped wrapped, byte[] context) throws GeneralSecurityException {
+    return KeyWrap.unwrap(wrapped, new KeyPair(publicKey(), key), context);
   }
 
   /** The CA certificates peers' certificates must chain to. */

@@ -30,7 +30,9 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemObjectGenerator;
+import org.bouncycastle.util.io.pem.PemReader;
 
 /**
  * PEM files. Private keys are written as unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY}, what netty
@@ -53,6 +55,31 @@ public final class Pem {
   /** Writes {@code key} as PKCS#8, readable by its owner only (0600). */
   public static void writePrivateKey(Path file, PrivateKey key) throws IOException {
     write(file, encode(new JcaPKCS8Generator(key, null)), PRIVATE);
+  }
+
+  /**
+   * Writes {@code secret} as one PEM block of {@code type}, readable by its owner only (0600): for
+   * symmetric keys, which PKCS#8 does not hold.
+   */
+  public static void writeSecret(Path file, String type, byte[] secret) throws IOException {
+    write(file, encode(new PemObject(type, secret)), PRIVATE);
+  }
+
+  /**
+   * The content of the first PEM block of {@code type} in {@code file}.
+   *
+   * @throws IOException if the file cannot be read or holds no such block
+   */
+  public static byte[] readSecret(Path file, String type) throws IOException {
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
+        PemReader reader = new PemReader(r)) {
+      for (PemObject o = reader.readPemObject(); o != null; o = reader.readPemObject()) {
+        if (o.getType().equals(type)) {
+          return o.getContent();
+        }
+      }
+    }
+    throw new IOException(file + ": no PEM block " + type + " in it");
   }
 
   /** Writes a certificate signing request (0644). */

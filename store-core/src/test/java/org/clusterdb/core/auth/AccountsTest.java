@@ -17,6 +17,7 @@ import org.clusterdb.api.Role;
 import org.clusterdb.api.TableScope;
 import org.clusterdb.core.ClusterDb;
 import org.clusterdb.core.MiniCluster;
+import org.clusterdb.core.SensitiveTablesTest;
 import org.clusterdb.core.config.ClusterDbConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class AccountsTest {
   }
 
   @Test
-  void accountsReplicateAndEveryMemberChecksPasswordsAgainstOnlyTheHash() {
+  void accountsReplicateAndEveryMemberChecksPasswordsAgainstOnlyTheHash() throws Exception {
     MiniCluster cluster = MiniCluster.start(3, dir);
     open.add(cluster);
     cluster.awaitLeader();
@@ -48,8 +49,10 @@ class AccountsTest {
     primary.saveAccount("bob", Role.READONLY, "bob-password-1".toCharArray()).join();
     for (int i = 0; i < 3; i++) {
       AccountStore accounts = cluster.member(i).accounts();
+      // A member checks passwords once it holds the system key, granted after it joined.
       await()
           .atMost(WAIT)
+          .ignoreException(ClusterDbException.class)
           .until(() -> accounts.authenticate("alice", "alice-password".toCharArray()).isPresent());
       assertThat(accounts.authenticate("alice", "bob-password-1".toCharArray())).isEmpty();
       assertThat(accounts.authenticate("bob", "bob-password-1".toCharArray()))
@@ -57,6 +60,10 @@ class AccountsTest {
       assertThat(accounts.accounts())
           .containsExactly(new Account("alice", Role.ADMIN), new Account("bob", Role.READONLY));
     }
+    // Hashes are sealed with the system key: no file holds one, though the log holds the names.
+    cluster.member(0).snapshot().join();
+    assertThat(SensitiveTablesTest.filesHolding(dir, "scrypt$")).isEmpty();
+    assertThat(SensitiveTablesTest.filesHolding(dir, "alice")).isNotEmpty();
     // A role change keeps the password; a new password replaces the old one everywhere.
     primary.saveAccount("bob", Role.ADMIN, null).join();
     primary.saveAccount("alice", Role.ADMIN, "alice-password-2".toCharArray()).join();
@@ -130,6 +137,8 @@ class AccountsTest {
                         .authenticate("root", "root-password".toCharArray())
                         .isPresent());
     assertThat(reset.accounts().authEnabled()).isTrue();
+    // The old key, kept only to carry the hashes over, is gone; the new cluster has its own.
+    assertThat(dir.resolve("p1").resolve(AccountStore.RESTORE_KEY_FILE)).doesNotExist();
     assertThat(reset.blocking().listTables(org.clusterdb.api.Consistency.LOCAL)).isEmpty();
   }
 }

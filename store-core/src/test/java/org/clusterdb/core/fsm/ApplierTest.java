@@ -24,11 +24,13 @@ import org.clusterdb.proto.log.v1.DeleteRange;
 import org.clusterdb.proto.log.v1.DropTable;
 import org.clusterdb.proto.log.v1.Event;
 import org.clusterdb.proto.log.v1.FormatVersion;
+import org.clusterdb.proto.log.v1.GrantSystemKey;
 import org.clusterdb.proto.log.v1.HistoryRecord;
 import org.clusterdb.proto.log.v1.KeyValue;
 import org.clusterdb.proto.log.v1.LogEntry;
 import org.clusterdb.proto.log.v1.Op;
 import org.clusterdb.proto.log.v1.OpResult;
+import org.clusterdb.proto.log.v1.PublishPeerKey;
 import org.clusterdb.proto.log.v1.Put;
 import org.clusterdb.proto.log.v1.Range;
 import org.clusterdb.proto.log.v1.RangeResult;
@@ -494,6 +496,91 @@ class ApplierTest {
                 List.of(putOp("t", "k", "changed"))));
     assertThat(out.result().getTxn().getSucceeded()).isTrue();
     assertThat(get("t", "k").getValue().toStringUtf8()).isEqualTo("changed");
+  }
+
+  // ---- sensitive tables ----
+
+  private static LogEntry createSensitive(String name) {
+    return entry(
+        LogEntry.newBuilder()
+            .setCreateTable(CreateTable.newBuilder().setName(name).setSensitive(true)));
+  }
+
+  private static Op sealedPut(String table, String key, String value) {
+    return Op.newBuilder()
+        .setPut(rawPut(table, utf8(key), value).toBuilder().setSealed(true))
+        .build();
+  }
+
+  @Test
+  void aSensitiveTableTakesOnlySealedPutsAndATableThatIsNotOnlyPlainOnes() {
+    ApplyOutcome created = apply(createSensitive("t"));
+    assertThat(created.result().getTable().getTable().getSensitive()).isTrue();
+    apply(createTable("u"));
+    String before = dump(store);
+
+    ApplyOutcome plain = apply(txn(List.of(), List.of(putOp("u", "a", "1"), putOp("t", "k", "v"))));
+    assertThat(plain.result().getError().getCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT.number());
+    assertThat(plain.result().getError().getField()).isEqualTo("txn.success[1].put.value");
+    ApplyOutcome sealedToPlain = apply(txn(List.of(), List.of(sealedPut("u", "a", "1"))));
+    assertThat(sealedToPlain.result().getError().getField()).isEqualTo("txn.success[0].put.value");
+    assertThat(dump(store)).isEqualTo(before);
+
+    ApplyOutcome ok =
+        apply(txn(List.of(), List.of(sealedPut("t", "k", "v"), putOp("u", "a", "1"))));
+    assertThat(ok.result().hasError()).isFalse();
+    assertThat(get("t", "k").getValue().toStringUtf8()).isEqualTo("v");
+  }
+
+  @Test
+  void aValueCompareOnASensitiveTableIsRefusedNamingIt() {
+    apply(createSensitive("t"));
+    apply(txn(List.of(), List.of(sealedPut("t", "k", "v"))));
+    String before = dump(store);
+
+    ApplyOutcome out =
+        apply(
+            txn(
+                List.of(
+                    number("k", Compare.Target.VERSION, Compare.Result.EQUAL, 1),
+                    value("k", Compare.Result.EQUAL, utf8("v"))),
+                List.of(sealedPut("t", "k", "w"))));
+
+    assertThat(out.result().getError().getCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT.number());
+    assertThat(out.result().getError().getField()).isEqualTo("txn.compare[1].target");
+    assertThat(dump(store)).isEqualTo(before);
+  }
+
+  @Test
+  void aGrantIsKeptUntilItsMemberPublishesThatItHoldsTheKey() {
+    apply(
+        entry(
+            LogEntry.newBuilder()
+                .setPublishPeerKey(
+                    PublishPeerKey.newBuilder()
+                        .setMemberId("p2")
+                        .setPublicKey(bs("pk"))
+                        .setWantsSystemKey(true)
+                        .setJoining(true))));
+    apply(
+        entry(
+            LogEntry.newBuilder()
+                .setGrantSystemKey(
+                    GrantSystemKey.newBuilder().setMemberId("p2").setWrappedKey(bs("wrapped")))));
+    assertThat(rowsOf(TableNames.CLUSTER)).containsExactly("keygrant/p2", "peerkey/p2");
+
+    apply(
+        entry(
+            LogEntry.newBuilder()
+                .setPublishPeerKey(
+                    PublishPeerKey.newBuilder().setMemberId("p2").setPublicKey(bs("pk")))));
+    assertThat(rowsOf(TableNames.CLUSTER)).containsExactly("peerkey/p2");
+  }
+
+  private List<String> rowsOf(String table) {
+    try (ReadView v = store.read()) {
+      return rows(v, table).stream().map(r -> r.substring(0, r.indexOf('='))).toList();
+    }
   }
 
   // ---- transactions ----

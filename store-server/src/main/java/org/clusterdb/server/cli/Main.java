@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       WatchCommand.class,
       XStatusCommand.class,
       PrimaryCommand.class,
+      XCommandCommand.class,
       ClusteringCommand.class,
       SnapshotCommand.class,
       CertCommand.class,

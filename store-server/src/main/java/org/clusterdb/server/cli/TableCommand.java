@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.clusterdb.api.Consistency;
 import org.clusterdb.api.Table;
+import org.clusterdb.api.TableOptions;
 import org.clusterdb.api.TableScope;
 import org.clusterdb.client.ClusterDbClient;
 import org.clusterdb.proto.api.v1.ListTablesResponse;
@@ -48,17 +49,29 @@ final class TableCommand implements Runnable {
                 + " ${DEFAULT-VALUE}.")
     TableScope scope;
 
+    @Option(
+        names = "--sensitive",
+        description =
+            "Store the table's values encrypted with the cluster's system key (passwords, say):"
+                + " never in plain text in the Raft log, the database, snapshots or backups.")
+    boolean sensitive;
+
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
       try (ClusterDbClient db = client.connect()) {
-        Table t = db.blocking().createTable(name, scope);
+        Table t = db.blocking().createTable(name, new TableOptions(scope, sensitive));
         Output out = new Output(spec.commandLine().getOut(), client.json);
         if (out.json()) {
           out.message(WireCodec.table(t));
         } else {
-          out.line("created " + t.scope().name().toLowerCase() + " table " + t.name());
+          out.line(
+              "created "
+                  + (t.sensitive() ? "sensitive " : "")
+                  + t.scope().name().toLowerCase()
+                  + " table "
+                  + t.name());
         }
       }
       return Main.OK;
@@ -86,7 +99,11 @@ final class TableCommand implements Runnable {
           out.message(b);
         } else {
           for (Table t : tables) {
-            out.line(t.name() + "\t" + t.scope().name().toLowerCase());
+            out.line(
+                t.name()
+                    + "\t"
+                    + t.scope().name().toLowerCase()
+                    + (t.sensitive() ? "\tsensitive" : ""));
           }
         }
       }

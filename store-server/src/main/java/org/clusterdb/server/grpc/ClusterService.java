@@ -12,6 +12,8 @@ import org.clusterdb.proto.api.v1.AlarmsResponse;
 import org.clusterdb.proto.api.v1.ClusterGrpc;
 import org.clusterdb.proto.api.v1.ClusterStatusRequest;
 import org.clusterdb.proto.api.v1.ClusterStatusResponse;
+import org.clusterdb.proto.api.v1.ForceSystemKeyUpdateRequest;
+import org.clusterdb.proto.api.v1.ForceSystemKeyUpdateResponse;
 import org.clusterdb.proto.api.v1.GetClusteringSettingsRequest;
 import org.clusterdb.proto.api.v1.GetClusteringSettingsResponse;
 import org.clusterdb.proto.api.v1.LeaderRequest;
@@ -101,6 +103,21 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
                     v ->
                         SetPrimaryResponse.newBuilder()
                             .setHeader(WireCodec.header(db.currentHeader()))
+                            .build()));
+  }
+
+  @Override
+  public void forceSystemKeyUpdate(
+      ForceSystemKeyUpdateRequest request, StreamObserver<ForceSystemKeyUpdateResponse> out) {
+    Calls.answer(
+        out,
+        () ->
+            db.forceSystemKeyUpdate()
+                .thenApply(
+                    sent ->
+                        ForceSystemKeyUpdateResponse.newBuilder()
+                            .setHeader(WireCodec.header(db.currentHeader()))
+                            .addAllSentTo(sent)
                             .build()));
   }
 

@@ -4,6 +4,7 @@ import io.grpc.stub.StreamObserver;
 import java.util.Optional;
 import org.clusterdb.api.KeyValueStore;
 import org.clusterdb.api.RequestId;
+import org.clusterdb.api.TableOptions;
 import org.clusterdb.core.ClusterDb;
 import org.clusterdb.proto.api.v1.CreateTableRequest;
 import org.clusterdb.proto.api.v1.CreateTableResponse;
@@ -40,7 +41,9 @@ public final class KvService extends KVGrpc.KVImplBase {
         out,
         () ->
             store(r.getRequestId())
-                .createTable(r.getName(), WireCodec.scope(r.getScope(), "scope"))
+                .createTable(
+                    r.getName(),
+                    new TableOptions(WireCodec.scope(r.getScope(), "scope"), r.getSensitive()))
                 .thenApply(
                     t ->
                         CreateTableResponse.newBuilder()

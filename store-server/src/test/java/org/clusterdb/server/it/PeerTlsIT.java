@@ -5,21 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ClusteringSettings.TlsMode;
 import org.clusterdb.api.Consistency;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.api.TableScope;
 import org.clusterdb.client.ClusterDbClient;
-import org.clusterdb.core.config.TlsFiles;
-import org.clusterdb.core.security.CertificateAuthority;
 import org.clusterdb.core.security.KeyType;
-import org.clusterdb.core.security.Pem;
-import org.clusterdb.core.security.SubjectNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,41 +23,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(240)
 class PeerTlsIT {
-  private static final Duration YEAR = Duration.ofDays(365);
-
   @TempDir Path dir;
 
   private ServerProcesses start(TlsMode mode) throws Exception {
-    CertificateAuthority ca = CertificateAuthority.create("it CA", YEAR, KeyType.EC, Instant.now());
-    Path certs = Files.createDirectories(dir.resolve("certs"));
-    Path caFile = certs.resolve("ca.crt");
-    Pem.writeCertificates(caFile, List.of(ca.certificate()));
+    PeerCertificates certs = PeerCertificates.create(dir.resolve("certs"));
     ServerProcesses cluster =
         ServerProcesses.prepare(
             3,
             dir,
             "localhost",
-            (i, b) -> {
-              String name = i == 2 ? "wrong.example.com" : "localhost";
-              KeyPair keys = KeyType.EC.generate();
-              Path cert = certs.resolve("p" + (i + 1) + ".crt");
-              Path key = certs.resolve("p" + (i + 1) + ".key");
-              try {
-                Pem.writeCertificates(
-                    cert,
-                    List.of(
-                        ca.issue(
-                            keys.getPublic(),
-                            SubjectNames.of(List.of(name), List.of()),
-                            YEAR,
-                            Instant.now()),
-                        ca.certificate()));
-                Pem.writePrivateKey(key, keys.getPrivate());
-              } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-              return b.tlsMode(mode).tls(new TlsFiles(cert, key, List.of(caFile)));
-            });
+            (i, b) ->
+                b.tlsMode(mode)
+                    .tls(certs.issue(i, i == 2 ? "wrong.example.com" : "localhost", KeyType.EC)));
     for (int i = 0; i < 3; i++) {
       cluster.restart(i);
     }
