@@ -2,6 +2,7 @@ package org.clusterdb.core;
 
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,11 +16,18 @@ import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import org.clusterdb.api.Alarm;
+import org.clusterdb.api.BlockingKeyValueStore;
+import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.KeyRange;
+import org.clusterdb.api.KeyValue;
 import org.clusterdb.api.MemberStatus;
 import org.clusterdb.api.PeerAddress;
+import org.clusterdb.api.ReadOptions;
 import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.core.config.WritePolicy;
+import org.clusterdb.core.fsm.TableNames;
 import org.clusterdb.core.storage.FileOps;
+import org.clusterdb.proto.log.v1.PublishPeerKey;
 
 /**
  * An in-process cluster of real members: each a {@link ClusterDb} with its own Ratis gRPC server on
@@ -27,6 +35,8 @@ import org.clusterdb.core.storage.FileOps;
  * ids are {@code p1..pN}). Stopping a member closes it; restarting reopens its directory.
  */
 public final class MiniCluster implements AutoCloseable {
+  private static final String CLUSTER = TableNames.CLUSTER;
+
   /** Short timeouts keep tests quick; wide enough for a loaded two-core machine. */
   public static final Duration ELECTION_MIN = Duration.ofMillis(500);
 
@@ -173,7 +183,45 @@ public final class MiniCluster implements AutoCloseable {
     if (c.writePolicy() == WritePolicy.PRIMARY_ONLY && isRunning(primary) && leader != primary) {
       return Optional.empty();
     }
+    if (!keysSettled(leader)) {
+      return Optional.empty();
+    }
     return Optional.of(leader);
+  }
+
+  /**
+   * Whether the system key has reached every running member that can get it without an admin: each
+   * has published its public key, none that joins still waits, and no grant is pending. Until then
+   * those entries still advance the revision, which tests compare.
+   */
+  private boolean keysSettled(int leader) {
+    Set<String> published = new HashSet<>();
+    try {
+      BlockingKeyValueStore db = members[leader].blocking();
+      if (!db.range(CLUSTER, KeyRange.prefix(TableNames.KEY_GRANT_PREFIX), ReadOptions.local())
+          .kvs()
+          .isEmpty()) {
+        return false;
+      }
+      for (KeyValue kv :
+          db.range(CLUSTER, KeyRange.prefix(TableNames.PEER_KEY_PREFIX), ReadOptions.local())
+              .kvs()) {
+        PublishPeerKey p = PublishPeerKey.parseFrom(kv.value().toByteArray());
+        if (p.getWantsSystemKey() && p.getJoining()) {
+          return false;
+        }
+        published.add(p.getMemberId());
+      }
+    } catch (ClusterDbException | InvalidProtocolBufferException e) {
+      // No cluster table yet, or a member closing: not settled.
+      return false;
+    }
+    for (int i : running()) {
+      if (!published.contains(configs.get(i).memberId())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Some running member that is not the leader. */
