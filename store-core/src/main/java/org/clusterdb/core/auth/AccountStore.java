@@ -134,6 +134,39 @@ public final class AccountStore {
     return new View(copy.getAuthEnabled(), accounts, false);
   }
 
+  /** One account, read by its key: every authenticated call asks, so no scan. */
+  private Optional<AccountRecord> record(String name) {
+    Optional<AccountRecord> found;
+    try {
+      found =
+          node.readLocal(
+              state -> {
+                if (state.revision() == 0) {
+                  return null;
+                }
+                if (state.table(TableNames.ACCOUNTS).isEmpty()) {
+                  return Optional.<AccountRecord>empty();
+                }
+                return state
+                    .get(TableNames.ACCOUNTS, name.getBytes(UTF_8))
+                    .flatMap(
+                        v -> {
+                          try {
+                            return Optional.of(AccountRecord.parseFrom(v.getValue()));
+                          } catch (InvalidProtocolBufferException e) {
+                            return Optional.empty();
+                          }
+                        });
+              });
+    } catch (ClusterDbException e) {
+      found = null;
+    }
+    if (found != null) {
+      return found;
+    }
+    return copy().getAccountsList().stream().filter(a -> a.getName().equals(name)).findFirst();
+  }
+
   /** Empty while this replica has applied nothing of a cluster yet. */
   private static Optional<View> clusterView(StateReader state) {
     if (state.revision() == 0) {
@@ -179,7 +212,7 @@ public final class AccountStore {
 
   /** The account named {@code name} if {@code password} is its password. */
   public Optional<Account> authenticate(String name, char[] password) {
-    AccountRecord record = view().accounts().get(name);
+    AccountRecord record = record(name).orElse(null);
     if (record == null || password == null || password.length > PasswordHash.MAX_LENGTH) {
       return Optional.empty();
     }
@@ -214,7 +247,7 @@ public final class AccountStore {
 
   /** The account named {@code name}, for a caller already identified (by its certificate). */
   public Optional<Account> account(String name) {
-    return Optional.ofNullable(view().accounts().get(name)).map(AccountStore::account);
+    return record(name).map(AccountStore::account);
   }
 
   /**
