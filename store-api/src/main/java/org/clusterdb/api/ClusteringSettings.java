@@ -99,7 +99,14 @@ public record ClusteringSettings(
         p.add(f + ": duplicate address " + peer.address());
       }
     }
-    for (Map.Entry<String, String> m : mappings.entrySet()) {
+    p.addAll(mappingProblems(mappings));
+    return p;
+  }
+
+  /** Every problem with address {@code mappings} (FQDN to IP), each naming its field. */
+  public static List<String> mappingProblems(Map<String, String> mappings) {
+    List<String> p = new ArrayList<>();
+    for (Map.Entry<String, String> m : new java.util.TreeMap<>(mappings).entrySet()) {
       if (!NAME.matcher(m.getKey()).matches()) {
         p.add("mappings: '" + m.getKey() + "' is not an FQDN");
       }

@@ -1,6 +1,8 @@
 package org.clusterdb.core;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -56,6 +58,7 @@ import org.clusterdb.core.local.PeerStore;
 import org.clusterdb.core.ratis.RaftNode;
 import org.clusterdb.core.security.CertificateCheck;
 import org.clusterdb.core.security.CertificateStatus;
+import org.clusterdb.core.security.PeerResolver;
 import org.clusterdb.core.storage.FileOps;
 import org.clusterdb.core.util.DaemonThreads;
 import org.clusterdb.core.watch.WatchHub;
@@ -98,6 +101,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   private final MembershipManager membership;
   private final SyncChecker sync;
   private final PeerMonitor monitor;
+  private final PeerResolver resolver;
   private final BlockingKeyValueStore blocking;
 
   private ClusterDb(
@@ -112,7 +116,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
       ClusteringStore settings,
       MembershipManager membership,
       SyncChecker sync,
-      PeerMonitor monitor) {
+      PeerMonitor monitor,
+      PeerResolver resolver) {
     this.config = config;
     this.validator = validator;
     this.watchExecutor = watchExecutor;
@@ -125,6 +130,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     this.membership = membership;
     this.sync = sync;
     this.monitor = monitor;
+    this.resolver = resolver;
     this.blocking = new BlockingKeyValueStore(this);
   }
 
@@ -179,12 +185,21 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
       AlarmRegistry alarms = AlarmRegistry.open(peerStore, Clock.systemUTC(), config.memberId());
       ClusterDbConfig effective = effectiveConfig(config, settings);
       leaveOwnCluster(effective, settings);
-      RaftNode node = RaftNode.start(effective, new Applier(history), validator, clusterHub);
+      PeerResolver resolver = new PeerResolver(config.memberId(), settings::mappingSource);
+      RaftNode node =
+          RaftNode.start(effective, new Applier(history), validator, clusterHub, resolver);
       MembershipManager membership = MembershipManager.start(effective, node, settings, alarms);
+      settings.followCluster(membership::clusterSettings);
       SyncChecker sync = SyncChecker.start(effective, node, alarms);
       PeerMonitor monitor =
           PeerMonitor.start(
-              effective, node, alarms, settings, membership::clusterSettings, sync::verifiedIndex);
+              effective,
+              node,
+              alarms,
+              settings,
+              membership::clusterSettings,
+              sync::verifiedIndex,
+              resolver);
       return new ClusterDb(
           effective,
           validator,
@@ -197,7 +212,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
           settings,
           membership,
           sync,
-          monitor);
+          monitor,
+          resolver);
     } catch (IOException | RuntimeException e) {
       if (peerStore != null) {
         peerStore.close();
@@ -263,6 +279,16 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   public ClusterDbConfig config() {
     return config;
+  }
+
+  /**
+   * {@code host}'s IP address as this peer resolves its peers' hosts: through the cluster address
+   * mapping while it is on, then DNS. For listening on a name only the mapping knows.
+   *
+   * @throws UnknownHostException if neither the mapping nor DNS knows {@code host}
+   */
+  public InetAddress resolve(String host) throws UnknownHostException {
+    return resolver.resolve(host);
   }
 
   /** The blocking view of this store. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 import org.clusterdb.api.Alarm;
 import org.clusterdb.api.MemberStatus;
@@ -55,9 +56,18 @@ public final class MiniCluster implements AutoCloseable {
       Path baseDir,
       String host,
       BiFunction<PeerAddress, ClusterDbConfig.Builder, ClusterDbConfig.Builder> tweak) {
+    return start(size, baseDir, i -> host, tweak);
+  }
+
+  /** As {@link #start(int, Path, String, BiFunction)}, peer {@code i} (0-based) as {@code host}. */
+  public static MiniCluster start(
+      int size,
+      Path baseDir,
+      IntFunction<String> host,
+      BiFunction<PeerAddress, ClusterDbConfig.Builder, ClusterDbConfig.Builder> tweak) {
     List<PeerAddress> peers = new ArrayList<>();
     for (int port : freePorts(size)) {
-      peers.add(new PeerAddress("p" + (peers.size() + 1), host, port));
+      peers.add(new PeerAddress("p" + (peers.size() + 1), host.apply(peers.size()), port));
     }
     List<ClusterDbConfig> configs = new ArrayList<>();
     for (PeerAddress p : peers) {

@@ -171,6 +171,7 @@ public final class MembershipManager implements AutoCloseable {
 
   private void round() {
     try {
+      clusterSettings().ifPresent(settings::rememberCluster);
       Optional<Membership> m = node.membership();
       boolean member = m.map(x -> x.ids().contains(config.memberId())).orElse(false);
       if (member) {

@@ -66,6 +66,7 @@ import org.clusterdb.core.fsm.Applier;
 import org.clusterdb.core.fsm.CommandValidator;
 import org.clusterdb.core.fsm.StateReader;
 import org.clusterdb.core.security.CertificateCheck;
+import org.clusterdb.core.security.PeerResolver;
 import org.clusterdb.core.security.PeerTls;
 import org.clusterdb.core.security.PeerTrustManager;
 import org.clusterdb.core.util.DaemonThreads;
@@ -152,15 +153,20 @@ public final class RaftNode implements AutoCloseable {
    */
   private final Map<PeerAddress, RaftClient> probeClients = new ConcurrentHashMap<>();
 
+  /** Detaches this member's address mapping from the Ratis channels' name resolution. */
+  private final AutoCloseable mapping;
+
   private RaftNode(
       ClusterDbConfig config,
       RaftGroupId groupId,
       ReplicatedStateMachine stateMachine,
       WatchHub hub,
       RaftServer server,
-      Tls tls) {
+      Tls tls,
+      AutoCloseable mapping) {
     this.config = config;
     this.tls = tls;
+    this.mapping = mapping;
     this.groupId = groupId;
     this.selfId = RaftPeerId.valueOf(config.memberId());
     this.stateMachine = stateMachine;
@@ -195,14 +201,43 @@ public final class RaftNode implements AutoCloseable {
    * <p>A member with Raft state resumes the membership it had. A new member that is the primary and
    * finds no cluster among its peers creates a cluster of one; any other new member starts outside
    * the group and waits for the leader to add it.
+   *
+   * <p>Every peer host this member dials, and its own host it listens on, goes through {@code
+   * resolver}: the address mapping before DNS.
    */
   public static RaftNode start(
-      ClusterDbConfig config, Applier applier, CommandValidator validator, WatchHub hub)
+      ClusterDbConfig config,
+      Applier applier,
+      CommandValidator validator,
+      WatchHub hub,
+      PeerResolver resolver)
       throws IOException {
     Path dataDir = config.dataDir();
     RaftGroupId groupId = groupId(config);
     AtomicReference<RaftServer> started = new AtomicReference<>();
     Tls tls = tls(config, () -> peerHosts(config, groupId, started.get()));
+    AutoCloseable mapping = MappedNameResolverProvider.attach(resolver);
+    try {
+      return start(config, applier, validator, hub, resolver, groupId, started, tls, mapping);
+    } catch (IOException | RuntimeException e) {
+      detach(mapping);
+      throw e;
+    }
+  }
+
+  private static RaftNode start(
+      ClusterDbConfig config,
+      Applier applier,
+      CommandValidator validator,
+      WatchHub hub,
+      PeerResolver resolver,
+      RaftGroupId groupId,
+      AtomicReference<RaftServer> started,
+      Tls tls,
+      AutoCloseable mapping)
+      throws IOException {
+    Path dataDir = config.dataDir();
+    String bind = bindAddress(config.self(), resolver);
     RaftGroup initial = initialGroup(config, groupId, dataDir.resolve("raft"), tls.parameters());
     ReplicatedStateMachine sm =
         new ReplicatedStateMachine(
@@ -219,19 +254,47 @@ public final class RaftNode implements AutoCloseable {
             .setServerId(RaftPeerId.valueOf(config.memberId()))
             .setGroup(initial)
             .setStateMachine(sm)
-            .setProperties(RatisProperties.server(config, dataDir.resolve("raft")))
+            .setProperties(RatisProperties.server(config, dataDir.resolve("raft"), bind))
             .setParameters(tls.parameters())
             .setOption(RaftStorage.StartupOption.RECOVER)
             .build();
     started.set(server);
     server.start();
     LOG.info(
-        "raft member started member={} group={} initialpeers={} settingspeers={}",
+        "raft member started member={} group={} initialpeers={} settingspeers={} bind={}",
         config.memberId(),
         groupId,
         initial.getPeers(),
-        config.peers());
-    return new RaftNode(config, groupId, sm, hub, server, tls);
+        config.peers(),
+        bind);
+    return new RaftNode(config, groupId, sm, hub, server, tls, mapping);
+  }
+
+  /**
+   * The IP address this member's server listens on: its own host through the mapping, then DNS.
+   * Resolved here because Ratis ends the JVM when its server cannot bind.
+   */
+  private static String bindAddress(PeerAddress self, PeerResolver resolver) {
+    try {
+      return resolver.resolve(self.host()).getHostAddress();
+    } catch (java.net.UnknownHostException e) {
+      throw new ClusterDbException(
+          ErrorCode.INVALID_ARGUMENT,
+          "this peer's own host "
+              + self.host()
+              + " has no address: neither the address mapping nor DNS knows it",
+          "peers",
+          true,
+          e);
+    }
+  }
+
+  private static void detach(AutoCloseable mapping) {
+    try {
+      mapping.close();
+    } catch (Exception e) {
+      LOG.warn("address mapping detach failed error={}", e.toString());
+    }
   }
 
   /**
@@ -1136,6 +1199,7 @@ public final class RaftNode implements AutoCloseable {
     // already scheduled still run, and find the member closing.
     forwardTimer.shutdown();
     replies.shutdown();
+    detach(mapping);
     LOG.info("raft member stopped member={}", config.memberId());
   }
 }

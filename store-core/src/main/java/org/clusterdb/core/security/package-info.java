@@ -1,7 +1,8 @@
 /**
  * Certificates for the intra-cluster and client TLS: creating a CA, issuing and signing peer
  * certificates, PEM files, and checking the certificate a peer presents against the CA and the
- * peer's configured address, with the seed's status texts.
+ * peer's configured address, with the seed's status texts; and the cluster address mapping, by
+ * which peer hosts resolve before DNS ({@link org.clusterdb.core.security.PeerResolver}).
  *
  * <p>Bouncy Castle types appear only here and in the command line that drives this package.
  */
