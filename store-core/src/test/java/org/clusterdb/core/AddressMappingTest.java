@@ -126,6 +126,50 @@ class AddressMappingTest {
   }
 
   @Test
+  void aPeerMovedFromItsIpToItsFqdnIsAtItsFqdnInTheRaftGroupThePrimaryIncluded() {
+    try (MiniCluster c =
+        MiniCluster.start(
+            3,
+            dir.resolve("data"),
+            AddressMappingTest::ip,
+            (self, b) -> b.addressMapping(true).mappings(MAPPINGS))) {
+      writeAndAwaitEverywhere(c, "k");
+      // Peer 1, the primary, then peer 2: changed on every peer, the primary first, then
+      // restarted, as the seed's procedure does it.
+      for (int moved : new int[] {0, 1}) {
+        for (int i = 0; i < c.size(); i++) {
+          ClusterDb db = c.member(i);
+          List<PeerAddress> peers = new java.util.ArrayList<>(db.clusteringSettings().peers());
+          PeerAddress p = peers.get(moved);
+          peers.set(moved, new PeerAddress(p.id(), fqdn(moved), p.port()));
+          db.saveClusteringSettings(db.clusteringSettings().withPeers(peers)).join();
+        }
+        c.restart(moved);
+        int changed = moved;
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    c.member(0)
+                        .membership()
+                        .map(
+                            m ->
+                                m.voters().size() == 3
+                                    && m.voters().get(changed).host().equals(fqdn(changed)))
+                        .orElse(false));
+      }
+      c.member(0).blocking().put("t", "k2", "v");
+      for (int i = 0; i < c.size(); i++) {
+        int member = i;
+        await().atMost(Duration.ofSeconds(30)).until(() -> has(c, member, "k2"));
+      }
+      assertThat(c.member(0).membership().orElseThrow().voters())
+          .extracting(PeerAddress::host)
+          .containsExactly(fqdn(0), fqdn(1), ip(2));
+    }
+  }
+
+  @Test
   void enforceChecksEachPeersSanAgainstItsFqdnNotTheMappedAddress() {
     try (MiniCluster c = cluster(TlsMode.ENFORCE, true, AddressMappingTest::fqdnOnly)) {
       writeAndAwaitEverywhere(c, "k");

@@ -1069,6 +1069,33 @@ public final class RaftNode implements AutoCloseable {
    */
   public CompletableFuture<Void> changeMembership(
       java.util.function.UnaryOperator<Membership> change) {
+    return changeMembership(change, Optional.empty());
+  }
+
+  /**
+   * Moves member {@code moved.id()} to {@code moved}, its new address, in the group's
+   * configuration, keeping its role: a configuration change as {@link #changeMembership}. Ratis
+   * takes a configuration that differs only in an address for no change at all, so this member (the
+   * leader, which a higher priority leaves in place) is ranked one higher in a first change that
+   * carries the address, and back in a second. A running peer keeps dialling the member at the
+   * address it first connected to until it restarts (Ratis keeps one connection per id).
+   */
+  public CompletableFuture<Void> readdress(PeerAddress moved) {
+    java.util.function.UnaryOperator<PeerAddress> at = p -> p.id().equals(moved.id()) ? moved : p;
+    java.util.function.UnaryOperator<Membership> change =
+        m ->
+            new Membership(
+                m.voters().stream().map(at).toList(),
+                m.listeners().stream().map(at).toList(),
+                true,
+                m.primaryId());
+    return changeMembership(change, Optional.of(config.memberId()))
+        .thenCompose(v -> changeMembership(m -> m, Optional.empty()));
+  }
+
+  /** {@code raised}: a member ranked one above what it would be, so that Ratis sees a change. */
+  private CompletableFuture<Void> changeMembership(
+      java.util.function.UnaryOperator<Membership> change, Optional<String> raised) {
     long timeoutMs = config.requestTimeout().toMillis();
     CompletableFuture<Void> done =
         CompletableFuture.supplyAsync(
@@ -1087,7 +1114,9 @@ public final class RaftNode implements AutoCloseable {
                         : Optional.empty();
                 List<RaftPeer> voters = new ArrayList<>();
                 for (PeerAddress p : wanted.voters()) {
-                  voters.add(raftPeer(p, primary.map(p.id()::equals).orElse(false) ? 1 : 0));
+                  int rank = primary.map(p.id()::equals).orElse(false) ? 1 : 0;
+                  voters.add(
+                      raftPeer(p, rank + (raised.map(p.id()::equals).orElse(false) ? 1 : 0)));
                 }
                 List<RaftPeer> listeners = new ArrayList<>();
                 for (PeerAddress p : wanted.listeners()) {
