@@ -224,6 +224,26 @@ public record ClusteringSettings(
         name, primary, TlsMode.PERMISSIVE, IpVersion.IPV4, peers, false, Map.of());
   }
 
+  /**
+   * What "Suggest mappings based on system information" fills in, for the admin to check and save:
+   * a copy with the address mapping on and, for every listed peer named by a host name rather than
+   * an IP address whose own address is in {@code reported}, a mapping from that name to that
+   * address. Other mappings are kept; a reported address replaces the mapping of its peer's name.
+   *
+   * @param reported member id to the IP address that peer reports of itself (the address its Raft
+   *     server listens on)
+   */
+  public ClusteringSettings withSuggestedMappings(Map<String, String> reported) {
+    Map<String, String> suggested = new LinkedHashMap<>(mappings);
+    for (PeerAddress p : peers) {
+      String address = reported.get(p.id());
+      if (address != null && !isIpLiteral(p.host())) {
+        suggested.put(p.host(), address);
+      }
+    }
+    return new ClusteringSettings(name, primary, tlsMode, ipVersion, peers, true, suggested);
+  }
+
   /** {@code mappings} in a stable order, for display. */
   public Map<String, String> sortedMappings() {
     Map<String, String> sorted = new LinkedHashMap<>();

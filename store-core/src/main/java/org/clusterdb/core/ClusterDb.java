@@ -291,6 +291,15 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     return resolver.resolve(host);
   }
 
+  /**
+   * The IP address this peer's Raft server listens on: its own peer host, resolved through the
+   * address mapping, then DNS, at start. The address this peer reports of itself, from which the
+   * admin's "suggest mappings" maps its FQDN ({@link ClusteringSettings#withSuggestedMappings}).
+   */
+  public String listenAddress() {
+    return node.listenAddress();
+  }
+
   /** The blocking view of this store. */
   public BlockingKeyValueStore blocking() {
     return blocking;

@@ -108,6 +108,10 @@ class AddressMappingTest {
       assertThat(c.member(0).membership().orElseThrow().voters())
           .extracting(PeerAddress::host)
           .containsExactly(fqdn(0), fqdn(1), fqdn(2));
+      // What each reports of itself, for "suggest mappings".
+      for (int i = 0; i < c.size(); i++) {
+        assertThat(c.member(i).listenAddress()).isEqualTo(ip(i));
+      }
       // The clustering page's "Resolved" column, from the mapping.
       await()
           .atMost(Duration.ofSeconds(30))

@@ -156,6 +156,9 @@ public final class RaftNode implements AutoCloseable {
   /** Detaches this member's address mapping from the Ratis channels' name resolution. */
   private final AutoCloseable mapping;
 
+  /** The IP address the Raft server listens on. */
+  private final String listenAddress;
+
   private RaftNode(
       ClusterDbConfig config,
       RaftGroupId groupId,
@@ -163,10 +166,12 @@ public final class RaftNode implements AutoCloseable {
       WatchHub hub,
       RaftServer server,
       Tls tls,
-      AutoCloseable mapping) {
+      AutoCloseable mapping,
+      String listenAddress) {
     this.config = config;
     this.tls = tls;
     this.mapping = mapping;
+    this.listenAddress = listenAddress;
     this.groupId = groupId;
     this.selfId = RaftPeerId.valueOf(config.memberId());
     this.stateMachine = stateMachine;
@@ -267,7 +272,7 @@ public final class RaftNode implements AutoCloseable {
         initial.getPeers(),
         config.peers(),
         bind);
-    return new RaftNode(config, groupId, sm, hub, server, tls, mapping);
+    return new RaftNode(config, groupId, sm, hub, server, tls, mapping, bind);
   }
 
   /**
@@ -331,6 +336,11 @@ public final class RaftNode implements AutoCloseable {
       }
     }
     return hosts;
+  }
+
+  /** The IP address this member's Raft server listens on: its own host, resolved at start. */
+  public String listenAddress() {
+    return listenAddress;
   }
 
   /** The latest check of the certificate a peer at {@code host} presented to this member. */
