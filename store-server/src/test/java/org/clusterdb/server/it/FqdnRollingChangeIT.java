@@ -24,6 +24,7 @@ import org.clusterdb.client.ClusterDbClient;
 import org.clusterdb.client.MemberClusteringSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 class FqdnRollingChangeIT {
   private static final List<String> IPS = List.of("127.0.0.1", "127.0.0.2", "127.0.0.3");
 
-  @TempDir Path dir;
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path dir;
 
   private static String fqdn(int i) {
     return "p" + (i + 1) + ".rolling.clusterdb.test";
@@ -183,30 +185,47 @@ class FqdnRollingChangeIT {
 
   /**
    * Every peer reports the database active and every other peer active, peer {@code n} at its FQDN
-   * resolved through the mapping.
+   * resolved through the mapping. On a timeout, says what each peer last reported; the peers' logs
+   * stay in the test's directory.
    */
   private static void awaitActiveWithPeerAt(ServerProcesses cluster, int n) {
     for (int i = 0; i < IPS.size(); i++) {
       int viewer = i;
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofMillis(250))
-          .ignoreExceptions()
-          .until(
-              () -> {
-                try (ClusterDbClient c = cluster.client(viewer)) {
-                  ClusterStatus s = c.clusterStatus();
-                  PeerStatus changed = s.peers().get(n);
-                  return s.database() == ClusterStatus.Database.ACTIVE
-                      && s.peers().stream()
-                          .allMatch(
-                              p ->
-                                  p.state() == PeerStatus.State.ACTIVE
-                                      || p.state() == PeerStatus.State.THIS_SYSTEM)
-                      && changed.host().equals(fqdn(n))
-                      && changed.resolvedAddress().equals(Optional.of(IPS.get(n)));
-                }
-              });
+      java.util.concurrent.atomic.AtomicReference<Object> last =
+          new java.util.concurrent.atomic.AtomicReference<>("no answer");
+      try {
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofMillis(250))
+            .ignoreExceptions()
+            .until(
+                () -> {
+                  try (ClusterDbClient c = cluster.client(viewer)) {
+                    ClusterStatus s = c.clusterStatus();
+                    last.set(s);
+                    PeerStatus changed = s.peers().get(n);
+                    return s.database() == ClusterStatus.Database.ACTIVE
+                        && s.peers().stream()
+                            .allMatch(
+                                p ->
+                                    p.state() == PeerStatus.State.ACTIVE
+                                        || p.state() == PeerStatus.State.THIS_SYSTEM)
+                        && changed.host().equals(fqdn(n))
+                        && changed.resolvedAddress().equals(Optional.of(IPS.get(n)));
+                  }
+                });
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        throw new AssertionError(
+            "after peer "
+                + (n + 1)
+                + "'s restart, peer "
+                + (viewer + 1)
+                + " reported "
+                + last.get()
+                + "; logs in "
+                + cluster.log(viewer).getParent().getParent(),
+            e);
+      }
     }
   }
 
