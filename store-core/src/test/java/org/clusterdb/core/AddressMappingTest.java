@@ -9,12 +9,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.clusterdb.api.Bytes;
-import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ClusterStatus;
 import org.clusterdb.api.ClusteringSettings.TlsMode;
-import org.clusterdb.api.Consistency;
-import org.clusterdb.api.ErrorCode;
 import org.clusterdb.api.PeerAddress;
 import org.clusterdb.api.PeerStatus;
 import org.clusterdb.api.TableScope;
@@ -81,14 +77,7 @@ class AddressMappingTest {
   }
 
   private static boolean has(MiniCluster c, int i, String key) {
-    try {
-      return c.member(i).blocking().get("t", Bytes.of(key), Consistency.LOCAL).isPresent();
-    } catch (ClusterDbException e) {
-      if (e.code() == ErrorCode.UNKNOWN_TABLE) {
-        return false;
-      }
-      throw e;
-    }
+    return c.holds(i, "t", key);
   }
 
   private static void writeAndAwaitEverywhere(MiniCluster c, String key) {

@@ -16,6 +16,10 @@ import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 import org.clusterdb.api.Alarm;
+import org.clusterdb.api.Bytes;
+import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.Consistency;
+import org.clusterdb.api.ErrorCode;
 import org.clusterdb.api.MemberStatus;
 import org.clusterdb.api.PeerAddress;
 import org.clusterdb.core.config.ClusterDbConfig;
@@ -190,6 +194,21 @@ public final class MiniCluster implements AutoCloseable {
   public int aFollower() {
     int leader = awaitLeader();
     return running().stream().filter(i -> i != leader).findFirst().orElseThrow();
+  }
+
+  /**
+   * Whether member {@code i}'s replica holds {@code key} in cluster table {@code table}, read
+   * locally; a replica without the table does not.
+   */
+  public boolean holds(int i, String table, String key) {
+    try {
+      return member(i).blocking().get(table, Bytes.of(key), Consistency.LOCAL).isPresent();
+    } catch (ClusterDbException e) {
+      if (e.code() == ErrorCode.UNKNOWN_TABLE) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /** Waits until every running member has applied the same revision. */

@@ -16,12 +16,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
-import org.clusterdb.api.Bytes;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ClusteringSettings;
 import org.clusterdb.api.ClusteringSettings.TlsMode;
-import org.clusterdb.api.Consistency;
-import org.clusterdb.api.ErrorCode;
 import org.clusterdb.api.MemberStatus;
 import org.clusterdb.api.TableScope;
 import org.clusterdb.core.config.ClusterDbConfig;
@@ -110,16 +107,8 @@ class PeerTlsTest {
     return leader[0];
   }
 
-  /** Whether member {@code i}'s replica holds t/key; a replica without table t does not. */
   private static boolean has(MiniCluster c, int i, String key) {
-    try {
-      return c.member(i).blocking().get("t", Bytes.of(key), Consistency.LOCAL).isPresent();
-    } catch (ClusterDbException e) {
-      if (e.code() == ErrorCode.UNKNOWN_TABLE) {
-        return false;
-      }
-      throw e;
-    }
+    return c.holds(i, "t", key);
   }
 
   @Test
