@@ -99,7 +99,14 @@ public record ClusteringSettings(
         p.add(f + ": duplicate address " + peer.address());
       }
     }
-    for (Map.Entry<String, String> m : mappings.entrySet()) {
+    p.addAll(mappingProblems(mappings));
+    return p;
+  }
+
+  /** Every problem with address {@code mappings} (FQDN to IP), each naming its field. */
+  public static List<String> mappingProblems(Map<String, String> mappings) {
+    List<String> p = new ArrayList<>();
+    for (Map.Entry<String, String> m : new java.util.TreeMap<>(mappings).entrySet()) {
       if (!NAME.matcher(m.getKey()).matches()) {
         p.add("mappings: '" + m.getKey() + "' is not an FQDN");
       }
@@ -215,6 +222,26 @@ public record ClusteringSettings(
   public static ClusteringSettings of(String name, int primary, List<PeerAddress> peers) {
     return new ClusteringSettings(
         name, primary, TlsMode.PERMISSIVE, IpVersion.IPV4, peers, false, Map.of());
+  }
+
+  /**
+   * What "Suggest mappings based on system information" fills in, for the admin to check and save:
+   * a copy with the address mapping on and, for every listed peer named by a host name rather than
+   * an IP address whose own address is in {@code reported}, a mapping from that name to that
+   * address. Other mappings are kept; a reported address replaces the mapping of its peer's name.
+   *
+   * @param reported member id to the IP address that peer reports of itself (the address its Raft
+   *     server listens on)
+   */
+  public ClusteringSettings withSuggestedMappings(Map<String, String> reported) {
+    Map<String, String> suggested = new LinkedHashMap<>(mappings);
+    for (PeerAddress p : peers) {
+      String address = reported.get(p.id());
+      if (address != null && !isIpLiteral(p.host())) {
+        suggested.put(p.host(), address);
+      }
+    }
+    return new ClusteringSettings(name, primary, tlsMode, ipVersion, peers, true, suggested);
   }
 
   /** {@code mappings} in a stable order, for display. */

@@ -119,4 +119,30 @@ class ClusteringSettingsTest {
         .anyMatch(p -> p.startsWith("peers[1].host: '10.0.0.1' is an IPv4 address"))
         .anyMatch(p -> p.startsWith("peers[2].host: 'fd00::2' is an IP address; TLS mode Enforce"));
   }
+
+  @Test
+  void suggestedMappingsMapPeersListedByNameToTheAddressTheyReportAndKeepTheRest() {
+    ClusteringSettings s =
+        new ClusteringSettings(
+            "c.example.com",
+            1,
+            ClusteringSettings.TlsMode.PERMISSIVE,
+            ClusteringSettings.IpVersion.IPV4,
+            List.of(
+                new PeerAddress("p1", "p1.example.com", 7001),
+                new PeerAddress("p2", "10.0.0.2", 7001),
+                new PeerAddress("p3", "p3.example.com", 7001)),
+            false,
+            Map.of("p1.example.com", "192.0.2.1", "other.example.com", "192.0.2.9"));
+
+    ClusteringSettings suggested =
+        s.withSuggestedMappings(Map.of("p1", "10.0.0.1", "p2", "10.0.0.2"));
+
+    assertThat(suggested.addressMapping()).isTrue();
+    // p1 from its report; p2 is named by address; p3 reported nothing; the other entry is kept.
+    assertThat(suggested.mappings())
+        .isEqualTo(Map.of("p1.example.com", "10.0.0.1", "other.example.com", "192.0.2.9"));
+    assertThat(suggested.peers()).isEqualTo(s.peers());
+    assertThat(suggested.problems()).isEmpty();
+  }
 }

@@ -435,7 +435,10 @@ public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
                         new MemberClusteringSettings(
                             r.getMemberId(),
                             WireCodec.ownSettings(r),
-                            WireCodec.clusterSettings(r)))));
+                            WireCodec.clusterSettings(r),
+                            r.getListenAddress().isEmpty()
+                                ? Optional.empty()
+                                : Optional.of(r.getListenAddress())))));
   }
 
   /**

@@ -1,6 +1,8 @@
 package org.clusterdb.core;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -64,6 +66,7 @@ import org.clusterdb.core.local.PeerStore;
 import org.clusterdb.core.ratis.RaftNode;
 import org.clusterdb.core.security.CertificateCheck;
 import org.clusterdb.core.security.CertificateStatus;
+import org.clusterdb.core.security.PeerResolver;
 import org.clusterdb.core.security.PeerTls;
 import org.clusterdb.core.storage.FileOps;
 import org.clusterdb.core.util.DaemonThreads;
@@ -111,6 +114,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   private final ScheduledExecutorService accountsTicker;
   private final SystemKeyManager keys;
   private final SensitiveValues values;
+  private final PeerResolver resolver;
   private final BlockingKeyValueStore blocking;
 
   private ClusterDb(
@@ -127,7 +131,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
       SyncChecker sync,
       PeerMonitor monitor,
       AccountStore accounts,
-      SystemKeyManager keys) {
+      SystemKeyManager keys,
+      PeerResolver resolver) {
     this.config = config;
     this.validator = validator;
     this.watchExecutor = watchExecutor;
@@ -147,6 +152,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     accountsTicker.scheduleWithFixedDelay(this::syncAccounts, 0, 1, TimeUnit.SECONDS);
     this.keys = keys;
     this.values = new SensitiveValues(config.memberId(), this::tableMeta, keys::key);
+    this.resolver = resolver;
     this.blocking = new BlockingKeyValueStore(this);
   }
 
@@ -201,13 +207,22 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
       AlarmRegistry alarms = AlarmRegistry.open(peerStore, Clock.systemUTC(), config.memberId());
       ClusterDbConfig effective = effectiveConfig(config, settings);
       leaveOwnCluster(effective, settings);
-      RaftNode node = RaftNode.start(effective, new Applier(history), validator, clusterHub);
+      PeerResolver resolver = new PeerResolver(config.memberId(), settings::mappingSource);
+      RaftNode node =
+          RaftNode.start(effective, new Applier(history), validator, clusterHub, resolver);
       SystemKeyManager keys = SystemKeyManager.start(effective, node, alarms);
       MembershipManager membership = MembershipManager.start(effective, node, settings, alarms);
+      settings.followCluster(membership::clusterSettings);
       SyncChecker sync = SyncChecker.start(effective, node, alarms);
       PeerMonitor monitor =
           PeerMonitor.start(
-              effective, node, alarms, settings, membership::clusterSettings, sync::verifiedIndex);
+              effective,
+              node,
+              alarms,
+              settings,
+              membership::clusterSettings,
+              sync::verifiedIndex,
+              resolver);
       return new ClusterDb(
           effective,
           validator,
@@ -222,7 +237,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
           sync,
           monitor,
           new AccountStore(node, peerStore, effective.memberId(), effective.dataDir(), keys::key),
-          keys);
+          keys,
+          resolver);
     } catch (IOException | RuntimeException e) {
       if (peerStore != null) {
         peerStore.close();
@@ -290,6 +306,25 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   public ClusterDbConfig config() {
     return config;
+  }
+
+  /**
+   * {@code host}'s IP address as this peer resolves its peers' hosts: through the cluster address
+   * mapping while it is on, then DNS. For listening on a name only the mapping knows.
+   *
+   * @throws UnknownHostException if neither the mapping nor DNS knows {@code host}
+   */
+  public InetAddress resolve(String host) throws UnknownHostException {
+    return resolver.resolve(host);
+  }
+
+  /**
+   * The IP address this peer's Raft server listens on: its own peer host, resolved through the
+   * address mapping, then DNS, at start. The address this peer reports of itself, from which the
+   * admin's "suggest mappings" maps its FQDN ({@link ClusteringSettings#withSuggestedMappings}).
+   */
+  public String listenAddress() {
+    return node.listenAddress();
   }
 
   /** The blocking view of this store. */

@@ -14,10 +14,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 import org.clusterdb.api.Alarm;
 import org.clusterdb.api.BlockingKeyValueStore;
+import org.clusterdb.api.Bytes;
 import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.Consistency;
+import org.clusterdb.api.ErrorCode;
 import org.clusterdb.api.KeyRange;
 import org.clusterdb.api.KeyValue;
 import org.clusterdb.api.MemberStatus;
@@ -65,9 +69,18 @@ public final class MiniCluster implements AutoCloseable {
       Path baseDir,
       String host,
       BiFunction<PeerAddress, ClusterDbConfig.Builder, ClusterDbConfig.Builder> tweak) {
+    return start(size, baseDir, i -> host, tweak);
+  }
+
+  /** As {@link #start(int, Path, String, BiFunction)}, peer {@code i} (0-based) as {@code host}. */
+  public static MiniCluster start(
+      int size,
+      Path baseDir,
+      IntFunction<String> host,
+      BiFunction<PeerAddress, ClusterDbConfig.Builder, ClusterDbConfig.Builder> tweak) {
     List<PeerAddress> peers = new ArrayList<>();
     for (int port : freePorts(size)) {
-      peers.add(new PeerAddress("p" + (peers.size() + 1), host, port));
+      peers.add(new PeerAddress("p" + (peers.size() + 1), host.apply(peers.size()), port));
     }
     List<ClusterDbConfig> configs = new ArrayList<>();
     for (PeerAddress p : peers) {
@@ -228,6 +241,21 @@ public final class MiniCluster implements AutoCloseable {
   public int aFollower() {
     int leader = awaitLeader();
     return running().stream().filter(i -> i != leader).findFirst().orElseThrow();
+  }
+
+  /**
+   * Whether member {@code i}'s replica holds {@code key} in cluster table {@code table}, read
+   * locally; a replica without the table does not.
+   */
+  public boolean holds(int i, String table, String key) {
+    try {
+      return member(i).blocking().get(table, Bytes.of(key), Consistency.LOCAL).isPresent();
+    } catch (ClusterDbException e) {
+      if (e.code() == ErrorCode.UNKNOWN_TABLE) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /** Waits until every running member has applied the same revision. */

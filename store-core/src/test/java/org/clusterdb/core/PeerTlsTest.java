@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -17,12 +16,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
-import org.clusterdb.api.Bytes;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ClusteringSettings;
 import org.clusterdb.api.ClusteringSettings.TlsMode;
-import org.clusterdb.api.Consistency;
-import org.clusterdb.api.ErrorCode;
 import org.clusterdb.api.MemberStatus;
 import org.clusterdb.api.TableScope;
 import org.clusterdb.core.config.ClusterDbConfig;
@@ -50,17 +46,8 @@ class PeerTlsTest {
   /** Writes {@code id}'s key and a certificate naming {@code dnsName}; returns its TLS files. */
   private TlsFiles certificate(String id, String dnsName, CertificateAuthority issuer)
       throws Exception {
-    KeyPair keys = KeyType.EC.generate();
-    X509Certificate cert =
-        issuer.issue(
-            keys.getPublic(), SubjectNames.of(List.of(dnsName), List.of()), YEAR, Instant.now());
-    Path certFile = dir.resolve("certs").resolve(id + ".crt");
-    Path keyFile = dir.resolve("certs").resolve(id + ".key");
-    Pem.writeCertificates(certFile, List.of(cert, issuer.certificate()));
-    Pem.writePrivateKey(keyFile, keys.getPrivate());
-    Path caFile = dir.resolve("certs").resolve("ca.crt");
-    Pem.writeCertificates(caFile, List.of(ca.certificate()));
-    return new TlsFiles(certFile, keyFile, List.of(caFile));
+    return TestCertificates.write(
+        dir.resolve("certs"), id, SubjectNames.of(List.of(dnsName), List.of()), issuer, ca);
   }
 
   /** Three peers on "localhost", in {@code mode}; p3's certificate names {@code p3Name}. */
@@ -120,16 +107,8 @@ class PeerTlsTest {
     return leader[0];
   }
 
-  /** Whether member {@code i}'s replica holds t/key; a replica without table t does not. */
   private static boolean has(MiniCluster c, int i, String key) {
-    try {
-      return c.member(i).blocking().get("t", Bytes.of(key), Consistency.LOCAL).isPresent();
-    } catch (ClusterDbException e) {
-      if (e.code() == ErrorCode.UNKNOWN_TABLE) {
-        return false;
-      }
-      throw e;
-    }
+    return c.holds(i, "t", key);
   }
 
   @Test

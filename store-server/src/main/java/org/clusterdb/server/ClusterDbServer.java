@@ -68,6 +68,26 @@ public final class ClusterDbServer implements AutoCloseable {
     this.ticker = ticker;
   }
 
+  /**
+   * The client API's bind address: resolved as the member resolves peer hosts, so that a host only
+   * the address mapping knows can be listened on; left to the server's own lookup otherwise.
+   */
+  private static java.net.InetAddress clientBind(ClusterDb db, ServerConfig config) {
+    try {
+      return db.resolve(config.clientBindHost());
+    } catch (java.net.UnknownHostException e) {
+      db.close();
+      throw new ClusterDbException(
+          ErrorCode.INVALID_ARGUMENT,
+          "server.clientBindHost: "
+              + config.clientBindHost()
+              + " has no address: neither the address mapping nor DNS knows it",
+          "clientBindHost",
+          true,
+          e);
+    }
+  }
+
   /** Starts the member and its client API; returns once both listen. */
   public static ClusterDbServer start(ServerConfig config) {
     return start(config, config.toClusterDbConfig());
@@ -102,7 +122,7 @@ public final class ClusterDbServer implements AutoCloseable {
     }
     Server grpc =
         NettyServerBuilder.forAddress(
-                new InetSocketAddress(config.clientBindHost(), self.clientPort()))
+                new InetSocketAddress(clientBind(db, config), self.clientPort()))
             .sslContext(tls)
             .intercept(new AuthInterceptor(db))
             .maxInboundMessageSize(config.maxRequestBytes() + 1024 * 1024)

@@ -612,10 +612,21 @@ public final class WireCodec {
       String memberId,
       ClusteringSettings own,
       Optional<ClusteringSettings> cluster) {
+    return clusteringSettingsResponse(header, memberId, own, cluster, Optional.empty());
+  }
+
+  /** As above, with the address the peer's Raft server listens on, when it is known. */
+  public static GetClusteringSettingsResponse clusteringSettingsResponse(
+      Header header,
+      String memberId,
+      ClusteringSettings own,
+      Optional<ClusteringSettings> cluster,
+      Optional<String> listenAddress) {
     GetClusteringSettingsResponse.Builder b =
         GetClusteringSettingsResponse.newBuilder()
             .setMemberId(memberId)
-            .setOwn(clusteringSettings(own));
+            .setOwn(clusteringSettings(own))
+            .setListenAddress(listenAddress.orElse(""));
     if (header != null) {
       b.setHeader(header(header));
     }

@@ -3,6 +3,7 @@ package org.clusterdb.core.cluster;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.clusterdb.api.ClusteringSettings;
 import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.core.local.PeerStore;
@@ -21,19 +22,26 @@ public final class ClusteringStore {
 
   private static final String OWN = "own";
   private static final String STARTED = "started";
+  private static final String CLUSTER = "cluster";
   private static final Logger LOG = LoggerFactory.getLogger(ClusteringStore.class);
 
   private final PeerStore store;
   private final ClusteringSettings started;
   private final Optional<ClusteringSettings> previousStart;
   private ClusteringSettings own;
+  private Optional<ClusteringSettings> lastCluster;
+  private volatile Supplier<Optional<ClusteringSettings>> cluster = Optional::empty;
 
   private ClusteringStore(
-      PeerStore store, ClusteringSettings own, Optional<ClusteringSettings> previousStart) {
+      PeerStore store,
+      ClusteringSettings own,
+      Optional<ClusteringSettings> previousStart,
+      Optional<ClusteringSettings> lastCluster) {
     this.store = store;
     this.own = own;
     this.started = own;
     this.previousStart = previousStart;
+    this.lastCluster = lastCluster;
   }
 
   /** Whether this peer's admin cleared every peer address: its next start resets it. */
@@ -70,7 +78,7 @@ public final class ClusteringStore {
     }
     Optional<ClusteringSettings> previous = read(store, STARTED);
     store.put(TABLE, STARTED, SettingsCodec.encode(own).toByteString());
-    return new ClusteringStore(store, own, previous);
+    return new ClusteringStore(store, own, previous, read(store, CLUSTER));
   }
 
   /** A cluster of one of this peer alone: what a peer is after a factory reset. */
@@ -81,8 +89,8 @@ public final class ClusteringStore {
         config.tlsMode(),
         config.ipVersion(),
         java.util.List.of(config.self()),
-        false,
-        java.util.Map.of());
+        config.addressMapping(),
+        config.mappings());
   }
 
   /** The settings {@code config} describes. */
@@ -93,8 +101,8 @@ public final class ClusteringStore {
         config.tlsMode(),
         config.ipVersion(),
         config.peers(),
-        false,
-        java.util.Map.of());
+        config.addressMapping(),
+        config.mappings());
   }
 
   private static Optional<ClusteringSettings> read(PeerStore store, String key) {
@@ -128,6 +136,44 @@ public final class ClusteringStore {
   public synchronized void save(ClusteringSettings settings) {
     store.put(TABLE, OWN, SettingsCodec.encode(settings).toByteString());
     own = settings;
+  }
+
+  /** Sets where the cluster's settings are read, as this replica holds them. */
+  public void followCluster(Supplier<Optional<ClusteringSettings>> clusterSettings) {
+    cluster = clusterSettings;
+  }
+
+  /**
+   * Keeps {@code clusterSettings}, the cluster's as this replica has them, for this peer's next
+   * start: a restarting peer needs the cluster's address mapping to listen and dial before its
+   * replica is readable. Writes only when they changed.
+   */
+  public synchronized void rememberCluster(ClusteringSettings clusterSettings) {
+    if (!lastCluster.equals(Optional.of(clusterSettings))) {
+      store.put(TABLE, CLUSTER, SettingsCodec.encode(clusterSettings).toByteString());
+      lastCluster = Optional.of(clusterSettings);
+    }
+  }
+
+  /**
+   * The settings whose address mapping applies now: the cluster's, as this replica has them or else
+   * as this peer last saw them; this peer's own before it ever saw the cluster's (seeded from the
+   * configuration, so that a new peer can reach its primary by a name only the mapping knows).
+   */
+  public ClusteringSettings mappingSource() {
+    Optional<ClusteringSettings> live;
+    try {
+      live = cluster.get();
+    } catch (RuntimeException e) {
+      // Closing, or removed from the group: the last seen ones still apply.
+      live = Optional.empty();
+    }
+    if (live.isPresent()) {
+      return live.get();
+    }
+    synchronized (this) {
+      return lastCluster.orElse(own);
+    }
   }
 
   /** The member this peer's admin named configuration primary; empty with no peers. */

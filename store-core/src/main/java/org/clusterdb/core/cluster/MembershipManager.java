@@ -171,6 +171,7 @@ public final class MembershipManager implements AutoCloseable {
 
   private void round() {
     try {
+      clusterSettings().ifPresent(settings::rememberCluster);
       Optional<Membership> m = node.membership();
       boolean member = m.map(x -> x.ids().contains(config.memberId())).orElse(false);
       if (member) {
@@ -222,9 +223,10 @@ public final class MembershipManager implements AutoCloseable {
       return false;
     }
     List<PeerAddress> wanted = cluster.get().peers();
+    List<String> wantedIds = wanted.stream().map(PeerAddress::id).toList();
     List<PeerAddress> gone = new ArrayList<>();
     for (PeerAddress p : m.all()) {
-      if (!wanted.contains(p) && !p.id().equals(config.memberId())) {
+      if (!wantedIds.contains(p.id()) && !p.id().equals(config.memberId())) {
         gone.add(p);
       }
     }
@@ -232,9 +234,24 @@ public final class MembershipManager implements AutoCloseable {
       LOG.info("removing peers no longer listed member={} removed={}", config.memberId(), gone);
       return change(without(m.voters(), gone), without(m.listeners(), gone), m.primaryId());
     }
+    for (PeerAddress p : wanted) {
+      Optional<PeerAddress> now = m.all().stream().filter(x -> x.id().equals(p.id())).findFirst();
+      if (now.isPresent() && !now.get().equals(p) && answersAt(p)) {
+        // A member keeps its place (and its vote) while it moves: removed, a restarted peer that
+        // never heard of its removal would campaign, and Ratis shuts a refused candidate down.
+        LOG.info(
+            "moving peer to its new address member={} peer={} from={} to={}",
+            config.memberId(),
+            p.id(),
+            now.get().address(),
+            p.address());
+        // Two configuration changes: twice the time of one.
+        return await(node.readdress(p), 4);
+      }
+    }
     List<PeerAddress> adding = new ArrayList<>();
     for (PeerAddress p : wanted) {
-      if (m.all().contains(p) || !admitted(p, cluster.get())) {
+      if (m.ids().contains(p.id()) || !admitted(p, cluster.get())) {
         continue;
       }
       Optional<PeerProbe> probe = node.probe(p);
@@ -285,6 +302,19 @@ public final class MembershipManager implements AutoCloseable {
       List<PeerAddress> voters = new ArrayList<>(m.voters());
       voters.add(p);
       return change(voters, without(m.listeners(), List.of(p)), m.primaryId());
+    }
+    return false;
+  }
+
+  /** Whether {@code p} answers at its address; this member always does. Says once if not. */
+  private boolean answersAt(PeerAddress p) {
+    if (p.id().equals(config.memberId()) || node.probe(p).isPresent()) {
+      unanswered.remove(p);
+      return true;
+    }
+    if (unanswered.putIfAbsent(p, System.nanoTime()) == null) {
+      LOG.info(
+          "member does not answer at its new address yet member={} peer={}", config.memberId(), p);
     }
     return false;
   }
@@ -549,9 +579,13 @@ public final class MembershipManager implements AutoCloseable {
 
   private boolean change(
       List<PeerAddress> voters, List<PeerAddress> listeners, Optional<String> primary) {
+    return await(node.changeMembership(m -> new Membership(voters, listeners, true, primary)), 2);
+  }
+
+  /** Whether {@code change} went through within {@code timeouts} request timeouts. */
+  private boolean await(java.util.concurrent.CompletableFuture<Void> change, int timeouts) {
     try {
-      node.changeMembership(m -> new Membership(voters, listeners, true, primary))
-          .get(config.requestTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+      change.get(config.requestTimeout().toMillis() * timeouts, TimeUnit.MILLISECONDS);
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -1,6 +1,5 @@
 package org.clusterdb.core.cluster;
 
-import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +25,7 @@ import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.core.ratis.Membership;
 import org.clusterdb.core.ratis.PeerProbe;
 import org.clusterdb.core.ratis.RaftNode;
+import org.clusterdb.core.security.PeerResolver;
 import org.clusterdb.core.util.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +45,7 @@ public final class PeerMonitor implements AutoCloseable {
   private final ClusteringStore settings;
   private final Supplier<Optional<ClusteringSettings>> clusterSettings;
   private final LongSupplier syncChecked;
+  private final PeerResolver resolver;
   private final HealthModel model;
   private final ScheduledExecutorService ticker;
   private final ExecutorService probes;
@@ -59,8 +60,10 @@ public final class PeerMonitor implements AutoCloseable {
       AlarmRegistry alarms,
       ClusteringStore settings,
       Supplier<Optional<ClusteringSettings>> clusterSettings,
-      LongSupplier syncChecked) {
+      LongSupplier syncChecked,
+      PeerResolver resolver) {
     this.config = config;
+    this.resolver = resolver;
     this.node = node;
     this.alarms = alarms;
     this.settings = settings;
@@ -97,7 +100,7 @@ public final class PeerMonitor implements AutoCloseable {
 
   /**
    * Starts watching; the first round runs at once. {@code syncChecked} tells the last
-   * synchronisation check this peer passed.
+   * synchronisation check this peer passed; {@code resolver} gives each peer's resolved address.
    */
   public static PeerMonitor start(
       ClusterDbConfig config,
@@ -105,9 +108,10 @@ public final class PeerMonitor implements AutoCloseable {
       AlarmRegistry alarms,
       ClusteringStore settings,
       Supplier<Optional<ClusteringSettings>> clusterSettings,
-      LongSupplier syncChecked) {
+      LongSupplier syncChecked,
+      PeerResolver resolver) {
     PeerMonitor monitor =
-        new PeerMonitor(config, node, alarms, settings, clusterSettings, syncChecked);
+        new PeerMonitor(config, node, alarms, settings, clusterSettings, syncChecked, resolver);
     long every = config.healthCheckInterval().toMillis();
     monitor.ticker.scheduleWithFixedDelay(monitor::round, 0, every, TimeUnit.MILLISECONDS);
     return monitor;
@@ -263,10 +267,13 @@ public final class PeerMonitor implements AutoCloseable {
     }
   }
 
-  /** Uses the JVM's resolver cache, so a round costs no lookup most of the time. */
-  private static Optional<String> resolve(String host) {
+  /**
+   * The address mapping first, then DNS through the JVM's resolver cache, so a round costs no
+   * lookup most of the time.
+   */
+  private Optional<String> resolve(String host) {
     try {
-      return Optional.of(InetAddress.getByName(host).getHostAddress());
+      return Optional.of(resolver.resolve(host).getHostAddress());
     } catch (UnknownHostException e) {
       return Optional.empty();
     }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -17,9 +18,10 @@ import org.clusterdb.api.PeerAddress;
  * The one configuration of an embedded clusterdb member. Immutable; build with {@link #builder()},
  * which validates every field at once and reports all problems together.
  *
- * <p>{@code clusterName}, {@code peers}, {@code primary}, {@code tlsMode} and {@code ipVersion}
- * seed this peer's own clustering settings on its first start (and after a factory reset, its own
- * address); from then on the saved settings apply ({@code ClusterDb#saveClusteringSettings}).
+ * <p>{@code clusterName}, {@code peers}, {@code primary}, {@code tlsMode}, {@code ipVersion},
+ * {@code addressMapping} and {@code mappings} seed this peer's own clustering settings on its first
+ * start (and after a factory reset, its own address); from then on the saved settings apply ({@code
+ * ClusterDb#saveClusteringSettings}).
  *
  * @param clusterName the cluster's name (an FQDN in the appliance); equal on every peer
  * @param memberId this member's id; one of {@code peers}
@@ -50,6 +52,11 @@ import org.clusterdb.api.PeerAddress;
  *     every subordinate's cluster tables with its own
  * @param tlsMode the TLS verification mode this peer's clustering settings start with
  * @param ipVersion the cluster IP version this peer's clustering settings start with
+ * @param addressMapping whether this peer's clustering settings start with the address mapping on:
+ *     {@code mappings} consulted before DNS for every peer host
+ * @param mappings the address mappings, FQDN to IP address, this peer's clustering settings start
+ *     with; what lets a peer configured with names only the mapping knows listen and reach its
+ *     primary on its first start
  * @param platform this peer's platform class; a peer joins only a cluster of its own class
  * @param optionKeys the option keys installed on this peer; a peer joins only a cluster with the
  *     same keys, except the licence keys {@code AdmissionPolicy} exempts
@@ -94,6 +101,8 @@ public record ClusterDbConfig(
     Duration syncCheckInterval,
     ClusteringSettings.TlsMode tlsMode,
     ClusteringSettings.IpVersion ipVersion,
+    boolean addressMapping,
+    Map<String, String> mappings,
     String platform,
     Set<String> optionKeys,
     String softwareVersion,
@@ -190,6 +199,7 @@ public record ClusterDbConfig(
     optionKeys = optionKeys == null ? null : Set.copyOf(optionKeys);
     factoryResetKeeps = factoryResetKeeps == null ? null : Set.copyOf(factoryResetKeeps);
     factoryResetRemoves = factoryResetRemoves == null ? null : List.copyOf(factoryResetRemoves);
+    mappings = mappings == null ? null : Map.copyOf(mappings);
   }
 
   /** This member's own address. */
@@ -302,6 +312,11 @@ public record ClusterDbConfig(
     if (ipVersion == null) {
       p.add("ipVersion: required");
     }
+    if (mappings == null) {
+      p.add("mappings: required (may be empty)");
+    } else {
+      p.addAll(ClusteringSettings.mappingProblems(mappings));
+    }
     if (platform == null || platform.isBlank()) {
       p.add("platform: must not be empty");
     }
@@ -378,6 +393,8 @@ public record ClusterDbConfig(
         .syncCheckInterval(syncCheckInterval)
         .tlsMode(tlsMode)
         .ipVersion(ipVersion)
+        .addressMapping(addressMapping)
+        .mappings(mappings)
         .platform(platform)
         .optionKeys(optionKeys)
         .softwareVersion(softwareVersion)
@@ -415,6 +432,8 @@ public record ClusterDbConfig(
     private Duration syncCheckInterval = DEFAULT_SYNC_CHECK_INTERVAL;
     private ClusteringSettings.TlsMode tlsMode = ClusteringSettings.TlsMode.PERMISSIVE;
     private ClusteringSettings.IpVersion ipVersion = ClusteringSettings.IpVersion.IPV4;
+    private boolean addressMapping;
+    private Map<String, String> mappings = Map.of();
     private String platform = DEFAULT_PLATFORM;
     private Set<String> optionKeys = Set.of();
     private String softwareVersion = SoftwareVersion.CURRENT;
@@ -547,6 +566,18 @@ public record ClusterDbConfig(
       return this;
     }
 
+    /** See {@link ClusterDbConfig#addressMapping}; off by default, as on the appliance. */
+    public Builder addressMapping(boolean v) {
+      addressMapping = v;
+      return this;
+    }
+
+    /** See {@link ClusterDbConfig#mappings}; none by default. */
+    public Builder mappings(Map<String, String> v) {
+      mappings = Objects.requireNonNull(v, "mappings");
+      return this;
+    }
+
     public Builder platform(String v) {
       platform = v;
       return this;
@@ -617,6 +648,8 @@ public record ClusterDbConfig(
               syncCheckInterval,
               tlsMode,
               ipVersion,
+              addressMapping,
+              mappings,
               platform,
               optionKeys,
               softwareVersion,

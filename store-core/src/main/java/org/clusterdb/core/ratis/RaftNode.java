@@ -66,6 +66,7 @@ import org.clusterdb.core.fsm.Applier;
 import org.clusterdb.core.fsm.CommandValidator;
 import org.clusterdb.core.fsm.StateReader;
 import org.clusterdb.core.security.CertificateCheck;
+import org.clusterdb.core.security.PeerResolver;
 import org.clusterdb.core.security.PeerTls;
 import org.clusterdb.core.security.PeerTrustManager;
 import org.clusterdb.core.util.DaemonThreads;
@@ -158,6 +159,12 @@ public final class RaftNode implements AutoCloseable {
    */
   private final Map<PeerAddress, RaftClient> probeClients = new ConcurrentHashMap<>();
 
+  /** Detaches this member's address mapping from the Ratis channels' name resolution. */
+  private final AutoCloseable mapping;
+
+  /** The IP address the Raft server listens on. */
+  private final String listenAddress;
+
   private RaftNode(
       ClusterDbConfig config,
       RaftGroupId groupId,
@@ -166,11 +173,15 @@ public final class RaftNode implements AutoCloseable {
       RaftServer server,
       Tls tls,
       boolean resumed,
-      boolean createdCluster) {
+      boolean createdCluster,
+      AutoCloseable mapping,
+      String listenAddress) {
     this.config = config;
     this.tls = tls;
     this.resumed = resumed;
     this.createdCluster = createdCluster;
+    this.mapping = mapping;
+    this.listenAddress = listenAddress;
     this.groupId = groupId;
     this.selfId = RaftPeerId.valueOf(config.memberId());
     this.stateMachine = stateMachine;
@@ -205,14 +216,43 @@ public final class RaftNode implements AutoCloseable {
    * <p>A member with Raft state resumes the membership it had. A new member that is the primary and
    * finds no cluster among its peers creates a cluster of one; any other new member starts outside
    * the group and waits for the leader to add it.
+   *
+   * <p>Every peer host this member dials, and its own host it listens on, goes through {@code
+   * resolver}: the address mapping before DNS.
    */
   public static RaftNode start(
-      ClusterDbConfig config, Applier applier, CommandValidator validator, WatchHub hub)
+      ClusterDbConfig config,
+      Applier applier,
+      CommandValidator validator,
+      WatchHub hub,
+      PeerResolver resolver)
       throws IOException {
     Path dataDir = config.dataDir();
     RaftGroupId groupId = groupId(config);
     AtomicReference<RaftServer> started = new AtomicReference<>();
     Tls tls = tls(config, () -> peerHosts(config, groupId, started.get()));
+    AutoCloseable mapping = MappedNameResolverProvider.attach(resolver);
+    try {
+      return start(config, applier, validator, hub, resolver, groupId, started, tls, mapping);
+    } catch (IOException | RuntimeException e) {
+      detach(mapping);
+      throw e;
+    }
+  }
+
+  private static RaftNode start(
+      ClusterDbConfig config,
+      Applier applier,
+      CommandValidator validator,
+      WatchHub hub,
+      PeerResolver resolver,
+      RaftGroupId groupId,
+      AtomicReference<RaftServer> started,
+      Tls tls,
+      AutoCloseable mapping)
+      throws IOException {
+    Path dataDir = config.dataDir();
+    String bind = bindAddress(config.self(), resolver);
     boolean resumed =
         Files.isDirectory(dataDir.resolve("raft").resolve(groupId.getUuid().toString()));
     RaftGroup initial = initialGroup(config, groupId, dataDir.resolve("raft"), tls.parameters());
@@ -231,20 +271,57 @@ public final class RaftNode implements AutoCloseable {
             .setServerId(RaftPeerId.valueOf(config.memberId()))
             .setGroup(initial)
             .setStateMachine(sm)
-            .setProperties(RatisProperties.server(config, dataDir.resolve("raft")))
+            .setProperties(RatisProperties.server(config, dataDir.resolve("raft"), bind))
             .setParameters(tls.parameters())
             .setOption(RaftStorage.StartupOption.RECOVER)
             .build();
     started.set(server);
     server.start();
     LOG.info(
-        "raft member started member={} group={} initialpeers={} settingspeers={}",
+        "raft member started member={} group={} initialpeers={} settingspeers={} bind={}",
         config.memberId(),
         groupId,
         initial.getPeers(),
-        config.peers());
+        config.peers(),
+        bind);
     return new RaftNode(
-        config, groupId, sm, hub, server, tls, resumed, !initial.getPeers().isEmpty());
+        config,
+        groupId,
+        sm,
+        hub,
+        server,
+        tls,
+        resumed,
+        !initial.getPeers().isEmpty(),
+        mapping,
+        bind);
+  }
+
+  /**
+   * The IP address this member's server listens on: its own host through the mapping, then DNS.
+   * Resolved here because Ratis ends the JVM when its server cannot bind.
+   */
+  private static String bindAddress(PeerAddress self, PeerResolver resolver) {
+    try {
+      return resolver.resolve(self.host()).getHostAddress();
+    } catch (java.net.UnknownHostException e) {
+      throw new ClusterDbException(
+          ErrorCode.INVALID_ARGUMENT,
+          "this peer's own host "
+              + self.host()
+              + " has no address: neither the address mapping nor DNS knows it",
+          "peers",
+          true,
+          e);
+    }
+  }
+
+  private static void detach(AutoCloseable mapping) {
+    try {
+      mapping.close();
+    } catch (Exception e) {
+      LOG.warn("address mapping detach failed error={}", e.toString());
+    }
   }
 
   /**
@@ -291,6 +368,11 @@ public final class RaftNode implements AutoCloseable {
   /** Whether this member created its group, as a cluster of one, at this start. */
   public boolean createdCluster() {
     return createdCluster;
+  }
+
+  /** The IP address this member's Raft server listens on: its own host, resolved at start. */
+  public String listenAddress() {
+    return listenAddress;
   }
 
   /** The latest check of the certificate a peer at {@code host} presented to this member. */
@@ -1037,6 +1119,33 @@ public final class RaftNode implements AutoCloseable {
    */
   public CompletableFuture<Void> changeMembership(
       java.util.function.UnaryOperator<Membership> change) {
+    return changeMembership(change, Optional.empty());
+  }
+
+  /**
+   * Moves member {@code moved.id()} to {@code moved}, its new address, in the group's
+   * configuration, keeping its role: a configuration change as {@link #changeMembership}. Ratis
+   * takes a configuration that differs only in an address for no change at all, so this member (the
+   * leader, which a higher priority leaves in place) is ranked one higher in a first change that
+   * carries the address, and back in a second. A running peer keeps dialling the member at the
+   * address it first connected to until it restarts (Ratis keeps one connection per id).
+   */
+  public CompletableFuture<Void> readdress(PeerAddress moved) {
+    java.util.function.UnaryOperator<PeerAddress> at = p -> p.id().equals(moved.id()) ? moved : p;
+    java.util.function.UnaryOperator<Membership> change =
+        m ->
+            new Membership(
+                m.voters().stream().map(at).toList(),
+                m.listeners().stream().map(at).toList(),
+                true,
+                m.primaryId());
+    return changeMembership(change, Optional.of(config.memberId()))
+        .thenCompose(v -> changeMembership(m -> m, Optional.empty()));
+  }
+
+  /** {@code raised}: a member ranked one above what it would be, so that Ratis sees a change. */
+  private CompletableFuture<Void> changeMembership(
+      java.util.function.UnaryOperator<Membership> change, Optional<String> raised) {
     long timeoutMs = config.requestTimeout().toMillis();
     CompletableFuture<Void> done =
         CompletableFuture.supplyAsync(
@@ -1055,7 +1164,9 @@ public final class RaftNode implements AutoCloseable {
                         : Optional.empty();
                 List<RaftPeer> voters = new ArrayList<>();
                 for (PeerAddress p : wanted.voters()) {
-                  voters.add(raftPeer(p, primary.map(p.id()::equals).orElse(false) ? 1 : 0));
+                  int rank = primary.map(p.id()::equals).orElse(false) ? 1 : 0;
+                  voters.add(
+                      raftPeer(p, rank + (raised.map(p.id()::equals).orElse(false) ? 1 : 0)));
                 }
                 List<RaftPeer> listeners = new ArrayList<>();
                 for (PeerAddress p : wanted.listeners()) {
@@ -1167,6 +1278,7 @@ public final class RaftNode implements AutoCloseable {
     // already scheduled still run, and find the member closing.
     forwardTimer.shutdown();
     replies.shutdown();
+    detach(mapping);
     LOG.info("raft member stopped member={}", config.memberId());
   }
 }

@@ -21,10 +21,14 @@ final class RatisProperties {
 
   private RatisProperties() {}
 
-  static RaftProperties server(ClusterDbConfig c, java.nio.file.Path raftDir) {
+  /**
+   * @param bindHost the IP address the server listens on: this peer's own host, resolved through
+   *     the address mapping (a name only the mapping knows cannot be bound)
+   */
+  static RaftProperties server(ClusterDbConfig c, java.nio.file.Path raftDir, String bindHost) {
     RaftProperties p = common(c);
     PeerAddress self = c.self();
-    GrpcConfigKeys.Server.setHost(p, self.host());
+    GrpcConfigKeys.Server.setHost(p, bindHost);
     GrpcConfigKeys.Server.setPort(p, self.port());
     RaftServerConfigKeys.setStorageDir(p, List.of(raftDir.toFile()));
 

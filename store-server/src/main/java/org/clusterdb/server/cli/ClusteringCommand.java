@@ -1,8 +1,11 @@
 package org.clusterdb.server.cli;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
+import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ClusteringSettings;
 import org.clusterdb.client.ClusterDbClient;
 import org.clusterdb.client.MemberClusteringSettings;
@@ -32,7 +35,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       ClusteringCommand.SetFields.class,
       ClusteringCommand.AddPeer.class,
-      ClusteringCommand.RemovePeer.class
+      ClusteringCommand.RemovePeer.class,
+      ClusteringCommand.SuggestMappings.class
     })
 final class ClusteringCommand implements Callable<Integer> {
   @Mixin ClientOptions client;
@@ -167,6 +171,69 @@ final class ClusteringCommand implements Callable<Integer> {
                 + " --peers, --address-mapping, --map, --clear-mappings");
       }
       return edit(spec, client, edit::apply, force);
+    }
+  }
+
+  /** {@code clusterdb clustering suggest-mappings}. */
+  @Command(
+      name = "suggest-mappings",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Suggest cluster address mappings from the peers' own reported addresses, as the"
+            + " appliance's 'Suggest mappings based on system information': ask every endpoint's"
+            + " peer for the IP address it listens on, and map each peer that the first"
+            + " endpoint's peer lists by FQDN to its own address. Existing mappings are kept.",
+        "Prints the suggested mappings as FQDN=IP lines. --save turns the address mapping on"
+            + " and saves them in the first endpoint's peer's own settings; save on the primary,"
+            + " from which they replicate."
+      })
+  static final class SuggestMappings implements Callable<Integer> {
+    @Mixin ClientOptions client;
+
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--save",
+        description = "Save the suggestion on the first endpoint's peer, then show its settings.")
+    boolean save;
+
+    @Override
+    public Integer call() {
+      Map<String, String> reported = reportedAddresses();
+      if (save) {
+        return edit(spec, client, s -> s.withSuggestedMappings(reported));
+      }
+      try (ClusterDbClient db = client.connectFirst()) {
+        ClusteringSettings suggested =
+            db.clusteringSettings().own().withSuggestedMappings(reported);
+        Output out = new Output(spec.commandLine().getOut(), client.json);
+        if (out.json()) {
+          out.message(WireCodec.clusteringSettings(suggested));
+        } else {
+          suggested.sortedMappings().forEach((fqdn, ip) -> out.line(fqdn + "=" + ip));
+        }
+      }
+      return Main.OK;
+    }
+
+    /** Member id to the address that member reports of itself; unreachable peers are skipped. */
+    private Map<String, String> reportedAddresses() {
+      Map<String, String> reported = new LinkedHashMap<>();
+      for (String endpoint : client.endpoints()) {
+        try (ClusterDbClient db =
+            ClusterDbClient.builder()
+                .endpoints(List.of(endpoint))
+                .requestTimeout(client.timeout)
+                .build()) {
+          MemberClusteringSettings s = db.clusteringSettings();
+          s.listenAddress().ifPresent(a -> reported.put(s.memberId(), a));
+        } catch (ClusterDbException e) {
+          spec.commandLine()
+              .getErr()
+              .println("endpoint " + endpoint + ": no address reported: " + e.getMessage());
+        }
+      }
+      return reported;
     }
   }
 

@@ -159,6 +159,8 @@ public final class ConfigLoader {
       cluster.duration("syncCheckInterval").ifPresent(b::syncCheckInterval);
       cluster.choice("tlsMode", ClusteringSettings.TlsMode.class).ifPresent(b::tlsMode);
       cluster.choice("ipVersion", ClusteringSettings.IpVersion.class).ifPresent(b::ipVersion);
+      cluster.flag("addressMapping").ifPresent(b::addressMapping);
+      cluster.stringMap("mappings", "an FQDN", "an IP address").ifPresent(b::mappings);
       cluster.string("platform", false).ifPresent(b::platform);
       cluster.strings("optionKeys").ifPresent(b::optionKeys);
       cluster.string("softwareVersion", false).ifPresent(b::softwareVersion);
@@ -441,6 +443,65 @@ public final class ConfigLoader {
             values.add(parse.apply(scalar.getValue()));
           } catch (IllegalArgumentException e) {
             problem(path, line(item), e.getMessage());
+            bad = true;
+          }
+        }
+        return bad ? Optional.empty() : Optional.of(values);
+      }
+
+      /** {@code true} or {@code false}, in any letter case. */
+      Optional<Boolean> flag(String key) {
+        return scalar(
+            key,
+            false,
+            "true or false",
+            text ->
+                switch (text.toLowerCase(Locale.ROOT)) {
+                  case "true" -> true;
+                  case "false" -> false;
+                  default ->
+                      throw new IllegalArgumentException(
+                          "unknown value '" + text + "': use true or false");
+                });
+      }
+
+      /**
+       * An optional section of string keys to string values, in the file's order; {@code key:} with
+       * no value is empty. A bad entry is reported at its own line, as {@code key[name]}, and the
+       * section is then not read.
+       */
+      Optional<Map<String, String>> stringMap(String key, String expectedKey, String expected) {
+        Optional<Node> node = value(key, false);
+        if (node.isEmpty() || isNull(node.get())) {
+          return node.map(n -> Map.of());
+        }
+        if (!(node.get() instanceof MappingNode mapping)) {
+          problem(
+              child(key),
+              line(node.get()),
+              "expected a section of "
+                  + expectedKey
+                  + ": "
+                  + expected
+                  + " entries, got "
+                  + kind(node.get()));
+          return Optional.empty();
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        boolean bad = false;
+        for (NodeTuple t : mapping.getValue()) {
+          if (!(t.getKeyNode() instanceof ScalarNode k) || isNull(k)) {
+            problem(child(key), line(t.getKeyNode()), "expected " + expectedKey + " as a key");
+            bad = true;
+            continue;
+          }
+          String path = child(key) + "[" + k.getValue() + "]";
+          lines.putIfAbsent(path, line(k));
+          if (!(t.getValueNode() instanceof ScalarNode v) || isNull(v)) {
+            problem(path, line(t.getValueNode()), "expected " + expected);
+            bad = true;
+          } else if (values.putIfAbsent(k.getValue(), v.getValue()) != null) {
+            problem(path, line(k), "duplicate key");
             bad = true;
           }
         }

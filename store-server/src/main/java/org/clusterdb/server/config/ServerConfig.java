@@ -47,6 +47,10 @@ import org.yaml.snakeyaml.Yaml;
  *     start with
  * @param ipVersion {@code cluster.ipVersion}: the cluster IP version this peer's clustering
  *     settings start with
+ * @param addressMapping {@code cluster.addressMapping}: whether this peer's clustering settings
+ *     start with the address mapping on
+ * @param mappings {@code cluster.mappings}: the address mappings, FQDN to IP address, this peer's
+ *     clustering settings start with
  * @param platform {@code cluster.platform}: this peer's platform class; a peer joins only a cluster
  *     of its own class
  * @param optionKeys {@code cluster.optionKeys}: the option keys installed on this peer, in the
@@ -98,6 +102,8 @@ public record ServerConfig(
     Duration syncCheckInterval,
     ClusteringSettings.TlsMode tlsMode,
     ClusteringSettings.IpVersion ipVersion,
+    boolean addressMapping,
+    Map<String, String> mappings,
     String platform,
     List<String> optionKeys,
     String softwareVersion,
@@ -154,6 +160,7 @@ public record ServerConfig(
           Map.entry("syncCheckInterval", "cluster.syncCheckInterval"),
           Map.entry("tlsMode", "cluster.tlsMode"),
           Map.entry("ipVersion", "cluster.ipVersion"),
+          Map.entry("mappings", "cluster.mappings"),
           Map.entry("platform", "cluster.platform"),
           Map.entry("optionKeys", "cluster.optionKeys"),
           Map.entry("softwareVersion", "cluster.softwareVersion"),
@@ -181,6 +188,10 @@ public record ServerConfig(
   public ServerConfig {
     peers = List.copyOf(Objects.requireNonNull(peers, "peers"));
     optionKeys = List.copyOf(Objects.requireNonNull(optionKeys, "optionKeys"));
+    // Sorted: the file and the start-up log show them in a stable order.
+    mappings =
+        java.util.Collections.unmodifiableMap(
+            new java.util.TreeMap<>(Objects.requireNonNull(mappings, "mappings")));
     factoryResetKeeps = List.copyOf(Objects.requireNonNull(factoryResetKeeps, "factoryResetKeeps"));
     factoryResetRemoves =
         List.copyOf(Objects.requireNonNull(factoryResetRemoves, "factoryResetRemoves"));
@@ -238,6 +249,8 @@ public record ServerConfig(
         syncCheckInterval,
         tlsMode,
         ipVersion,
+        addressMapping,
+        mappings,
         platform,
         Set.copyOf(optionKeys),
         effectiveSoftwareVersion(),
@@ -338,7 +351,9 @@ public record ServerConfig(
       String yamlField =
           peer.matches()
               ? "cluster.peers[" + peer.group(1) + "]." + peer.group(2)
-              : CORE_FIELDS.getOrDefault(field, field);
+              : field.startsWith("mappings[")
+                  ? "cluster." + field
+                  : CORE_FIELDS.getOrDefault(field, field);
       p.add(problem(yamlField, colon < 0 ? core : core.substring(colon + 2)));
     }
     return p;
@@ -419,10 +434,17 @@ public record ServerConfig(
         .collect(Collectors.joining(" "));
   }
 
-  private static void flatten(String prefix, Map<String, Object> map, Map<String, String> out) {
+  private void flatten(String prefix, Map<String, Object> map, Map<String, String> out) {
     for (Map.Entry<String, Object> e : map.entrySet()) {
       String key = prefix + e.getKey();
-      if (e.getValue() instanceof Map<?, ?> section) {
+      if (key.equals("cluster.mappings")) {
+        // Data, not a section: one key, as the lists are.
+        out.put(
+            key,
+            mappings.entrySet().stream()
+                .map(m -> m.getKey() + "=" + m.getValue())
+                .collect(Collectors.joining(",", "{", "}")));
+      } else if (e.getValue() instanceof Map<?, ?> section) {
         @SuppressWarnings("unchecked")
         Map<String, Object> child = (Map<String, Object>) section;
         flatten(key + ".", child, out);
@@ -464,6 +486,8 @@ public record ServerConfig(
     cluster.put("syncCheckInterval", duration(syncCheckInterval));
     cluster.put("tlsMode", tlsMode == null ? null : tlsMode.name());
     cluster.put("ipVersion", ipVersion == null ? null : ipVersion.name());
+    cluster.put("addressMapping", addressMapping);
+    cluster.put("mappings", new LinkedHashMap<>(mappings));
     cluster.put("platform", platform);
     cluster.put("optionKeys", optionKeys);
     if (softwareVersion != null) {
@@ -537,6 +561,8 @@ public record ServerConfig(
         .syncCheckInterval(syncCheckInterval)
         .tlsMode(tlsMode)
         .ipVersion(ipVersion)
+        .addressMapping(addressMapping)
+        .mappings(mappings)
         .platform(platform)
         .optionKeys(optionKeys)
         .softwareVersion(softwareVersion)
@@ -580,6 +606,8 @@ public record ServerConfig(
     private Duration syncCheckInterval = ClusterDbConfig.DEFAULT_SYNC_CHECK_INTERVAL;
     private ClusteringSettings.TlsMode tlsMode = DEFAULT_TLS_MODE;
     private ClusteringSettings.IpVersion ipVersion = DEFAULT_IP_VERSION;
+    private boolean addressMapping;
+    private Map<String, String> mappings = Map.of();
     private String platform = ClusterDbConfig.DEFAULT_PLATFORM;
     private List<String> optionKeys = List.of();
     private String softwareVersion;
@@ -655,6 +683,18 @@ public record ServerConfig(
 
     public Builder ipVersion(ClusteringSettings.IpVersion v) {
       ipVersion = v;
+      return this;
+    }
+
+    /** Whether the clustering settings start with the address mapping on; off by default. */
+    public Builder addressMapping(boolean v) {
+      addressMapping = v;
+      return this;
+    }
+
+    /** The address mappings, FQDN to IP, the clustering settings start with; none by default. */
+    public Builder mappings(Map<String, String> v) {
+      mappings = Objects.requireNonNull(v, "mappings");
       return this;
     }
 
@@ -809,6 +849,8 @@ public record ServerConfig(
           syncCheckInterval,
           tlsMode,
           ipVersion,
+          addressMapping,
+          mappings,
           platform,
           optionKeys,
           softwareVersion,

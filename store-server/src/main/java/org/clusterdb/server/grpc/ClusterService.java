@@ -132,7 +132,8 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
                     db.currentHeader(),
                     db.config().memberId(),
                     db.clusteringSettings(),
-                    db.clusterClusteringSettings())));
+                    db.clusterClusteringSettings(),
+                    Optional.of(db.listenAddress()))));
   }
 
   @Override

@@ -53,6 +53,7 @@ class ClusteringCommandTest {
     final String memberId;
     volatile ClusteringSettings own = THREE;
     volatile Optional<ClusteringSettings> cluster = Optional.of(THREE);
+    volatile Optional<String> listenAddress = Optional.empty();
     final List<SaveClusteringSettingsRequest> saves = new CopyOnWriteArrayList<>();
 
     FakePeer(String memberId) {
@@ -62,7 +63,7 @@ class ClusteringCommandTest {
     @Override
     public void getClusteringSettings(
         GetClusteringSettingsRequest request, StreamObserver<GetClusteringSettingsResponse> out) {
-      out.onNext(WireCodec.clusteringSettingsResponse(null, memberId, own, cluster));
+      out.onNext(WireCodec.clusteringSettingsResponse(null, memberId, own, cluster, listenAddress));
       out.onCompleted();
     }
 
@@ -105,8 +106,12 @@ class ClusteringCommandTest {
   }
 
   private Result run(String... args) {
+    return runAt("127.0.0.1:" + server.getPort(), args);
+  }
+
+  private static Result runAt(String endpoints, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--endpoints", "127.0.0.1:" + server.getPort(), "--timeout", "5s"));
+    all.addAll(List.of("--endpoints", endpoints, "--timeout", "5s"));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit =
@@ -184,6 +189,46 @@ class ClusteringCommandTest {
     assertThat(r.out())
         .containsPattern("TLS verification mode +Enforce +Permissive  \\*")
         .containsPattern("Mapping p2.example.com +10.0.0.2 +-  \\*");
+  }
+
+  @Test
+  void suggestMappingsMapsEachPeerListedByFqdnToTheAddressItReportsAndSavesOnlyWhenAsked()
+      throws IOException {
+    ClusteringSettings byName =
+        THREE.withPeers(
+            List.of(
+                new PeerAddress("p1", "p1.example.test", 7001),
+                new PeerAddress("p2", "p2.example.test", 7002),
+                new PeerAddress("p3", "10.0.0.3", 7003)));
+    peer.own = byName;
+    peer.listenAddress = Optional.of("10.0.0.1");
+    FakePeer p2 = new FakePeer("p2");
+    p2.own = byName;
+    p2.listenAddress = Optional.of("10.0.0.2");
+    Server second =
+        Grpc.newServerBuilderForPort(0, TestServerTls.credentials()).addService(p2).build().start();
+    try {
+      // A third endpoint nobody answers at: its peer reports nothing, the rest still count.
+      String endpoints =
+          "127.0.0.1:" + server.getPort() + ",127.0.0.1:" + second.getPort() + ",127.0.0.1:1";
+
+      Result shown = runAt(endpoints, "clustering", "suggest-mappings");
+
+      assertThat(shown.exit()).isEqualTo(Main.OK);
+      assertThat(shown.out()).isEqualTo("p1.example.test=10.0.0.1\np2.example.test=10.0.0.2\n");
+      assertThat(shown.err()).contains("endpoint 127.0.0.1:1: no address reported");
+      assertThat(peer.saves).isEmpty();
+
+      assertThat(runAt(endpoints, "clustering", "suggest-mappings", "--save").exit())
+          .isEqualTo(Main.OK);
+
+      assertThat(peer.own.addressMapping()).isTrue();
+      assertThat(peer.own.mappings())
+          .isEqualTo(Map.of("p1.example.test", "10.0.0.1", "p2.example.test", "10.0.0.2"));
+      assertThat(p2.saves).isEmpty();
+    } finally {
+      second.shutdownNow();
+    }
   }
 
   @Test

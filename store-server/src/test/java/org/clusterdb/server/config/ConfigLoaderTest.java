@@ -292,6 +292,64 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void addressMappingSeedsLoadWriteBackAndReachTheMember() {
+    String text =
+        fixture("minimal.yaml")
+            .replace(
+                "  peers:",
+                "  addressMapping: TRUE\n  mappings:\n    p2.example.test: 10.0.0.2\n"
+                    + "    p1.example.test: '::1'\n  peers:");
+
+    ServerConfig c = ConfigLoader.parse(text, "inline");
+
+    assertThat(c.addressMapping()).isTrue();
+    assertThat(c.mappings())
+        .containsExactly(
+            java.util.Map.entry("p1.example.test", "::1"),
+            java.util.Map.entry("p2.example.test", "10.0.0.2"));
+    assertThat(c.toClusterDbConfig().addressMapping()).isTrue();
+    assertThat(c.toClusterDbConfig().mappings()).isEqualTo(c.mappings());
+    assertThat(ConfigLoader.parse(c.toYaml(), "generated")).isEqualTo(c);
+    assertThat(c.describe())
+        .contains(
+            " cluster.addressMapping=true"
+                + " cluster.mappings=\"{p1.example.test=::1,p2.example.test=10.0.0.2}\" ");
+    assertThat(minimalFile().addressMapping()).isFalse();
+    assertThat(minimalFile().mappings()).isEmpty();
+  }
+
+  @Test
+  void badAddressMappingSeedsAreProblemsNamingTheEntryAtItsLine() {
+    String text =
+        fixture("minimal.yaml")
+            .replace(
+                "  peers:",
+                "  addressMapping: maybe\n  mappings:\n    p1.example.test: 10.0.0.300\n"
+                    + "    p2.example.test: [10.0.0.2]\n  peers:");
+
+    ConfigException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            ConfigException.class, () -> ConfigLoader.parse(text, "peer.yaml"));
+
+    assertThat(e.problems())
+        .extracting(ConfigException.Problem::field, ConfigException.Problem::line)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("cluster.addressMapping", 3),
+            org.assertj.core.groups.Tuple.tuple("cluster.mappings[p2.example.test]", 6));
+    ConfigException bad =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            ConfigException.class,
+            () ->
+                ConfigLoader.parse(text.replace("maybe", "true").replace("[10.0.0.2]", "x"), "f"));
+    assertThat(bad.problems())
+        .extracting(ConfigException.Problem::field, ConfigException.Problem::line)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("cluster.mappings[p1.example.test]", 5),
+            org.assertj.core.groups.Tuple.tuple("cluster.mappings[p2.example.test]", 6));
+    assertThat(bad.getMessage()).contains("'10.0.0.300' is not an IP address");
+  }
+
+  @Test
   void aTlsCertificateWithoutItsKeyIsAProblemNamingTheMissingField() {
     ConfigException e =
         org.assertj.core.api.Assertions.catchThrowableOfType(

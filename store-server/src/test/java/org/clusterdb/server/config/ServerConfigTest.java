@@ -282,6 +282,7 @@ class ServerConfigTest {
                 + "p3@[::1]:7003/7103 cluster.primary=1 cluster.writePolicy=PRIMARY_ONLY"
                 + " cluster.healthCheckInterval=1s cluster.peerFailureTimeout=5s"
                 + " cluster.syncCheckInterval=2m cluster.tlsMode=PERMISSIVE cluster.ipVersion=IPV4"
+                + " cluster.addressMapping=false cluster.mappings={}"
                 + " cluster.platform=VM cluster.optionKeys=[] cluster.maxRoundTrip=80ms"
                 + " cluster.factoryResetKeeps=[] cluster.factoryResetRemoves=[]"
                 + " member=p2 dataDir=\"/srv/my data\""

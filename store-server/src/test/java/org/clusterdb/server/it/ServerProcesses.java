@@ -87,10 +87,24 @@ final class ServerProcesses implements AutoCloseable {
       String host,
       BiFunction<Integer, ServerConfig.Builder, ServerConfig.Builder> tweak)
       throws IOException {
+    return prepare(java.util.Collections.nCopies(n, host), dir, tweak);
+  }
+
+  /**
+   * As {@link #prepare(int, Path, BiFunction)}, peer {@code i} addressed as {@code hosts.get(i)}
+   * (loopback addresses: the free ports are picked on 127.0.0.1).
+   */
+  static ServerProcesses prepare(
+      List<String> hosts,
+      Path dir,
+      BiFunction<Integer, ServerConfig.Builder, ServerConfig.Builder> tweak)
+      throws IOException {
+    int n = hosts.size();
     List<Integer> ports = MiniCluster.freePorts(2 * n);
     List<PeerEndpoint> peers = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      peers.add(new PeerEndpoint("p" + (i + 1), host, ports.get(2 * i), ports.get(2 * i + 1)));
+      peers.add(
+          new PeerEndpoint("p" + (i + 1), hosts.get(i), ports.get(2 * i), ports.get(2 * i + 1)));
     }
     ServerProcesses cluster = new ServerProcesses(dir, peers, null);
     try {
