@@ -124,6 +124,69 @@ class FqdnRollingChangeIT {
     }
   }
 
+  @Test
+  void peersConfiguredByFqdnsOnlyTheMappingKnowsFormAClusterFromTheFirstStart() throws Exception {
+    List<String> names = List.of(first(0), first(1), first(2));
+    Map<String, String> mappings = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      mappings.put(names.get(i), IPS.get(i));
+    }
+    try (ServerProcesses cluster =
+        ServerProcesses.prepare(names, dir, (i, b) -> b.addressMapping(true).mappings(mappings))) {
+      for (int i = 0; i < names.size(); i++) {
+        cluster.restart(i);
+      }
+      // Clients do not know the mapping: they dial the addresses the peers listen on.
+      List<String> endpoints = new ArrayList<>();
+      for (int i = 0; i < names.size(); i++) {
+        endpoints.add(IPS.get(i) + ":" + cluster.peer(i).clientPort());
+      }
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                try (ClusterDbClient c =
+                    ClusterDbClient.builder().endpoints(endpoints.subList(0, 1)).build()) {
+                  c.blocking().createTable("t", TableScope.CLUSTER);
+                  c.blocking().put("t", "k", "v");
+                  return true;
+                }
+              });
+      for (int i = 0; i < names.size(); i++) {
+        String endpoint = endpoints.get(i);
+        int index = i;
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .ignoreExceptions()
+            .until(
+                () -> {
+                  try (ClusterDbClient c =
+                      ClusterDbClient.builder().endpoints(List.of(endpoint)).build()) {
+                    ClusterStatus s = c.clusterStatus();
+                    return c.blocking().get("t", Bytes.of("k"), Consistency.LOCAL).isPresent()
+                        && s.database() == ClusterStatus.Database.ACTIVE
+                        && s.peers().stream()
+                            .allMatch(
+                                p ->
+                                    p.host().equals(names.get(p.index() - 1))
+                                        && p.resolvedAddress()
+                                            .equals(Optional.of(IPS.get(p.index() - 1)))
+                                        && (p.state() == PeerStatus.State.ACTIVE
+                                            || p.state() == PeerStatus.State.THIS_SYSTEM))
+                        && c.clusteringSettings()
+                            .listenAddress()
+                            .equals(Optional.of(IPS.get(index)));
+                  }
+                });
+      }
+    }
+  }
+
+  private static String first(int i) {
+    return "p" + (i + 1) + ".first.clusterdb.test";
+  }
+
   /** The primary's log line of its last change to the Raft group's members. */
   private static Optional<String> lastMembershipChange(ServerProcesses cluster)
       throws java.io.IOException {
