@@ -17,7 +17,7 @@ import org.bouncycastle.crypto.generators.SCrypt;
  * stronger ones later still verify older hashes.
  */
 public final class PasswordHash {
-  /** N = 2^15, r = 8: 32 MiB and about a tenth of a second per hash, as scrypt's authors advise. */
+  /** N = 2^15, r = 8: 32 MiB and a few tenths of a second per hash, the interactive-login cost. */
   static final int LOG2_N = 15;
 
   static final int R = 8;

@@ -6,12 +6,14 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ClusteringSettings.TlsMode;
 import org.clusterdb.api.Consistency;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.api.TableScope;
 import org.clusterdb.client.ClusterDbClient;
+import org.clusterdb.client.MemberClusteringSettings;
 import org.clusterdb.core.security.KeyType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PeerTlsIT {
   @TempDir Path dir;
 
-  private ServerProcesses start(TlsMode mode) throws Exception {
+  private ServerProcesses start(TlsMode mode, boolean wrongPeer3) throws Exception {
     PeerCertificates certs = PeerCertificates.create(dir.resolve("certs"));
     ServerProcesses cluster =
         ServerProcesses.prepare(
@@ -34,7 +36,11 @@ class PeerTlsIT {
             "localhost",
             (i, b) ->
                 b.tlsMode(mode)
-                    .tls(certs.issue(i, i == 2 ? "wrong.example.com" : "localhost", KeyType.EC)));
+                    .tls(
+                        certs.issue(
+                            i,
+                            i == 2 && wrongPeer3 ? "wrong.example.com" : "localhost",
+                            KeyType.EC)));
     for (int i = 0; i < 3; i++) {
       cluster.restart(i);
     }
@@ -75,7 +81,7 @@ class PeerTlsIT {
 
   @Test
   void enforceKeepsOutAPeerWhoseCertificateNamesAnotherHost() throws Exception {
-    try (ServerProcesses cluster = start(TlsMode.ENFORCE)) {
+    try (ServerProcesses cluster = start(TlsMode.ENFORCE, true)) {
       writeOnThePrimary(cluster);
       await().atMost(Duration.ofSeconds(60)).until(() -> has(cluster, 1));
 
@@ -97,12 +103,101 @@ class PeerTlsIT {
 
   @Test
   void permissiveLetsInAPeerWhoseCertificateNamesAnotherHost() throws Exception {
-    try (ServerProcesses cluster = start(TlsMode.PERMISSIVE)) {
+    try (ServerProcesses cluster = start(TlsMode.PERMISSIVE, true)) {
       writeOnThePrimary(cluster);
       for (int i = 1; i < 3; i++) {
         int peer = i;
         await().atMost(Duration.ofSeconds(60)).until(() -> has(cluster, peer));
       }
     }
+  }
+
+  /**
+   * The seed's procedure: with every certificate Valid, set Enforce on each peer (primary first),
+   * which raises "Restart required" (20007), then restart the peers one at a time; the cluster
+   * serves throughout, and each peer's alarm clears as it restarts into Enforce.
+   */
+  @Test
+  void permissiveToEnforceByTheSeedsProcedureKeepsTheClusterServing() throws Exception {
+    try (ServerProcesses cluster = start(TlsMode.PERMISSIVE, false)) {
+      writeOnThePrimary(cluster);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                try (ClusterDbClient c = cluster.client(0)) {
+                  return c.clusterStatus().peers().stream()
+                      .allMatch(p -> p.certificate().map(t -> t.equals("Valid")).orElse(false));
+                }
+              });
+      for (int i = 0; i < 3; i++) {
+        try (ClusterDbClient c = cluster.client(i)) {
+          MemberClusteringSettings s = c.clusteringSettings();
+          // Without force: every certificate is Valid, so the switch is not refused.
+          c.saveClusteringSettings(s.memberId(), s.own().withTlsMode(TlsMode.ENFORCE), false);
+        }
+      }
+      for (int i = 0; i < 3; i++) {
+        int peer = i;
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .ignoreExceptions()
+            .until(() -> alarms(cluster, peer).contains(RESTART_REQUIRED));
+      }
+      for (int i = 0; i < 3; i++) {
+        int peer = i;
+        cluster.restart(i);
+        cluster.awaitLeader();
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .ignoreExceptions()
+            .until(() -> !alarms(cluster, peer).contains(RESTART_REQUIRED));
+        put(cluster, "after-restart-" + i);
+      }
+      for (int i = 0; i < 3; i++) {
+        int peer = i;
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .ignoreExceptions()
+            .until(
+                () -> {
+                  try (ClusterDbClient c = cluster.client(peer)) {
+                    return c.blocking()
+                        .get("t", org.clusterdb.api.Bytes.of("after-restart-2"), Consistency.LOCAL)
+                        .isPresent();
+                  }
+                });
+        assertThat(alarms(cluster, peer)).doesNotContain(RESTART_REQUIRED);
+        try (ClusterDbClient c = cluster.client(peer)) {
+          assertThat(c.clusteringSettings().own().tlsMode()).isEqualTo(TlsMode.ENFORCE);
+        }
+      }
+    }
+  }
+
+  private static final int RESTART_REQUIRED = 20007;
+
+  /** The alarms raised on peer {@code i} and not lowered. */
+  private static List<Integer> alarms(ServerProcesses cluster, int i) {
+    try (ClusterDbClient c = cluster.client(i)) {
+      return c.alarms().stream()
+          .filter(a -> a.loweredAt().isEmpty())
+          .map(org.clusterdb.api.Alarm::id)
+          .toList();
+    }
+  }
+
+  private static void put(ServerProcesses cluster, String key) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              try (ClusterDbClient c = cluster.client()) {
+                c.blocking().put("t", key, "v");
+                return true;
+              }
+            });
   }
 }
