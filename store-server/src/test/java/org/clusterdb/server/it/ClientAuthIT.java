@@ -4,16 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.clusterdb.core.config.TlsFiles;
-import org.clusterdb.core.security.CertificateAuthority;
 import org.clusterdb.core.security.KeyType;
-import org.clusterdb.core.security.Pem;
 import org.clusterdb.core.security.SubjectNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,40 +20,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(300)
 class ClientAuthIT {
-  private static final Duration YEAR = Duration.ofDays(365);
 
   @TempDir Path dir;
 
   @Test
   void withAccountsOnOnlyAnAdminWritesAndAReaderOnlyReads() throws Exception {
-    CertificateAuthority ca = CertificateAuthority.create("it CA", YEAR, KeyType.EC, Instant.now());
-    Path certs = Files.createDirectories(dir.resolve("certs"));
-    Path caFile = certs.resolve("ca.crt");
-    Pem.writeCertificates(caFile, List.of(ca.certificate()));
+    PeerCertificates certs = PeerCertificates.create(dir.resolve("certs"));
+    Path caFile = certs.caFile();
     try (ServerProcesses cluster =
         ServerProcesses.prepare(
             3,
             dir,
-            (i, b) -> {
-              KeyPair keys = KeyType.EC.generate();
-              Path cert = certs.resolve("p" + (i + 1) + ".crt");
-              Path key = certs.resolve("p" + (i + 1) + ".key");
-              try {
-                Pem.writeCertificates(
-                    cert,
-                    List.of(
-                        ca.issue(
-                            keys.getPublic(),
-                            SubjectNames.of(List.of(), List.of("127.0.0.1")),
-                            YEAR,
-                            Instant.now()),
-                        ca.certificate()));
-                Pem.writePrivateKey(key, keys.getPrivate());
-              } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-              }
-              return b.tls(new TlsFiles(cert, key, List.of(caFile)));
-            })) {
+            (i, b) ->
+                b.tls(
+                    certs.issue(
+                        i, SubjectNames.of(List.of(), List.of("127.0.0.1")), KeyType.EC)))) {
       for (int i = 0; i < 3; i++) {
         cluster.restart(i);
       }

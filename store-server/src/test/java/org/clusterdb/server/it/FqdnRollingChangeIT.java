@@ -81,11 +81,11 @@ class FqdnRollingChangeIT {
           for (int j = 0; j < IPS.size(); j++) {
             save(cluster, j, s -> withHost(s, changed, fqdn(changed)));
           }
-          writeAcknowledged(cluster, "during-" + n);
+          cluster.writeAcknowledged("during-" + n);
           cluster.terminate(n);
           cluster.restart(n);
           awaitActiveWithPeerAt(cluster, n);
-          writeAcknowledged(cluster, "after-" + n);
+          cluster.writeAcknowledged("after-" + n);
         }
         writer.stop();
         assertThat(writer.acknowledged()).isNotEmpty();
@@ -228,19 +228,6 @@ class FqdnRollingChangeIT {
               try (ClusterDbClient c = cluster.client(peer)) {
                 MemberClusteringSettings read = c.clusteringSettings();
                 c.saveClusteringSettings(read.memberId(), change.apply(read.own()), false);
-                return true;
-              }
-            });
-  }
-
-  private static void writeAcknowledged(ServerProcesses cluster, String key) {
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              try (ClusterDbClient c = cluster.client()) {
-                c.blocking().put("t", key, "v");
                 return true;
               }
             });

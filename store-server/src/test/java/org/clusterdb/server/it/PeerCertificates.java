@@ -42,23 +42,26 @@ final class PeerCertificates {
    * peer configuration's {@code tls} section names them, trusting this CA.
    */
   TlsFiles issue(int i, String dnsName, KeyType type) {
+    return issue(i, SubjectNames.of(List.of(dnsName), List.of()), type);
+  }
+
+  /** As {@link #issue(int, String, KeyType)}, for {@code names}. */
+  TlsFiles issue(int i, SubjectNames names, KeyType type) {
     KeyPair keys = type.generate();
     Path cert = dir.resolve("p" + (i + 1) + ".crt");
     Path key = dir.resolve("p" + (i + 1) + ".key");
     try {
       Pem.writeCertificates(
-          cert,
-          List.of(
-              ca.issue(
-                  keys.getPublic(),
-                  SubjectNames.of(List.of(dnsName), List.of()),
-                  YEAR,
-                  Instant.now()),
-              ca.certificate()));
+          cert, List.of(ca.issue(keys.getPublic(), names, YEAR, Instant.now()), ca.certificate()));
       Pem.writePrivateKey(key, keys.getPrivate());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return new TlsFiles(cert, key, List.of(caFile));
+  }
+
+  /** The CA certificate file peers and clients trust. */
+  Path caFile() {
+    return caFile;
   }
 }

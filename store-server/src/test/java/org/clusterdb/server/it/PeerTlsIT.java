@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ClusteringSettings.TlsMode;
 import org.clusterdb.api.Consistency;
@@ -143,7 +142,7 @@ class PeerTlsIT {
         await()
             .atMost(Duration.ofSeconds(60))
             .ignoreExceptions()
-            .until(() -> alarms(cluster, peer).contains(RESTART_REQUIRED));
+            .until(() -> cluster.activeAlarms(peer).contains(RESTART_REQUIRED));
       }
       for (int i = 0; i < 3; i++) {
         int peer = i;
@@ -152,8 +151,8 @@ class PeerTlsIT {
         await()
             .atMost(Duration.ofSeconds(60))
             .ignoreExceptions()
-            .until(() -> !alarms(cluster, peer).contains(RESTART_REQUIRED));
-        put(cluster, "after-restart-" + i);
+            .until(() -> !cluster.activeAlarms(peer).contains(RESTART_REQUIRED));
+        cluster.writeAcknowledged("after-restart-" + i);
       }
       for (int i = 0; i < 3; i++) {
         int peer = i;
@@ -168,7 +167,7 @@ class PeerTlsIT {
                         .isPresent();
                   }
                 });
-        assertThat(alarms(cluster, peer)).doesNotContain(RESTART_REQUIRED);
+        assertThat(cluster.activeAlarms(peer)).doesNotContain(RESTART_REQUIRED);
         try (ClusterDbClient c = cluster.client(peer)) {
           assertThat(c.clusteringSettings().own().tlsMode()).isEqualTo(TlsMode.ENFORCE);
         }
@@ -177,27 +176,4 @@ class PeerTlsIT {
   }
 
   private static final int RESTART_REQUIRED = 20007;
-
-  /** The alarms raised on peer {@code i} and not lowered. */
-  private static List<Integer> alarms(ServerProcesses cluster, int i) {
-    try (ClusterDbClient c = cluster.client(i)) {
-      return c.alarms().stream()
-          .filter(a -> a.loweredAt().isEmpty())
-          .map(org.clusterdb.api.Alarm::id)
-          .toList();
-    }
-  }
-
-  private static void put(ServerProcesses cluster, String key) {
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              try (ClusterDbClient c = cluster.client()) {
-                c.blocking().put("t", key, "v");
-                return true;
-              }
-            });
-  }
 }

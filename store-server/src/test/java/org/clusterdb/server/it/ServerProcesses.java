@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
+import org.clusterdb.api.Alarm;
 import org.clusterdb.api.MemberStatus;
 import org.clusterdb.client.ClusterDbClient;
 import org.clusterdb.core.MiniCluster;
@@ -209,6 +210,27 @@ final class ServerProcesses implements AutoCloseable {
 
   ClusterDbClient client() {
     return ClusterDbClient.builder().endpoints(endpoints()).build();
+  }
+
+  /** The alarms raised on peer {@code i} and not lowered, by id. */
+  List<Integer> activeAlarms(int i) {
+    try (ClusterDbClient c = client(i)) {
+      return c.alarms().stream().filter(Alarm::active).map(Alarm::id).toList();
+    }
+  }
+
+  /** Puts {@code key} in table t through any peer, retrying until a put is acknowledged. */
+  void writeAcknowledged(String key) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              try (ClusterDbClient c = client()) {
+                c.blocking().put("t", key, "v");
+                return true;
+              }
+            });
   }
 
   ClusterDbClient client(int i) {

@@ -3,8 +3,6 @@ package org.clusterdb.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -12,13 +10,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.clusterdb.api.Alarm;
 import org.clusterdb.api.Bytes;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ClusteringSettings.TlsMode;
 import org.clusterdb.api.Consistency;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.client.ClusterDbClient;
+import org.clusterdb.core.SensitiveTablesTest;
 import org.clusterdb.core.security.KeyType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -101,8 +99,12 @@ class SystemKeyIT {
         }
       }
       assertThat(snapshotFiles).as("snapshot checkpoint files to scan").isNotEmpty();
-      assertThat(filesHolding(dir, SECRET)).as("files holding the sensitive value").isEmpty();
-      assertThat(filesHolding(dir, CONTROL)).as("the scan finds a plain value").isNotEmpty();
+      assertThat(SensitiveTablesTest.filesHolding(dir, SECRET))
+          .as("files holding the sensitive value")
+          .isEmpty();
+      assertThat(SensitiveTablesTest.filesHolding(dir, CONTROL))
+          .as("the scan finds a plain value")
+          .isNotEmpty();
 
       // Peer 3 loses its key file and restarts: it raises the alarm and refuses sensitive reads.
       cluster.kill(2);
@@ -111,7 +113,7 @@ class SystemKeyIT {
       await()
           .atMost(WAIT)
           .ignoreExceptions()
-          .until(() -> activeAlarms(cluster, 2).contains(SYSTEM_KEY_ALARM));
+          .until(() -> cluster.activeAlarms(2).contains(SYSTEM_KEY_ALARM));
       assertThat(readError(cluster, 2)).isEqualTo(ErrorCode.UNAVAILABLE);
       assertThat(Cli.on(cluster, 2, "get", "zones", "z").out()).contains(CONTROL);
 
@@ -122,7 +124,7 @@ class SystemKeyIT {
       await()
           .atMost(WAIT)
           .ignoreExceptions()
-          .until(() -> !activeAlarms(cluster, 2).contains(SYSTEM_KEY_ALARM));
+          .until(() -> !cluster.activeAlarms(2).contains(SYSTEM_KEY_ALARM));
       assertThat(Files.readAllBytes(keyFile(2))).isEqualTo(key);
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile(2))))
           .isEqualTo("rw-------");
@@ -147,28 +149,5 @@ class SystemKeyIT {
     } catch (ClusterDbException e) {
       return e.code();
     }
-  }
-
-  private static List<Integer> activeAlarms(ServerProcesses cluster, int i) {
-    try (ClusterDbClient c = cluster.client(i)) {
-      return c.alarms().stream().filter(Alarm::active).map(Alarm::id).toList();
-    }
-  }
-
-  /** Every file under {@code root} whose bytes contain {@code text} (ASCII). */
-  private static List<Path> filesHolding(Path root, String text) throws IOException {
-    List<Path> out = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        try {
-          if (new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains(text)) {
-            out.add(f);
-          }
-        } catch (IOException e) {
-          // removed by a running peer since the walk listed it
-        }
-      }
-    }
-    return out;
   }
 }
