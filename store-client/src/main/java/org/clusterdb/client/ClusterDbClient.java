@@ -1,8 +1,11 @@
 package org.clusterdb.client;
 
 import io.grpc.MethodDescriptor;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,8 +17,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.clusterdb.api.Account;
@@ -46,6 +51,8 @@ import org.clusterdb.api.WatchRequest;
 import org.clusterdb.client.RetryingCaller.Kind;
 import org.clusterdb.proto.api.v1.AlarmsRequest;
 import org.clusterdb.proto.api.v1.AuthGrpc;
+import org.clusterdb.proto.api.v1.BackupChunk;
+import org.clusterdb.proto.api.v1.BackupRequest;
 import org.clusterdb.proto.api.v1.ClusterGrpc;
 import org.clusterdb.proto.api.v1.ClusterStatusRequest;
 import org.clusterdb.proto.api.v1.CreateTableRequest;
@@ -67,6 +74,7 @@ import org.clusterdb.proto.api.v1.SnapshotRequest;
 import org.clusterdb.proto.api.v1.StatusRequest;
 import org.clusterdb.proto.api.v1.WhoAmIRequest;
 import org.clusterdb.proto.wire.WireCodec;
+import org.clusterdb.proto.wire.WireErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -631,6 +639,47 @@ public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
                 SnapshotRequest.getDefaultInstance(),
                 Kind.READ,
                 r -> r.getSnapshotIndex()));
+  }
+
+  /**
+   * Streams an online backup of the member this client talks to first into {@code out}: the bytes
+   * of one backup file, which {@code clusterdb restore} checks and restores. Not retried elsewhere:
+   * a backup is of one peer. Bounded by the backup timeout, not the request timeout.
+   *
+   * @param progress told (bytes received, bytes in all) as chunks arrive
+   * @return the bytes written
+   * @throws ClusterDbException as the member answers; {@code UNAVAILABLE} if the stream breaks, in
+   *     which case {@code out} holds a partial file
+   */
+  public long backup(OutputStream out, BiConsumer<Long, Long> progress, Duration timeout)
+      throws IOException {
+    String address = endpoints.first(false);
+    Iterator<BackupChunk> chunks;
+    long done = 0;
+    long total = -1;
+    try {
+      chunks =
+          MaintenanceGrpc.newBlockingStub(endpoints.channel(address))
+              .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+              .backup(BackupRequest.getDefaultInstance());
+      while (chunks.hasNext()) {
+        BackupChunk c = chunks.next();
+        if (c.getTotalBytes() > 0) {
+          total = c.getTotalBytes();
+        }
+        c.getData().writeTo(out);
+        done += c.getData().size();
+        progress.accept(done, total);
+      }
+    } catch (RuntimeException e) {
+      throw WireErrors.fromStatus(e, false);
+    }
+    if (total >= 0 && done != total) {
+      throw new ClusterDbException(
+          ErrorCode.UNAVAILABLE,
+          "backup from " + address + " ended after " + done + " of " + total + " bytes");
+    }
+    return done;
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.clusterdb.core;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -45,6 +46,8 @@ import org.clusterdb.api.WatchListener;
 import org.clusterdb.api.WatchRequest;
 import org.clusterdb.core.auth.AccountStore;
 import org.clusterdb.core.auth.PasswordHash;
+import org.clusterdb.core.backup.BackupArchive;
+import org.clusterdb.core.backup.Backups;
 import org.clusterdb.core.cluster.AlarmRegistry;
 import org.clusterdb.core.cluster.ClusteringStore;
 import org.clusterdb.core.cluster.FactoryReset;
@@ -68,6 +71,7 @@ import org.clusterdb.core.security.CertificateCheck;
 import org.clusterdb.core.security.CertificateStatus;
 import org.clusterdb.core.security.PeerResolver;
 import org.clusterdb.core.security.PeerTls;
+import org.clusterdb.core.storage.DataDirs;
 import org.clusterdb.core.storage.FileOps;
 import org.clusterdb.core.util.DaemonThreads;
 import org.clusterdb.core.watch.WatchHub;
@@ -190,6 +194,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     WatchHub peerHub =
         new WatchHub("peer-" + config.memberId(), watchExecutor, config.watchMaxPendingBytes());
     PeerStore peerStore = null;
+    DataDirs.opened(config.dataDir());
     try {
       Files.createDirectories(config.dataDir());
       peerStore =
@@ -244,6 +249,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
         peerStore.close();
       }
       watchExecutor.shutdownNow();
+      DataDirs.closed(config.dataDir());
       if (e instanceof ClusterDbException c) {
         throw c;
       }
@@ -680,6 +686,19 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     }
   }
 
+  /**
+   * Writes an online, consistent backup of this peer to {@code out}: its cluster tables as they
+   * stood at one log index, and its own tables, as one file with a checksum, this build's version
+   * and the cluster's id (see {@link Backups}). Sensitive values stay sealed; the system key is not
+   * in it. The peer serves and writes meanwhile.
+   *
+   * @throws ClusterDbException {@link ErrorCode#UNAVAILABLE} if this member is closed
+   */
+  public Backups.Summary backup(OutputStream out, BackupArchive.Progress progress)
+      throws IOException {
+    return Backups.write(config, node, peerStore, out, progress);
+  }
+
   /** Takes a snapshot of the replicated state now; completes with its log index. */
   public CompletableFuture<Long> snapshot() {
     return node.snapshot();
@@ -921,6 +940,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     node.close();
     peerStore.close();
     watchExecutor.shutdown();
+    DataDirs.closed(config.dataDir());
   }
 
   private record Applied(TableScope scope, ApplyResult result) {}

@@ -153,6 +153,19 @@ public final class PeerStore implements AutoCloseable {
     return read(view -> hub.register(request, listener, view));
   }
 
+  /** Writes a consistent copy of this peer's tables into {@code target}, which must not exist. */
+  public void checkpoint(Path target) throws IOException {
+    lock.readLock().lock();
+    try {
+      if (closed) {
+        throw closedError();
+      }
+      store.checkpoint(target);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   /** Finishes queued writes, then closes the database; later calls fail UNAVAILABLE. */
   @Override
   public void close() {

@@ -69,6 +69,7 @@ import org.clusterdb.core.security.CertificateCheck;
 import org.clusterdb.core.security.PeerResolver;
 import org.clusterdb.core.security.PeerTls;
 import org.clusterdb.core.security.PeerTrustManager;
+import org.clusterdb.core.storage.FileOps;
 import org.clusterdb.core.util.DaemonThreads;
 import org.clusterdb.core.watch.WatchHub;
 import org.clusterdb.proto.log.v1.ApplyResult;
@@ -256,6 +257,7 @@ public final class RaftNode implements AutoCloseable {
     boolean resumed =
         Files.isDirectory(dataDir.resolve("raft").resolve(groupId.getUuid().toString()));
     RaftGroup initial = initialGroup(config, groupId, dataDir.resolve("raft"), tls.parameters());
+    Optional<Path> seed = stagedRestore(config, !initial.getPeers().isEmpty());
     ReplicatedStateMachine sm =
         new ReplicatedStateMachine(
             config.memberId(),
@@ -266,6 +268,7 @@ public final class RaftNode implements AutoCloseable {
             validator,
             hub,
             config.snapshotsRetained());
+    seed.ifPresent(sm::seedFrom);
     RaftServer server =
         RaftServer.newBuilder()
             .setServerId(RaftPeerId.valueOf(config.memberId()))
@@ -392,6 +395,38 @@ public final class RaftNode implements AutoCloseable {
   public CertificateCheck ownCertificateCheck(String host) {
     return CertificateCheck.of(
         tls.identity().chain(), tls.identity().trusted(), host, Instant.now());
+  }
+
+  /** Where a restore stages a backup's cluster tables, under the data directory. */
+  public static final String STAGED_RESTORE = "restore";
+
+  /** The staged backup's manifest, beside its {@code state/} checkpoint. */
+  public static final String STAGED_MANIFEST = "restore.meta";
+
+  /**
+   * A restore's staged cluster tables, if this member is to start from them: only when it creates
+   * its cluster. A member that joins a running cluster takes the cluster's tables instead.
+   */
+  private static Optional<Path> stagedRestore(ClusterDbConfig config, boolean creates)
+      throws IOException {
+    Path staged = config.dataDir().resolve(STAGED_RESTORE);
+    if (!Files.isDirectory(staged)) {
+      return Optional.empty();
+    }
+    if (creates) {
+      return Optional.of(staged);
+    }
+    LOG.warn(
+        "Detail=\"Restored cluster tables dropped: this peer joins the running cluster and takes"
+            + " its configuration\" Member=\"{}\"",
+        config.memberId());
+    FileOps.deleteRecursively(staged);
+    return Optional.empty();
+  }
+
+  /** The cluster's id: its Raft group's, derived from the cluster's name. */
+  public static String clusterId(ClusterDbConfig config) {
+    return groupId(config).getUuid().toString();
   }
 
   /** The group's id: the same for every peer of a cluster, from the cluster's name. */
@@ -969,6 +1004,14 @@ public final class RaftNode implements AutoCloseable {
   }
 
   /** Takes a snapshot of this member's state now; returns its log index. */
+  /**
+   * Writes a consistent copy of this member's cluster tables into {@code target}, which must not
+   * exist: a RocksDB checkpoint, so it holds the effects of a prefix of the log.
+   */
+  public void checkpointState(Path target) throws IOException {
+    stateMachine.checkpointState(target);
+  }
+
   public CompletableFuture<Long> snapshot() {
     long timeoutMs = config.requestTimeout().toMillis();
     return CompletableFuture.supplyAsync(

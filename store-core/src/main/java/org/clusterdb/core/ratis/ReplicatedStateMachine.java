@@ -2,6 +2,7 @@ package org.clusterdb.core.ratis;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,7 @@ import org.clusterdb.core.fsm.CommandValidator;
 import org.clusterdb.core.fsm.Reader;
 import org.clusterdb.core.fsm.StateDigest;
 import org.clusterdb.core.fsm.StateReader;
+import org.clusterdb.core.storage.FileOps;
 import org.clusterdb.core.storage.ReadView;
 import org.clusterdb.core.storage.StateStore;
 import org.clusterdb.core.storage.WriteView;
@@ -45,6 +47,7 @@ import org.clusterdb.core.util.DaemonThreads;
 import org.clusterdb.core.watch.WatchHub;
 import org.clusterdb.proto.log.v1.AppliedIndex;
 import org.clusterdb.proto.log.v1.ApplyResult;
+import org.clusterdb.proto.log.v1.BackupManifest;
 import org.clusterdb.proto.log.v1.Failure;
 import org.clusterdb.proto.log.v1.LogEntry;
 import org.clusterdb.proto.log.v1.Query;
@@ -123,6 +126,9 @@ final class ReplicatedStateMachine extends BaseStateMachine {
   /** Log entries at or below this index are already in the state: replay must skip them. */
   private volatile long persistedApplied;
 
+  /** A restored backup's cluster tables to start a new cluster from; see {@link #seedFrom}. */
+  private volatile Path seed;
+
   ReplicatedStateMachine(
       String memberId,
       String primaryId,
@@ -149,7 +155,46 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       throws IOException {
     super.initialize(server, groupId, raftStorage);
     snapshots.init(raftStorage);
+    if (seed != null) {
+      publishSeed(seed);
+    }
     getLifeCycle().startAndTransition(this::loadState, IOException.class);
+  }
+
+  /**
+   * Starts this replica, at its first start in a new cluster, from a restored backup's cluster
+   * tables (a RocksDB checkpoint in {@code staged/state}, described by {@code staged/restore.meta})
+   * rather than empty. Call before the server starts.
+   */
+  void seedFrom(Path staged) {
+    this.seed = staged;
+  }
+
+  /**
+   * Makes the staged checkpoint this replica's first snapshot, at term 0 and the backup's applied
+   * index: the new cluster's log then starts after it, and every member that joins receives it by
+   * snapshot install, as no log entry before it exists.
+   */
+  private void publishSeed(Path staged) throws IOException {
+    if (snapshots.latest().isPresent()) {
+      LOG.warn("restored backup not used: this member has snapshots already member={}", memberId);
+      FileOps.deleteRecursively(staged);
+      return;
+    }
+    BackupManifest m =
+        BackupManifest.parseFrom(Files.readAllBytes(staged.resolve(RaftNode.STAGED_MANIFEST)));
+    TermIndex ti = TermIndex.valueOf(0, m.getAppliedIndex());
+    Path tmp = snapshots.tempDir(ti);
+    Files.move(staged.resolve("state"), tmp);
+    snapshots.publish(tmp, ti, m.getAppliedIndex(), m.getRevision());
+    FileOps.deleteRecursively(staged);
+    LOG.warn(
+        "Detail=\"New cluster started from a restored backup\" Member=\"{}\" Index=\"{}\""
+            + " Revision=\"{}\" BackupCreated=\"{}\"",
+        memberId,
+        m.getAppliedIndex(),
+        m.getRevision(),
+        java.time.Instant.ofEpochMilli(m.getCreatedUnixMillis()));
   }
 
   /**
@@ -536,6 +581,19 @@ final class ReplicatedStateMachine extends BaseStateMachine {
         });
     getLifeCycle().transition(LifeCycle.State.STARTING);
     getLifeCycle().transition(LifeCycle.State.RUNNING);
+  }
+
+  /** A consistent copy of this replica's state, for a backup; {@code target} must not exist. */
+  void checkpointState(Path target) throws IOException {
+    lock.readLock().lock();
+    try {
+      if (store == null) {
+        throw new ClusterDbException(ErrorCode.UNAVAILABLE, "the store is closed");
+      }
+      store.checkpoint(target);
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
   long snapshotsInstalled() {

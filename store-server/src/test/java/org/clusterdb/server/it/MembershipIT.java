@@ -187,7 +187,7 @@ class MembershipIT {
   }
 
   /** Runs the CLI on {@code peer} and asserts it succeeded, showing its errors if not. */
-  private static Cli ok(ServerProcesses cluster, int peer, String... args)
+  static Cli ok(ServerProcesses cluster, int peer, String... args)
       throws IOException, InterruptedException {
     Cli c = cli(cluster, peer, args);
     assertThat(c.exit()).as("%s: %s %s", String.join(" ", args), c.out(), c.err()).isZero();
@@ -198,12 +198,12 @@ class MembershipIT {
     return Duration.ofMillis(millis);
   }
 
-  private static String peerArg(ServerProcesses cluster, int i) {
+  static String peerArg(ServerProcesses cluster, int i) {
     PeerEndpoint p = cluster.peer(i);
     return p.id() + "=" + p.peerAddress().address();
   }
 
-  private static String peersArg(ServerProcesses cluster, int n) {
+  static String peersArg(ServerProcesses cluster, int n) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < n; i++) {
       b.append(i == 0 ? "" : ",").append(peerArg(cluster, i));
@@ -215,7 +215,7 @@ class MembershipIT {
    * The peer's active alarms, as the clustering page lists them ("Alarm <id>"). Polled through the
    * Java client: a CLI run is a JVM start.
    */
-  private static String activeAlarms(ServerProcesses cluster, int peer) {
+  static String activeAlarms(ServerProcesses cluster, int peer) {
     try (ClusterDbClient c = cluster.client(peer)) {
       StringBuilder b = new StringBuilder();
       for (Alarm a : c.alarms()) {
@@ -230,7 +230,7 @@ class MembershipIT {
   }
 
   /** What {@code xstatus} exits 0 for: the database and every listed peer Active. */
-  private static boolean allActive(ServerProcesses cluster, int peer) {
+  static boolean allActive(ServerProcesses cluster, int peer) {
     try (ClusterDbClient c = cluster.client(peer)) {
       ClusterStatus s = c.clusterStatus();
       return s.database() == ClusterStatus.Database.ACTIVE
@@ -245,7 +245,7 @@ class MembershipIT {
   }
 
   /** How {@code peer} shows {@code id}; null if it does not list it, UNKNOWN if it did not say. */
-  private static PeerStatus.State state(ServerProcesses cluster, int peer, String id) {
+  static PeerStatus.State state(ServerProcesses cluster, int peer, String id) {
     try (ClusterDbClient c = cluster.client(peer)) {
       return c.clusterStatus().peers().stream()
           .filter(p -> p.memberId().equals(id))
@@ -257,7 +257,7 @@ class MembershipIT {
     }
   }
 
-  private static Cli cli(ServerProcesses cluster, int peer, String... args)
+  static Cli cli(ServerProcesses cluster, int peer, String... args)
       throws IOException, InterruptedException {
     return Cli.on(cluster, peer, args);
   }

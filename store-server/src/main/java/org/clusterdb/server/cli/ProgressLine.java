@@ -1,0 +1,34 @@
+package org.clusterdb.server.cli;
+
+import java.io.PrintWriter;
+
+/** Progress of a long copy on stderr: a line at each tenth, so logs and terminals both read it. */
+final class ProgressLine {
+  private final PrintWriter err;
+  private final String what;
+  private int lastTenth = -1;
+
+  ProgressLine(PrintWriter err, String what) {
+    this.err = err;
+    this.what = what;
+  }
+
+  void update(long done, long total) {
+    if (total <= 0) {
+      return;
+    }
+    int tenth = (int) Math.min(10, done * 10 / total);
+    if (tenth > lastTenth) {
+      lastTenth = tenth;
+      err.printf("%s: %d%% (%s of %s)%n", what, tenth * 10, size(done), size(total));
+      err.flush();
+    }
+  }
+
+  static String size(long bytes) {
+    if (bytes < 1024 * 1024) {
+      return String.format("%.1f KiB", bytes / 1024.0);
+    }
+    return String.format("%.1f MiB", bytes / (1024.0 * 1024));
+  }
+}
