@@ -18,7 +18,6 @@ import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.core.cluster.SystemKeyManager;
 import org.clusterdb.core.config.ClusterDbConfig;
-import org.clusterdb.core.config.SoftwareVersion;
 import org.clusterdb.core.local.PeerStore;
 import org.clusterdb.core.ratis.RaftNode;
 import org.clusterdb.core.security.SystemKey;
@@ -103,7 +102,7 @@ public final class Backups {
       BackupManifest manifest =
           BackupArchive.manifest(
               BackupManifest.newBuilder()
-                  .setSoftwareVersion(SoftwareVersion.CURRENT)
+                  .setSoftwareVersion(config.softwareVersion())
                   .setClusterName(config.clusterName())
                   .setClusterId(RaftNode.clusterId(config))
                   .setMemberId(config.memberId())
@@ -227,13 +226,13 @@ public final class Backups {
   }
 
   private static void checkRestorable(ClusterDbConfig config, Path file, BackupManifest m) {
-    if (!m.getSoftwareVersion().equals(SoftwareVersion.CURRENT)) {
+    if (!m.getSoftwareVersion().equals(config.softwareVersion())) {
       throw refused(
           file,
           "it was made by clusterdb "
               + m.getSoftwareVersion()
               + " and this is "
-              + SoftwareVersion.CURRENT
+              + config.softwareVersion()
               + "; restore it with "
               + m.getSoftwareVersion());
     }
