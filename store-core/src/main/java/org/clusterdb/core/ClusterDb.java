@@ -48,6 +48,7 @@ import org.clusterdb.core.auth.AccountStore;
 import org.clusterdb.core.auth.PasswordHash;
 import org.clusterdb.core.backup.BackupArchive;
 import org.clusterdb.core.backup.Backups;
+import org.clusterdb.core.cluster.AlarmDefinition;
 import org.clusterdb.core.cluster.AlarmRegistry;
 import org.clusterdb.core.cluster.ClusteringStore;
 import org.clusterdb.core.cluster.FactoryReset;
@@ -245,11 +246,21 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
           keys,
           resolver);
     } catch (IOException | RuntimeException e) {
+      Optional<String> damage = DatabaseFailedException.damage(e);
+      List<Alarm> alarmsNow = damage.isPresent() ? databaseFailed(config, peerStore) : List.of();
       if (peerStore != null) {
         peerStore.close();
       }
       watchExecutor.shutdownNow();
       DataDirs.closed(config.dataDir());
+      if (damage.isPresent()) {
+        LOG.error(
+            "Detail=\"Database failure: the local database is damaged; not serving\""
+                + " Member=\"{}\" Damage=\"{}\"",
+            config.memberId(),
+            damage.get());
+        throw new DatabaseFailedException(config.memberId(), damage.get(), alarmsNow, e);
+      }
       if (e instanceof ClusterDbException c) {
         throw c;
       }
@@ -260,6 +271,32 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
           true,
           e);
     }
+  }
+
+  /**
+   * Raises "Database failure" in the peer's registry when its own tables could be opened (so it is
+   * still active at the next start, until one succeeds); else only in what is returned.
+   */
+  private static List<Alarm> databaseFailed(ClusterDbConfig config, PeerStore peerStore) {
+    if (peerStore != null) {
+      try {
+        AlarmRegistry registry =
+            AlarmRegistry.open(peerStore, Clock.systemUTC(), config.memberId());
+        registry.raise(AlarmDefinition.DATABASE_FAILURE);
+        return registry.list();
+      } catch (RuntimeException e) {
+        LOG.warn("alarm not recorded member={} error={}", config.memberId(), e.toString());
+      }
+    }
+    AlarmDefinition d = AlarmDefinition.DATABASE_FAILURE;
+    return List.of(
+        new Alarm(
+            d.id(),
+            d.uuid(),
+            d.severity(),
+            d.detail(),
+            Clock.systemUTC().instant(),
+            Optional.empty()));
   }
 
   /** {@code config} with the clustering settings this peer starts with in place of the file's. */

@@ -58,7 +58,14 @@ public final class PeerStore implements AutoCloseable {
   /** Opens (creating if needed) the peer store in {@code dir}. */
   public static PeerStore open(Path dir, Applier applier, WatchHub hub, String memberId)
       throws IOException {
-    return new PeerStore(StateStore.open(dir, true), applier, hub, memberId);
+    StateStore store = StateStore.open(dir, true);
+    try {
+      store.verifyChecksums();
+    } catch (IOException e) {
+      store.close();
+      throw e;
+    }
+    return new PeerStore(store, applier, hub, memberId);
   }
 
   /** Applies {@code entry} durably; the result says what it did. */

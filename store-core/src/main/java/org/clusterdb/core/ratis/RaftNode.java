@@ -279,7 +279,19 @@ public final class RaftNode implements AutoCloseable {
             .setOption(RaftStorage.StartupOption.RECOVER)
             .build();
     started.set(server);
-    server.start();
+    try {
+      server.start();
+    } catch (IOException | RuntimeException e) {
+      // A damaged log fails the start after the state machine opened its store: release it, so
+      // the data directory can be purged or restored and the member started again.
+      try {
+        server.close();
+      } catch (IOException | RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
+      sm.close();
+      throw e;
+    }
     LOG.info(
         "raft member started member={} group={} initialpeers={} settingspeers={} bind={}",
         config.memberId(),

@@ -217,6 +217,12 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       StateStore.restore(s.dir(), s.meta().getFilesList(), stateDir);
       opened = StateStore.open(stateDir, false);
     }
+    try {
+      opened.verifyChecksums();
+    } catch (IOException e) {
+      opened.close();
+      throw e;
+    }
     lock.writeLock().lock();
     try {
       store = opened;

@@ -131,6 +131,20 @@ public final class StateStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads every table file and checks its checksums: a damaged file is found at start-up, not by
+   * the first read that meets it.
+   *
+   * @throws IOException naming the damage if a checksum does not match
+   */
+  public void verifyChecksums() throws IOException {
+    try {
+      db.verifyChecksum();
+    } catch (RocksDBException e) {
+      throw new IOException("state store " + dir + " is damaged: " + e.getMessage(), e);
+    }
+  }
+
   public Path dir() {
     return dir;
   }

@@ -5,7 +5,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ErrorCode;
+import org.clusterdb.core.DatabaseFailedException;
+import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.server.ClusterDbServer;
+import org.clusterdb.server.FailedPeerServer;
 import org.clusterdb.server.config.ConfigException;
 import org.clusterdb.server.config.ConfigLoader;
 import org.clusterdb.server.config.ServerConfig;
@@ -42,10 +45,12 @@ final class ServerCommand implements Callable<Integer> {
       throw new Main.UsageException(e.getMessage());
     }
     ClusterDbServer server;
+    ClusterDbConfig member =
+        cfg.toClusterDbConfig().toBuilder().unsafeLocalReads(unsafeLocalReads).build();
     try {
-      server =
-          ClusterDbServer.start(
-              cfg, cfg.toClusterDbConfig().toBuilder().unsafeLocalReads(unsafeLocalReads).build());
+      server = ClusterDbServer.start(cfg, member);
+    } catch (DatabaseFailedException e) {
+      return serveFailed(cfg, member, e);
     } catch (ClusterDbException e) {
       if (e.code() == ErrorCode.INVALID_ARGUMENT) {
         throw new Main.UsageException(e.getMessage());
@@ -64,5 +69,19 @@ final class ServerCommand implements Callable<Integer> {
     server.awaitTermination();
     stopped.await();
     return Main.OK;
+  }
+
+  /**
+   * Stays up with the database closed, answering status and alarms, until stopped: an operator sees
+   * "Database failure" where they look, and the process supervisor does not restart it in a loop.
+   * Exits FAILED.
+   */
+  private static int serveFailed(
+      ServerConfig cfg, ClusterDbConfig member, DatabaseFailedException e) throws Exception {
+    System.err.println("clusterdb: " + e.getMessage());
+    FailedPeerServer failed = FailedPeerServer.start(cfg, member, e);
+    Runtime.getRuntime().addShutdownHook(new Thread(failed::shutdown, "clusterdb-shutdown"));
+    failed.awaitTermination();
+    return Main.FAILED;
   }
 }

@@ -1,0 +1,67 @@
+package org.clusterdb.core;
+
+import java.util.List;
+import java.util.Optional;
+import org.clusterdb.api.Alarm;
+import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.ErrorCode;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.Status;
+
+/**
+ * A member found its local database damaged at start-up (a table file or Raft log segment whose
+ * checksum does not match) and refused to start rather than serve wrong data. It raised "Database
+ * failure" (20010); {@link #alarms()} are the peer's alarms then. The recovery is in
+ * docs/operations.md: purge the peer (or restore its backup), then let it rejoin.
+ */
+public final class DatabaseFailedException extends ClusterDbException {
+  private final transient List<Alarm> alarms;
+  private final String memberId;
+
+  DatabaseFailedException(String memberId, String damage, List<Alarm> alarms, Throwable cause) {
+    super(
+        ErrorCode.UNAVAILABLE,
+        "the database of peer "
+            + memberId
+            + " is damaged and the peer does not serve: "
+            + damage
+            + ". Recover it: stop the peer, run clusterdb purge (or restore its backup), start it"
+            + " again (see docs/operations.md, Database failure)",
+        null,
+        true,
+        cause);
+    this.memberId = memberId;
+    this.alarms = List.copyOf(alarms);
+  }
+
+  public String memberId() {
+    return memberId;
+  }
+
+  /** This peer's alarms when it refused to start, "Database failure" among them. */
+  public List<Alarm> alarms() {
+    return alarms;
+  }
+
+  /**
+   * What is damaged, if {@code t} or a cause of it is a checksum failure of RocksDB or of a Raft
+   * log segment; empty for any other failure (a port in use, a bad setting).
+   */
+  static Optional<String> damage(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof RocksDBException r) {
+        Status s = r.getStatus();
+        if (s != null && s.getCode() == Status.Code.Corruption) {
+          return Optional.of(r.getMessage());
+        }
+      }
+      if (c instanceof org.apache.ratis.protocol.exceptions.ChecksumException) {
+        return Optional.of("Raft log segment: " + c.getMessage());
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,208 @@
+package org.clusterdb.server;
+
+import io.grpc.HandlerRegistry;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.ClusterStatus;
+import org.clusterdb.api.ErrorCode;
+import org.clusterdb.api.Header;
+import org.clusterdb.api.PeerStatus;
+import org.clusterdb.core.DatabaseFailedException;
+import org.clusterdb.core.config.ClusterDbConfig;
+import org.clusterdb.core.security.PeerTls;
+import org.clusterdb.proto.api.v1.AlarmsRequest;
+import org.clusterdb.proto.api.v1.AlarmsResponse;
+import org.clusterdb.proto.api.v1.ClusterGrpc;
+import org.clusterdb.proto.api.v1.ClusterStatusRequest;
+import org.clusterdb.proto.api.v1.ClusterStatusResponse;
+import org.clusterdb.proto.wire.WireCodec;
+import org.clusterdb.proto.wire.WireErrors;
+import org.clusterdb.server.auth.ClientPortTls;
+import org.clusterdb.server.config.PeerEndpoint;
+import org.clusterdb.server.config.ServerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a peer whose database failed at start-up serves instead of its database, so that operators
+ * see why: its clustering status (database Stopped) and its alarms, "Database failure" among them.
+ * Every other call fails UNAVAILABLE with the damage and the recovery; health is NOT_SERVING.
+ * Answered without accounts: the peer's accounts are in the database that failed, and nothing here
+ * reads or changes data.
+ */
+public final class FailedPeerServer {
+  private static final Logger LOG = LoggerFactory.getLogger(FailedPeerServer.class);
+
+  private static final Set<String> ANSWERED =
+      Set.of(
+          ClusterGrpc.getClusterStatusMethod().getFullMethodName(),
+          ClusterGrpc.getAlarmsMethod().getFullMethodName(),
+          "grpc.health.v1.Health/Check",
+          "grpc.health.v1.Health/Watch");
+
+  private final Server grpc;
+
+  private FailedPeerServer(Server grpc) {
+    this.grpc = grpc;
+  }
+
+  /** Listens on the peer's client port and answers as above until shut down. */
+  public static FailedPeerServer start(
+      ServerConfig config, ClusterDbConfig member, DatabaseFailedException failure)
+      throws IOException {
+    HealthStatusManager health = new HealthStatusManager();
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
+    PeerEndpoint self = config.self();
+    ClusterDbException refusal =
+        new ClusterDbException(ErrorCode.UNAVAILABLE, failure.getMessage(), null, true, null);
+    Server grpc =
+        NettyServerBuilder.forAddress(
+                new InetSocketAddress(config.clientBindHost(), self.clientPort()))
+            .sslContext(ClientPortTls.serverContext(PeerTls.open(member)))
+            .intercept(new Refuse(refusal))
+            // Services not registered here, refused the same way rather than UNIMPLEMENTED.
+            .fallbackHandlerRegistry(new Unregistered())
+            .addService(new Status(config, failure))
+            .addService(health.getHealthService())
+            .build();
+    grpc.start();
+    LOG.error(
+        "Detail=\"Database failure: serving status and alarms only\" Member=\"{}\""
+            + " ClientAddress=\"{}\"",
+        config.memberId(),
+        self.clientAddress());
+    return new FailedPeerServer(grpc);
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    grpc.awaitTermination();
+  }
+
+  public void shutdown() {
+    grpc.shutdownNow();
+  }
+
+  /** Fails every call but status, alarms and health, with the failure's own message. */
+  private static final class Refuse implements ServerInterceptor {
+    private final StatusRuntimeException refusal;
+
+    Refuse(ClusterDbException failure) {
+      this.refusal = WireErrors.toStatus(failure);
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+        ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+      if (ANSWERED.contains(call.getMethodDescriptor().getFullMethodName())) {
+        return next.startCall(call, headers);
+      }
+      Metadata trailers = refusal.getTrailers() == null ? new Metadata() : refusal.getTrailers();
+      call.close(refusal.getStatus(), trailers);
+      return new ServerCall.Listener<Q>() {};
+    }
+  }
+
+  /** Any method no service here has, with its messages passed through unread. */
+  private static final class Unregistered extends HandlerRegistry {
+    private static final MethodDescriptor.Marshaller<InputStream> RAW =
+        new MethodDescriptor.Marshaller<>() {
+          @Override
+          public InputStream stream(InputStream value) {
+            return value;
+          }
+
+          @Override
+          public InputStream parse(InputStream stream) {
+            return stream;
+          }
+        };
+
+    @Override
+    public ServerMethodDefinition<?, ?> lookupMethod(String methodName, String authority) {
+      MethodDescriptor<InputStream, InputStream> method =
+          MethodDescriptor.<InputStream, InputStream>newBuilder()
+              .setType(MethodDescriptor.MethodType.UNKNOWN)
+              .setFullMethodName(methodName)
+              .setRequestMarshaller(RAW)
+              .setResponseMarshaller(RAW)
+              .build();
+      // The Refuse interceptor closes the call before this handler runs.
+      return ServerMethodDefinition.create(
+          method, (call, headers) -> new ServerCall.Listener<>() {});
+    }
+  }
+
+  private static final class Status extends ClusterGrpc.ClusterImplBase {
+    private final ServerConfig config;
+    private final DatabaseFailedException failure;
+    private final Header header;
+
+    Status(ServerConfig config, DatabaseFailedException failure) {
+      this.config = config;
+      this.failure = failure;
+      this.header = new Header("", config.memberId(), 0, 0);
+    }
+
+    @Override
+    public void clusterStatus(
+        ClusterStatusRequest request, StreamObserver<ClusterStatusResponse> out) {
+      List<PeerStatus> peers = new ArrayList<>();
+      int i = 1;
+      for (PeerEndpoint p : config.peers()) {
+        boolean me = p.id().equals(config.memberId());
+        peers.add(
+            new PeerStatus(
+                i++,
+                p.id(),
+                p.peerAddress().address(),
+                me ? PeerStatus.State.THIS_SYSTEM : PeerStatus.State.UNKNOWN,
+                Optional.empty(),
+                0,
+                0));
+      }
+      String primaryId =
+          config.primary() >= 1 && config.primary() <= config.peers().size()
+              ? config.peers().get(config.primary() - 1).id()
+              : "";
+      ClusterStatus s =
+          new ClusterStatus(
+              config.memberId(),
+              config.primary(),
+              primaryId,
+              config.primary(),
+              ClusterStatus.Database.STOPPED,
+              0,
+              0,
+              -1,
+              peers);
+      out.onNext(WireCodec.clusterStatus(header, s));
+      out.onCompleted();
+    }
+
+    @Override
+    public void alarms(AlarmsRequest request, StreamObserver<AlarmsResponse> out) {
+      AlarmsResponse.Builder b = AlarmsResponse.newBuilder().setHeader(WireCodec.header(header));
+      failure.alarms().forEach(a -> b.addAlarms(WireCodec.alarm(a)));
+      out.onNext(b.build());
+      out.onCompleted();
+    }
+  }
+}
