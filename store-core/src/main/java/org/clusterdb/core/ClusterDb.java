@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -734,6 +735,101 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   public Backups.Summary backup(OutputStream out, BackupArchive.Progress progress)
       throws IOException {
     return Backups.write(config, node, peerStore, out, progress);
+  }
+
+  /**
+   * The seed's {@code xcommand ForceConfigUpdate}, on a subordinate: discards this peer's copy of
+   * the cluster tables and its Raft log, keeping its own tables and system key, and has the
+   * configuration primary send them again; then checks that its tables equal the primary's. The
+   * primary first takes a snapshot, which a rejoining member receives whole once the primary's log
+   * no longer reaches back to its start; otherwise the primary's log is replayed. This instance is
+   * closed; the member started again is in the result. Blocks up to {@code timeout} for each stage.
+   *
+   * @throws ClusterDbException {@link ErrorCode#INVALID_ARGUMENT} on the configuration primary
+   *     (nothing to sync from); {@link ErrorCode#UNAVAILABLE} if the primary is not leading, in
+   *     which case nothing was changed; {@link ErrorCode#TIMEOUT} if the member did not catch up in
+   *     time (it keeps running and catching up, and is closed only then)
+   */
+  public Resync forceConfigUpdate(Duration timeout, Resync.Progress progress)
+      throws IOException, InterruptedException {
+    ClusterStatus cs = clusterStatus();
+    if (cs.primaryId().equals(config.memberId())) {
+      throw new ClusterDbException(
+          ErrorCode.INVALID_ARGUMENT,
+          "ForceConfigUpdate runs on a subordinate: this peer ("
+              + config.memberId()
+              + ") is the configuration primary",
+          null,
+          true,
+          null);
+    }
+    String leader = node.status().leaderId().orElse("");
+    boolean primaryLeads = leader.equals(cs.primaryId());
+    if (leader.isEmpty() || (config.writePolicy() == WritePolicy.PRIMARY_ONLY && !primaryLeads)) {
+      throw new ClusterDbException(
+          ErrorCode.UNAVAILABLE,
+          "ForceConfigUpdate needs the configuration primary "
+              + cs.primaryId()
+              + " leading the cluster; the leader is "
+              + (leader.isEmpty() ? "unknown" : leader)
+              + ". Nothing was changed");
+    }
+    progress.report("snapshot on the primary " + leader, 0, 0);
+    long index =
+        BlockingKeyValueStore.await(
+            node.snapshotOn(leader).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    progress.report("discarding this peer's cluster tables and Raft log", 0, 0);
+    LOG.warn(
+        "Detail=\"ForceConfigUpdate: discarding this peer's configuration to resync from the"
+            + " primary\" Member=\"{}\" Primary=\"{}\" Index=\"{}\"",
+        config.memberId(),
+        leader,
+        index);
+    close();
+    Backups.discardClusterState(config.dataDir());
+    ClusterDb next = start(config);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long applied = -1;
+    while ((applied = next.status().appliedIndex()) < index) {
+      progress.report("receiving the primary's configuration", Math.max(0, applied), index);
+      if (System.nanoTime() > deadline) {
+        throw new ClusterDbException(
+            ErrorCode.TIMEOUT,
+            "ForceConfigUpdate: applied " + applied + " of " + index + " within " + timeout,
+            null,
+            false,
+            null);
+      }
+      Thread.sleep(200);
+    }
+    progress.report("receiving the primary's configuration", applied, index);
+    boolean bySnapshot = next.status().snapshotsInstalled() > 0;
+    progress.report("verifying the tables' digest against the primary's", 0, 0);
+    boolean verified = next.verifyAgainstPrimary(deadline);
+    LOG.info(
+        "Detail=\"ForceConfigUpdate done\" Member=\"{}\" Index=\"{}\" BySnapshot=\"{}\""
+            + " Verified=\"{}\"",
+        config.memberId(),
+        index,
+        bySnapshot,
+        verified);
+    return new Resync(next, index, bySnapshot, verified);
+  }
+
+  /** Runs a synchronisation check now and waits for this replica's verdict on it. */
+  private boolean verifyAgainstPrimary(long deadline) throws InterruptedException {
+    long before = sync.verifiedIndex();
+    sync.checkNow();
+    while (System.nanoTime() < deadline) {
+      if (sync.verifiedIndex() > before) {
+        return true;
+      }
+      if (alarms.isActive(AlarmDefinition.REPLICATION_MANUAL_SYNC) && sync.failedIndex() > before) {
+        return false;
+      }
+      Thread.sleep(100);
+    }
+    return false;
   }
 
   /** Takes a snapshot of the replicated state now; completes with its log index. */

@@ -292,6 +292,11 @@ public final class MiniCluster implements AutoCloseable {
     return members[i];
   }
 
+  /** Puts {@code db}, member {@code i} started again by itself, in place of the closed one. */
+  public void replace(int i, ClusterDb db) {
+    members[i] = db;
+  }
+
   /** Stops member {@code i} and deletes its whole data directory. */
   public void wipe(int i) throws IOException {
     stop(i);

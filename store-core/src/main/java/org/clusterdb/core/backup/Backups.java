@@ -301,6 +301,15 @@ public final class Backups {
     return deleted;
   }
 
+  /**
+   * Deletes a stopped member's Raft log and cluster tables (and any staged restore or leftover
+   * backup checkpoint), keeping its own tables and system key.
+   */
+  public static List<Path> discardClusterState(Path dataDir) throws IOException {
+    ensureStopped(dataDir);
+    return purgeClusterState(dataDir);
+  }
+
   private static List<Path> purgeClusterState(Path dataDir) throws IOException {
     List<Path> deleted = new ArrayList<>();
     if (!Files.isDirectory(dataDir)) {

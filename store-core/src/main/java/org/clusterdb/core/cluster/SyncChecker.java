@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -38,6 +39,7 @@ public final class SyncChecker implements SyncListener, AutoCloseable {
   private final AlarmRegistry alarms;
   private final ScheduledExecutorService worker;
   private volatile long verifiedIndex = -1;
+  private volatile long failedIndex = -1;
 
   private SyncChecker(ClusterDbConfig config, RaftNode node, AlarmRegistry alarms) {
     this.config = config;
@@ -57,9 +59,28 @@ public final class SyncChecker implements SyncListener, AutoCloseable {
     return checker;
   }
 
+  /** The check index of the last check this replica failed; -1 if none since it started. */
+  public long failedIndex() {
+    return failedIndex;
+  }
+
   /** The check index of the last check this replica passed; -1 if none since it started. */
   public long verifiedIndex() {
     return verifiedIndex;
+  }
+
+  /**
+   * Puts a check marker in the log now, from this member: every replica digests its tables at it
+   * and compares with the primary's report, as in the periodic check. Completes once the marker is
+   * applied here; {@link #verifiedIndex()} then moves when this replica's digest matches.
+   */
+  public CompletableFuture<Void> checkNow() {
+    return node.propose(
+            LogEntry.newBuilder()
+                .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
+                .setSyncCheck(SyncCheck.getDefaultInstance())
+                .build())
+        .thenApply(r -> null);
   }
 
   private boolean leadsChecks() {
@@ -166,6 +187,7 @@ public final class SyncChecker implements SyncListener, AutoCloseable {
         HexFormat.of().formatHex(own),
         HexFormat.of().formatHex(primary));
     alarms.raise(AlarmDefinition.REPLICATION_MANUAL_SYNC);
+    failedIndex = index;
   }
 
   @Override

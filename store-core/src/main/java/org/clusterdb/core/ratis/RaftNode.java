@@ -1025,11 +1025,17 @@ public final class RaftNode implements AutoCloseable {
   }
 
   public CompletableFuture<Long> snapshot() {
+    return snapshotOn(config.memberId());
+  }
+
+  /** Asks member {@code memberId}'s server to take a snapshot now; completes with its index. */
+  public CompletableFuture<Long> snapshotOn(String memberId) {
+    RaftPeerId member = RaftPeerId.valueOf(memberId);
     long timeoutMs = config.requestTimeout().toMillis();
     return CompletableFuture.supplyAsync(
         () -> {
           try {
-            RaftClientReply reply = client.get().getSnapshotManagementApi(selfId).create(timeoutMs);
+            RaftClientReply reply = client.get().getSnapshotManagementApi(member).create(timeoutMs);
             if (!reply.isSuccess()) {
               throw RatisErrors.map(reply.getException(), false);
             }

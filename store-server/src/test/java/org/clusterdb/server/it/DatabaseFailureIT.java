@@ -5,10 +5,13 @@ import static org.awaitility.Awaitility.await;
 import static org.clusterdb.server.it.MembershipIT.activeAlarms;
 import static org.clusterdb.server.it.MembershipIT.allActive;
 import static org.clusterdb.server.it.MembershipIT.cli;
-import static org.clusterdb.server.it.MembershipIT.ok;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.clusterdb.api.Bytes;
+import org.clusterdb.api.Consistency;
+import org.clusterdb.api.TableScope;
+import org.clusterdb.client.ClusterDbClient;
 import org.clusterdb.core.CorruptionTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,19 +30,29 @@ class DatabaseFailureIT {
 
   @TempDir Path dir;
 
+  /** Whether peer {@code i}'s own replica holds {@code key} in {@code table}. */
+  static boolean holds(ServerProcesses cluster, int i, String table, String key) {
+    try (ClusterDbClient c = cluster.client(i)) {
+      return c.blocking().get(table, Bytes.of(key), Consistency.LOCAL).isPresent();
+    }
+  }
+
   @Test
   void aDamagedPeerRefusesToServeAndThePurgeRecoveryBringsItBack() throws Exception {
     try (ServerProcesses cluster = ServerProcesses.start(3, dir)) {
       cluster.awaitLeader();
       await().atMost(WAIT).pollInterval(POLL).until(() -> allActive(cluster, 0));
-      ok(cluster, 0, "table", "create", "zones");
-      for (int i = 0; i < 10; i++) {
-        ok(cluster, 0, "put", "zones", "k" + i, "value-" + i);
+      try (ClusterDbClient c = cluster.client(0)) {
+        c.blocking().createTable("zones", TableScope.CLUSTER);
+        for (int i = 0; i < 10; i++) {
+          c.blocking().put("zones", "k" + i, "value-" + i);
+        }
       }
       await()
           .atMost(WAIT)
           .pollInterval(POLL)
-          .until(() -> cli(cluster, 2, "get", "zones", "k9", "--local").out().contains("value-9"));
+          .ignoreExceptions()
+          .until(() -> holds(cluster, 2, "zones", "k9"));
       cluster.terminate(2);
       Path data = dir.resolve("p3").resolve("data");
       CorruptionTest.flipIn(CorruptionTest.files(data.resolve("raft"), "log_"), "value-7");
@@ -56,7 +69,9 @@ class DatabaseFailureIT {
       assertThat(read.exit()).isNotZero();
       assertThat(read.err()).contains("is damaged").contains("purge");
       // The others carry on without it.
-      ok(cluster, 0, "put", "zones", "while-failed", "x");
+      try (ClusterDbClient c = cluster.client(0)) {
+        c.blocking().put("zones", "while-failed", "x");
+      }
 
       cluster.terminate(2);
       Cli purged = Cli.run("purge", "--config", cluster.config(2).toString(), "--confirm");
@@ -66,9 +81,9 @@ class DatabaseFailureIT {
       await()
           .atMost(WAIT)
           .pollInterval(POLL)
+          .ignoreExceptions()
           .until(
-              () -> cli(cluster, 2, "get", "zones", "while-failed", "--local").out().contains("x"));
-      assertThat(cli(cluster, 2, "get", "zones", "k7", "--local").out()).contains("value-7");
+              () -> holds(cluster, 2, "zones", "while-failed") && holds(cluster, 2, "zones", "k7"));
       await()
           .atMost(WAIT)
           .pollInterval(POLL)
