@@ -121,6 +121,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   private final SystemKeyManager keys;
   private final SensitiveValues values;
   private final PeerResolver resolver;
+  private final Optional<ResyncCheck> resync;
   private final BlockingKeyValueStore blocking;
 
   private ClusterDb(
@@ -138,7 +139,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
       PeerMonitor monitor,
       AccountStore accounts,
       SystemKeyManager keys,
-      PeerResolver resolver) {
+      PeerResolver resolver,
+      Optional<ResyncCheck> resync) {
     this.config = config;
     this.validator = validator;
     this.watchExecutor = watchExecutor;
@@ -159,6 +161,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     this.keys = keys;
     this.values = new SensitiveValues(config.memberId(), this::tableMeta, keys::key);
     this.resolver = resolver;
+    this.resync = resync;
     this.blocking = new BlockingKeyValueStore(this);
   }
 
@@ -245,7 +248,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
           monitor,
           new AccountStore(node, peerStore, effective.memberId(), effective.dataDir(), keys::key),
           keys,
-          resolver);
+          resolver,
+          ResyncCheck.start(effective.dataDir(), effective.memberId(), node, sync));
     } catch (IOException | RuntimeException e) {
       Optional<String> damage = DatabaseFailedException.damage(e);
       List<Alarm> alarmsNow = damage.isPresent() ? databaseFailed(config, peerStore) : List.of();
@@ -745,13 +749,56 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
    * no longer reaches back to its start; otherwise the primary's log is replayed. This instance is
    * closed; the member started again is in the result. Blocks up to {@code timeout} for each stage.
    *
+   * <p>The steps, for a server that restarts itself in between: {@link #prepareForceConfigUpdate},
+   * close, {@link #discardForResync}, start; the started member then checks itself against the
+   * primary once caught up ({@link #resync()}).
+   *
    * @throws ClusterDbException {@link ErrorCode#INVALID_ARGUMENT} on the configuration primary
    *     (nothing to sync from); {@link ErrorCode#UNAVAILABLE} if the primary is not leading, in
    *     which case nothing was changed; {@link ErrorCode#TIMEOUT} if the member did not catch up in
-   *     time (it keeps running and catching up, and is closed only then)
+   *     time (it keeps running and catching up)
    */
   public Resync forceConfigUpdate(Duration timeout, Resync.Progress progress)
       throws IOException, InterruptedException {
+    progress.report("snapshot on the primary", 0, 0);
+    long index = prepareForceConfigUpdate(timeout);
+    progress.report("discarding this peer's cluster tables and Raft log", 0, 0);
+    close();
+    discardForResync(config, index);
+    ClusterDb next = start(config);
+    ResyncCheck check = next.resync.orElseThrow();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!check.caughtUp()) {
+      progress.report("receiving the primary's configuration", check.applied(), index);
+      if (System.nanoTime() > deadline) {
+        throw new ClusterDbException(
+            ErrorCode.TIMEOUT,
+            "ForceConfigUpdate: applied " + check.applied() + " of " + index + " within " + timeout,
+            null,
+            false,
+            null);
+      }
+      Thread.sleep(200);
+    }
+    progress.report("receiving the primary's configuration", index, index);
+    progress.report("verifying the tables' digest against the primary's", 0, 0);
+    boolean verified;
+    try {
+      verified =
+          check.verdict().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      verified = false;
+    }
+    return new Resync(next, index, next.status().snapshotsInstalled() > 0, verified);
+  }
+
+  /**
+   * First step of {@link #forceConfigUpdate}: checks that this is a subordinate and the primary
+   * leads, and has the primary take a snapshot. Changes nothing here.
+   *
+   * @return the snapshot's log index: the member holds at least this much once resynced
+   */
+  public long prepareForceConfigUpdate(Duration timeout) {
     ClusterStatus cs = clusterStatus();
     if (cs.primaryId().equals(config.memberId())) {
       throw new ClusterDbException(
@@ -774,62 +821,31 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
               + (leader.isEmpty() ? "unknown" : leader)
               + ". Nothing was changed");
     }
-    progress.report("snapshot on the primary " + leader, 0, 0);
     long index =
         BlockingKeyValueStore.await(
             node.snapshotOn(leader).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS));
-    progress.report("discarding this peer's cluster tables and Raft log", 0, 0);
     LOG.warn(
         "Detail=\"ForceConfigUpdate: discarding this peer's configuration to resync from the"
             + " primary\" Member=\"{}\" Primary=\"{}\" Index=\"{}\"",
         config.memberId(),
         leader,
         index);
-    close();
-    Backups.discardClusterState(config.dataDir());
-    ClusterDb next = start(config);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long applied = -1;
-    while ((applied = next.status().appliedIndex()) < index) {
-      progress.report("receiving the primary's configuration", Math.max(0, applied), index);
-      if (System.nanoTime() > deadline) {
-        throw new ClusterDbException(
-            ErrorCode.TIMEOUT,
-            "ForceConfigUpdate: applied " + applied + " of " + index + " within " + timeout,
-            null,
-            false,
-            null);
-      }
-      Thread.sleep(200);
-    }
-    progress.report("receiving the primary's configuration", applied, index);
-    boolean bySnapshot = next.status().snapshotsInstalled() > 0;
-    progress.report("verifying the tables' digest against the primary's", 0, 0);
-    boolean verified = next.verifyAgainstPrimary(deadline);
-    LOG.info(
-        "Detail=\"ForceConfigUpdate done\" Member=\"{}\" Index=\"{}\" BySnapshot=\"{}\""
-            + " Verified=\"{}\"",
-        config.memberId(),
-        index,
-        bySnapshot,
-        verified);
-    return new Resync(next, index, bySnapshot, verified);
+    return index;
   }
 
-  /** Runs a synchronisation check now and waits for this replica's verdict on it. */
-  private boolean verifyAgainstPrimary(long deadline) throws InterruptedException {
-    long before = sync.verifiedIndex();
-    sync.checkNow();
-    while (System.nanoTime() < deadline) {
-      if (sync.verifiedIndex() > before) {
-        return true;
-      }
-      if (alarms.isActive(AlarmDefinition.REPLICATION_MANUAL_SYNC) && sync.failedIndex() > before) {
-        return false;
-      }
-      Thread.sleep(100);
-    }
-    return false;
+  /**
+   * Second step of {@link #forceConfigUpdate}, on the stopped member: deletes its Raft log and
+   * cluster tables, keeping its own tables and key, and leaves a note that its next start is a
+   * resync to at least {@code index}, to be verified against the primary.
+   */
+  public static void discardForResync(ClusterDbConfig config, long index) throws IOException {
+    Backups.discardClusterState(config.dataDir());
+    ResyncCheck.note(config.dataDir(), index);
+  }
+
+  /** The resync this start completes, if it follows a ForceConfigUpdate; see {@link Resync}. */
+  public Optional<ResyncCheck> resync() {
+    return resync;
   }
 
   /** Takes a snapshot of the replicated state now; completes with its log index. */
@@ -1056,6 +1072,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   @Override
   public void close() {
     LOG.info("stopping clusterdb member={}", config.memberId());
+    resync.ifPresent(ResyncCheck::close);
     accountsTicker.shutdownNow();
     try {
       accountsTicker.awaitTermination(5, TimeUnit.SECONDS);

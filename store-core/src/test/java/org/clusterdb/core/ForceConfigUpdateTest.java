@@ -99,7 +99,7 @@ class ForceConfigUpdateTest {
       cluster.replace(2, r.db());
       assertThat(r.verified()).as("digest equal to the primary's").isTrue();
       assertThat(r.bySnapshot()).as("received by snapshot install").isTrue();
-      assertThat(stages.get(0)).startsWith("snapshot on the primary p1");
+      assertThat(stages.get(0)).startsWith("snapshot on the primary");
       assertThat(stages)
           .anyMatch(s -> s.startsWith("receiving the primary's configuration " + r.index()))
           .anyMatch(s -> s.startsWith("verifying"));
