@@ -58,6 +58,7 @@ import org.clusterdb.proto.api.v1.ClusterStatusRequest;
 import org.clusterdb.proto.api.v1.CreateTableRequest;
 import org.clusterdb.proto.api.v1.DeleteAccountRequest;
 import org.clusterdb.proto.api.v1.DropTableRequest;
+import org.clusterdb.proto.api.v1.ForceConfigUpdateRequest;
 import org.clusterdb.proto.api.v1.ForceSystemKeyUpdateRequest;
 import org.clusterdb.proto.api.v1.GetClusteringSettingsRequest;
 import org.clusterdb.proto.api.v1.KVGrpc;
@@ -422,6 +423,28 @@ public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
                     ForceSystemKeyUpdateRequest.getDefaultInstance(),
                     Kind.MEMBER,
                     r -> List.copyOf(r.getSentToList()))));
+  }
+
+  /**
+   * The seed's {@code xcommand ForceConfigUpdate} on the member this client talks to now, a
+   * subordinate: the primary takes a snapshot, then the member discards its copy of the cluster
+   * tables and restarts its database to receive the primary's. Answers before the restart; follow
+   * the member's {@link #clusterStatus()} until its applied index reaches the result and its
+   * synchronisation check passes past it.
+   *
+   * @return the primary's snapshot index
+   * @throws ClusterDbException {@code INVALID_ARGUMENT} on the primary; {@code UNAVAILABLE} if the
+   *     primary does not lead (nothing changed)
+   */
+  public long forceConfigUpdate() {
+    return BlockingKeyValueStore.await(
+        guard(
+            () ->
+                caller.call(
+                    ClusterGrpc.getForceConfigUpdateMethod(),
+                    ForceConfigUpdateRequest.getDefaultInstance(),
+                    Kind.MEMBER,
+                    r -> r.getIndex())));
   }
 
   /**

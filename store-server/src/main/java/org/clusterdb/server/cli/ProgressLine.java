@@ -13,14 +13,24 @@ final class ProgressLine {
     this.what = what;
   }
 
+  /** {@code done} of {@code total} bytes. */
   void update(long done, long total) {
+    report(done, total, size(done) + " of " + size(total));
+  }
+
+  /** {@code done} of {@code total} log entries. */
+  void entries(long done, long total) {
+    report(done, total, "index " + done + " of " + total);
+  }
+
+  private void report(long done, long total, String amount) {
     if (total <= 0) {
       return;
     }
-    int tenth = (int) Math.min(10, done * 10 / total);
+    int tenth = (int) Math.min(10, Math.max(0, done) * 10 / total);
     if (tenth > lastTenth) {
       lastTenth = tenth;
-      err.printf("%s: %d%% (%s of %s)%n", what, tenth * 10, size(done), size(total));
+      err.printf("%s: %d%% (%s)%n", what, tenth * 10, amount);
       err.flush();
     }
   }
