@@ -230,7 +230,7 @@ public class SensitiveTablesTest {
     }
   }
 
-  private static void awaitKeys(MiniCluster cluster) {
+  static void awaitKeys(MiniCluster cluster) {
     await()
         .atMost(WAIT)
         .until(

@@ -130,6 +130,16 @@ abstract class RocksView implements StateReader {
   }
 
   @Override
+  public long auditCount() {
+    return metaLong(StateStore.META_AUDIT_COUNT, 0);
+  }
+
+  @Override
+  public long auditFrom() {
+    return metaLong(StateStore.META_AUDIT_FROM, 0);
+  }
+
+  @Override
   public List<Long> dedupSeqs(byte[] clientId, long from, long below) {
     List<Long> seqs = new ArrayList<>();
     byte[] upper = Keys.dedup(clientId, below);
