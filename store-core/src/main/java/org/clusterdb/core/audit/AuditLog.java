@@ -109,7 +109,7 @@ public final class AuditLog {
   }
 
   /** Keeps a quoted field one field on one line: quotes, backslashes and controls escaped. */
-  static String escape(String s) {
+  public static String escape(String s) {
     StringBuilder b = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
