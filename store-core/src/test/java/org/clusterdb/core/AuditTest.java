@@ -228,12 +228,11 @@ class AuditTest {
     }
   }
 
+  /** A copy: the appender adds under its own lock, from the members' threads. */
   private List<String> messages() {
-    List<String> out = new ArrayList<>();
-    for (ILoggingEvent e : lines.list) {
-      out.add(e.getFormattedMessage());
+    synchronized (lines) {
+      return lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
-    return out;
   }
 
   static List<AuditRecord> rows(ClusterDb db) {
