@@ -48,34 +48,10 @@ class ClusterEventLogTest {
     try (MiniCluster cluster = MiniCluster.start(3, dir, ClusterEventLogTest::quick)) {
       cluster.awaitLeader();
       cluster.stop(2);
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () ->
-                  messages().stream()
-                      .anyMatch(
-                          m ->
-                              m.startsWith("Detail=\"Peer down: not answering\" Member=\"p1\"")
-                                  && m.contains("Peer=\"p3\"")));
+      awaitLine("Detail=\"Peer down: not answering\" Member=\"p1\"", "Peer=\"p3\"");
       cluster.restart(2);
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () ->
-                  messages().stream()
-                      .anyMatch(
-                          m ->
-                              m.startsWith("Detail=\"Peer up: answering again\" Member=\"p1\"")
-                                  && m.contains("Peer=\"p3\"")));
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () ->
-                  messages().stream()
-                      .anyMatch(
-                          m ->
-                              m.startsWith("Detail=\"Synchronisation completed successfully\"")
-                                  && m.contains("Member=\"p3\"")));
+      awaitLine("Detail=\"Peer up: answering again\" Member=\"p1\"", "Peer=\"p3\"");
+      awaitLine("Detail=\"Synchronisation completed successfully\"", "Member=\"p3\"");
       List<String> levels;
       synchronized (lines) {
         levels =
@@ -86,6 +62,12 @@ class ClusterEventLogTest {
       }
       assertThat(levels).containsOnly("WARN");
     }
+  }
+
+  private void awaitLine(String start, String field) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> messages().stream().anyMatch(m -> m.startsWith(start) && m.contains(field)));
   }
 
   /** A copy: the appender adds under its own lock, from the members' threads. */
