@@ -155,6 +155,16 @@ class AuditTest {
       assertThatThrownBy(() -> db.blocking().deleteRange(TableNames.AUDIT, KeyRange.all()))
           .isInstanceOf(ClusterDbException.class);
       assertThat(rows(db)).hasSize(before);
+
+      db.as(ALICE).createTable("local_zones", TableOptions.of(TableScope.PEER)).join();
+      db.as(ALICE).put("local_zones", Bytes.of("k"), Bytes.of("v")).join();
+      assertThat(rows(db, TableNames.PEER_AUDIT))
+          .as("a peer table's changes, in that peer's own audit table")
+          .extracting(AuditRecord::getTable, AuditTest::key, AuditTest::now)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("local_zones", "", null),
+              org.assertj.core.groups.Tuple.tuple("local_zones", "k", "v"));
+      assertThat(rows(db)).hasSize(before);
     }
   }
 
@@ -236,9 +246,12 @@ class AuditTest {
   }
 
   static List<AuditRecord> rows(ClusterDb db) {
+    return rows(db, TableNames.AUDIT);
+  }
+
+  static List<AuditRecord> rows(ClusterDb db, String table) {
     List<AuditRecord> out = new ArrayList<>();
-    for (KeyValue kv :
-        db.blocking().range(TableNames.AUDIT, KeyRange.all(), ReadOptions.local()).kvs()) {
+    for (KeyValue kv : db.blocking().range(table, KeyRange.all(), ReadOptions.local()).kvs()) {
       try {
         out.add(AuditRecord.parseFrom(kv.value().toByteArray()));
       } catch (InvalidProtocolBufferException e) {

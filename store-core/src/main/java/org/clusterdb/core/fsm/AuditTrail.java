@@ -153,8 +153,10 @@ public final class AuditTrail {
         state.delete(auditTable, key);
       }
       count -= oldest.size();
-      // Deleted rows leave tombstones: the next scan starts past them.
-      state.setAuditFrom(ByteBuffer.wrap(oldest.get(oldest.size() - 1)).getLong());
+      if (!oldest.isEmpty()) {
+        // Deleted rows leave tombstones: the next scan starts past them.
+        state.setAuditFrom(ByteBuffer.wrap(oldest.get(oldest.size() - 1)).getLong());
+      }
     }
     state.setAuditCount(count);
   }
