@@ -11,12 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.clusterdb.api.Bytes;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.api.KeyRange;
 import org.clusterdb.api.KeyValue;
 import org.clusterdb.api.Op;
+import org.clusterdb.api.PutResult;
 import org.clusterdb.api.ReadOptions;
 import org.clusterdb.api.Role;
 import org.clusterdb.api.TableOptions;
@@ -131,6 +133,34 @@ class AuditTest {
                 l ->
                     l.contains("Detail=\"xconfiguration zones - table dropped\"")
                         && l.contains("Member=\"" + member + "\""));
+      }
+    }
+  }
+
+  @Test
+  void concurrentWritesBatchedIntoOneLogEntryKeepEachCallersContext() {
+    try (MiniCluster cluster = MiniCluster.start(3, dir)) {
+      ClusterDb db = cluster.member(cluster.awaitLeader());
+      db.blocking().createTable("zones", TableScope.CLUSTER);
+      List<CompletableFuture<PutResult>> writes = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        Origin who = new Origin("user" + (i % 7), "10.0.0." + (i % 7), 40_000 + i);
+        writes.add(db.as(who).put("zones", Bytes.of("k" + i), Bytes.of("v" + i)));
+      }
+      CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+      cluster.awaitConverged();
+
+      List<AuditRecord> puts =
+          rows(db).stream()
+              .filter(r -> r.getAction() == Action.PUT && r.getTable().equals("zones"))
+              .toList();
+      assertThat(puts).hasSize(200);
+      for (AuditRecord r : puts) {
+        int i = Integer.parseInt(key(r).substring(1));
+        assertThat(r.getContext().getUser()).isEqualTo("user" + (i % 7));
+        assertThat(r.getContext().getSourceIp()).isEqualTo("10.0.0." + (i % 7));
+        assertThat(r.getContext().getSourcePort()).isEqualTo(40_000 + i);
+        assertThat(now(r)).isEqualTo("v" + i);
       }
     }
   }
