@@ -366,16 +366,16 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   private static final Stamp LOCAL = new Stamp(null, Origin.LOCAL);
 
-  private KeyValueStore view(Stamp id) {
+  private KeyValueStore view(Stamp stamp) {
     return new KeyValueStore() {
       @Override
       public CompletableFuture<Table> createTable(String name, TableOptions options) {
-        return guard(() -> createTableNow(name, options, id));
+        return guard(() -> createTableNow(name, options, stamp));
       }
 
       @Override
       public CompletableFuture<Void> dropTable(String name) {
-        return guard(() -> dropTableNow(name, id));
+        return guard(() -> dropTableNow(name, stamp));
       }
 
       @Override
@@ -385,7 +385,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
       @Override
       public CompletableFuture<PutResult> put(String table, Bytes key, Bytes value) {
-        return guard(() -> putNow(table, key, value, id));
+        return guard(() -> putNow(table, key, value, stamp));
       }
 
       @Override
@@ -396,12 +396,12 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
       @Override
       public CompletableFuture<DeleteResult> deleteRange(String table, KeyRange range) {
-        return guard(() -> deleteRangeNow(table, range, id));
+        return guard(() -> deleteRangeNow(table, range, stamp));
       }
 
       @Override
       public CompletableFuture<TxnResult> txn(Txn txn) {
-        return guard(() -> txnNow(txn, id));
+        return guard(() -> txnNow(txn, stamp));
       }
 
       @Override
@@ -760,7 +760,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     return guard(() -> createTableNow(name, options, LOCAL));
   }
 
-  private CompletableFuture<Table> createTableNow(String name, TableOptions options, Stamp id) {
+  private CompletableFuture<Table> createTableNow(String name, TableOptions options, Stamp stamp) {
     Objects.requireNonNull(options, "options");
     TableScope scope = options.scope();
     if (!TableNames.isValid(name)) {
@@ -774,13 +774,13 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
         return failed(tableExists(name, TableScope.CLUSTER));
       }
       return peerStore
-          .apply(stamped(createEntry(name, options.sensitive()), id))
+          .apply(stamped(createEntry(name, options.sensitive()), stamp))
           .thenApply(r -> ApiCodec.table(check(r).getTable().getTable(), TableScope.PEER));
     }
     if (peerTableExists(name)) {
       return failed(tableExists(name, TableScope.PEER));
     }
-    return node.propose(stamped(createEntry(name, options.sensitive()), id))
+    return node.propose(stamped(createEntry(name, options.sensitive()), stamp))
         .thenApply(r -> ApiCodec.table(check(r).getTable().getTable(), TableScope.CLUSTER));
   }
 
@@ -789,7 +789,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     return guard(() -> dropTableNow(name, LOCAL));
   }
 
-  private CompletableFuture<Void> dropTableNow(String name, Stamp id) {
+  private CompletableFuture<Void> dropTableNow(String name, Stamp stamp) {
     if (!TableNames.isValid(name)) {
       return failed(invalidName(name));
     }
@@ -801,7 +801,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
             .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
             .setDropTable(DropTable.newBuilder().setName(name))
             .build();
-    return apply(scopeOf(name), stamped(entry, id)).thenApply(r -> null);
+    return apply(scopeOf(name), stamped(entry, stamp)).thenApply(r -> null);
   }
 
   @Override
@@ -840,9 +840,9 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     return guard(() -> putNow(table, key, value, LOCAL));
   }
 
-  private CompletableFuture<PutResult> putNow(String table, Bytes key, Bytes value, Stamp id) {
+  private CompletableFuture<PutResult> putNow(String table, Bytes key, Bytes value, Stamp stamp) {
     Op op = values.seal(Op.newBuilder().setPut(ApiCodec.put(table, key, value)).build());
-    return single(op, table, id)
+    return single(op, table, stamp)
         .thenApply(
             r ->
                 ApiCodec.putResult(
@@ -854,9 +854,10 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     return guard(() -> deleteRangeNow(table, range, LOCAL));
   }
 
-  private CompletableFuture<DeleteResult> deleteRangeNow(String table, KeyRange range, Stamp id) {
+  private CompletableFuture<DeleteResult> deleteRangeNow(
+      String table, KeyRange range, Stamp stamp) {
     Op op = Op.newBuilder().setDeleteRange(ApiCodec.deleteRange(table, range)).build();
-    return single(op, table, id)
+    return single(op, table, stamp)
         .thenApply(
             r -> ApiCodec.deleteResult(header(r.scope, r.result), firstResult(r).getDelete()));
   }
@@ -900,7 +901,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     return guard(() -> txnNow(txn, LOCAL));
   }
 
-  private CompletableFuture<TxnResult> txnNow(Txn txn, Stamp id) {
+  private CompletableFuture<TxnResult> txnNow(Txn txn, Stamp stamp) {
     Objects.requireNonNull(txn, "txn");
     org.clusterdb.proto.log.v1.Txn proto = values.seal(ApiCodec.txn(txn));
     Optional<Failure> invalid = validator.validateTxn(proto, "txn.");
@@ -929,7 +930,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
             .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
             .setTxn(proto)
             .build();
-    return apply(scope, stamped(entry, id))
+    return apply(scope, stamped(entry, stamp))
         .thenApply(r -> ApiCodec.txnResult(header(scope, r), values.open(proto, r.getTxn())));
   }
 
@@ -974,7 +975,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   private record Applied(TableScope scope, ApplyResult result) {}
 
-  private CompletableFuture<Applied> single(Op op, String table, Stamp id) {
+  private CompletableFuture<Applied> single(Op op, String table, Stamp stamp) {
     Optional<Failure> invalid = validator.validateOp(op, "");
     if (invalid.isPresent()) {
       return failed(ApiCodec.exception(invalid.get()));
@@ -997,7 +998,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
               null));
     }
     TableScope scope = scopeOf(table);
-    return apply(scope, stamped(entry, id)).thenApply(r -> new Applied(scope, r));
+    return apply(scope, stamped(entry, stamp)).thenApply(r -> new Applied(scope, r));
   }
 
   private CompletableFuture<ApplyResult> apply(TableScope scope, LogEntry entry) {
