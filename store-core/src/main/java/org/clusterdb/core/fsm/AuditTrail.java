@@ -22,9 +22,9 @@ import org.clusterdb.proto.log.v1.TableMeta;
 
 /**
  * The audit rows of one command: collected as its writes run, then written beside them in the same
- * batch, and the oldest rows pruned so that a store keeps at most a fixed count. Deterministic like
- * the rest of the apply logic: the time and caller come from the log entry. A command without an
- * {@link AuditContext} (clusterdb's own records) gets no rows. Not thread-safe.
+ * batch, and the oldest rows deleted so that a store keeps at most a fixed count. Deterministic
+ * like the rest of the apply logic: the time and caller come from the log entry. A command without
+ * an {@link AuditContext} (clusterdb's own records) gets no rows. Not thread-safe.
  */
 public final class AuditTrail {
   /** Bytes of a value a row keeps; the full size is kept beside it. */
@@ -32,9 +32,6 @@ public final class AuditTrail {
 
   /** Stands for a value of a sensitive table: rows never hold one, sealed or not. */
   static final ByteString MASK = ByteString.copyFromUtf8("***");
-
-  /** Key bytes of a row: the revision, then the op's place in its command. */
-  static final int KEY_BYTES = Long.BYTES + Integer.BYTES;
 
   /** The trail of a command that is not audited. */
   static final AuditTrail NONE = new AuditTrail(null, 0);
@@ -54,9 +51,12 @@ public final class AuditTrail {
     return context == null ? NONE : new AuditTrail(context, maxRowsPerCommand);
   }
 
-  /** The key of row {@code op} of {@code revision}; rows sort by revision, then op. */
-  public static byte[] key(long revision, int op) {
-    return ByteBuffer.allocate(KEY_BYTES).putLong(revision).putInt(op).array();
+  /**
+   * The key of audit row number {@code row} (8 bytes, big-endian): rows are numbered from 0 in the
+   * order they are written, so they sort by revision, then by their order in the command.
+   */
+  public static byte[] key(long row) {
+    return ByteBuffer.allocate(Long.BYTES).putLong(row).array();
   }
 
   void put(
@@ -104,8 +104,8 @@ public final class AuditTrail {
   }
 
   /**
-   * Writes the rows at {@code revision} into {@code auditTable}, then prunes the oldest so that at
-   * most {@code keep} remain. Returns the rows written.
+   * Writes the rows at {@code revision} into {@code auditTable}, each under the next row number,
+   * then deletes the oldest so that the latest {@code keep} remain. Returns the rows written.
    */
   List<AuditRecord> write(long revision, StateWriter state, String auditTable, long keep) {
     if (rows.isEmpty()) {
@@ -115,6 +115,7 @@ public final class AuditTrail {
       state.putTable(
           TableMeta.newBuilder().setName(auditTable).setCreateRevision(revision).build());
     }
+    long first = state.auditNext();
     List<AuditRecord> written = new ArrayList<>(rows.size());
     for (int op = 0; op < rows.size(); op++) {
       AuditRecord.Builder b = rows.get(op).setRevision(revision).setOp(op).setContext(context);
@@ -124,7 +125,7 @@ public final class AuditTrail {
       AuditRecord row = b.build();
       state.put(
           auditTable,
-          key(revision, op),
+          key(first + op),
           StoredValue.newBuilder()
               .setValue(row.toByteString())
               .setCreateRevision(revision)
@@ -133,32 +134,13 @@ public final class AuditTrail {
               .build());
       written.add(row);
     }
-    prune(state, auditTable, state.auditCount() + rows.size(), keep);
-    return written;
-  }
-
-  private static void prune(StateWriter state, String auditTable, long count, long keep) {
-    if (count > keep) {
-      long excess = count - keep;
-      List<byte[]> oldest = new ArrayList<>();
-      state.scan(
-          auditTable,
-          key(state.auditFrom(), 0),
-          null,
-          (key, value) -> {
-            oldest.add(key);
-            return oldest.size() < excess;
-          });
-      for (byte[] key : oldest) {
-        state.delete(auditTable, key);
-      }
-      count -= oldest.size();
-      if (!oldest.isEmpty()) {
-        // Deleted rows leave tombstones: the next scan starts past them.
-        state.setAuditFrom(ByteBuffer.wrap(oldest.get(oldest.size() - 1)).getLong());
-      }
+    long next = first + rows.size();
+    // Rows are numbered without gaps, so the ones that fall out are known: no scan.
+    for (long gone = Math.max(0, first - keep); gone < next - keep; gone++) {
+      state.delete(auditTable, key(gone));
     }
-    state.setAuditCount(count);
+    state.setAuditNext(next);
+    return written;
   }
 
   private void add(

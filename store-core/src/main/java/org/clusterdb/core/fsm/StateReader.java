@@ -63,11 +63,8 @@ public interface StateReader {
   /** The revision at which request {@code (clientId, seq)} is remembered, if it is. */
   OptionalLong dedupRevision(byte[] clientId, long seq);
 
-  /** How many rows the audit table holds. */
-  long auditCount();
-
-  /** No audit row of a revision below this is left: pruning starts its scan here. */
-  long auditFrom();
+  /** The number of the next audit row: how many were ever written. */
+  long auditNext();
 
   /** The serialized size of the history record at exactly {@code revision}; -1 if there is none. */
   int historySize(long revision);

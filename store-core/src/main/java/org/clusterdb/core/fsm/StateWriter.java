@@ -37,10 +37,7 @@ public interface StateWriter extends StateReader {
 
   void setDedupCount(long count);
 
-  void setAuditCount(long count);
-
-  /** Records that no audit row of a revision below {@code revision} is left. */
-  void setAuditFrom(long revision);
+  void setAuditNext(long next);
 
   /** Records {@code ackedBelow} as the floor of {@code clientId}'s remembered requests. */
   void setDedupFloor(byte[] clientId, long ackedBelow);

@@ -130,13 +130,8 @@ abstract class RocksView implements StateReader {
   }
 
   @Override
-  public long auditCount() {
-    return metaLong(StateStore.META_AUDIT_COUNT, 0);
-  }
-
-  @Override
-  public long auditFrom() {
-    return metaLong(StateStore.META_AUDIT_FROM, 0);
+  public long auditNext() {
+    return metaLong(StateStore.META_AUDIT_NEXT, 0);
   }
 
   @Override

@@ -25,7 +25,7 @@ public final class WriteView extends RocksView implements StateWriter, AutoClose
   private final Counter historyOldest = new Counter(StateStore.META_HISTORY_OLDEST, 1);
   private final Counter historyBytes = new Counter(StateStore.META_HISTORY_BYTES, 0);
   private final Counter dedupCount = new Counter(StateStore.META_DEDUP_COUNT, 0);
-  private final Counter auditCount = new Counter(StateStore.META_AUDIT_COUNT, 0);
+  private final Counter auditNext = new Counter(StateStore.META_AUDIT_NEXT, 0);
 
   /** One meta counter: read from the store at first use, written at commit if it was set. */
   private final class Counter {
@@ -163,18 +163,13 @@ public final class WriteView extends RocksView implements StateWriter, AutoClose
   }
 
   @Override
-  public long auditCount() {
-    return auditCount.get();
+  public long auditNext() {
+    return auditNext.get();
   }
 
   @Override
-  public void setAuditCount(long count) {
-    auditCount.set(count);
-  }
-
-  @Override
-  public void setAuditFrom(long revision) {
-    write(store.meta(), StateStore.META_AUDIT_FROM, Keys.revision(revision));
+  public void setAuditNext(long next) {
+    auditNext.set(next);
   }
 
   @Override
@@ -193,7 +188,7 @@ public final class WriteView extends RocksView implements StateWriter, AutoClose
     historyOldest.flush();
     historyBytes.flush();
     dedupCount.flush();
-    auditCount.flush();
+    auditNext.flush();
   }
 
   void write(ColumnFamilyHandle cf, byte[] key, byte[] value) {

@@ -67,7 +67,8 @@ final class AuditCommand implements Callable<Integer> {
     ArrayDeque<AuditRecord> shown = new ArrayDeque<>();
     try (ClusterDbClient db = client.connect()) {
       BlockingKeyValueStore store = db.blocking();
-      byte[] from = AuditTrail.key(since, 0);
+      // Rows are numbered in revision order: a range from the first, filtered by revision.
+      byte[] from = AuditTrail.key(0);
       while (true) {
         RangeResult page =
             store.range(
@@ -76,7 +77,7 @@ final class AuditCommand implements Callable<Integer> {
                 ReadOptions.DEFAULT.withLimit(PAGE));
         for (KeyValue kv : page.kvs()) {
           AuditRecord r = parse(kv);
-          if (table != null && !table.equals(r.getTable())) {
+          if (r.getRevision() < since || table != null && !table.equals(r.getTable())) {
             continue;
           }
           shown.addLast(r);

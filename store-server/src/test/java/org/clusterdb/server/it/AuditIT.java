@@ -68,6 +68,9 @@ class AuditIT {
           .contains(
               "alice@127.0.0.1:",
               "xconfiguration zones edge - changed from: 'traversal' to: 'dmz'");
+      String revision = rows.get(2).replaceAll(".*  revision (\\d+)  .*", "$1");
+      Cli since = cli(Cli.concat(asAlice, "audit", "--table", "zones", "--since", revision));
+      assertThat(since.out().lines()).containsExactly(rows.get(2));
       Cli json = cli(Cli.concat(asAlice, "audit", "--table", "zones", "--limit", "1", "--json"));
       assertThat(json.out().trim())
           .startsWith("{")
