@@ -45,6 +45,8 @@ import org.clusterdb.api.TxnResult;
 import org.clusterdb.api.Watch;
 import org.clusterdb.api.WatchListener;
 import org.clusterdb.api.WatchRequest;
+import org.clusterdb.core.audit.AuditContexts;
+import org.clusterdb.core.audit.Origin;
 import org.clusterdb.core.auth.AccountStore;
 import org.clusterdb.core.auth.PasswordHash;
 import org.clusterdb.core.backup.BackupArchive;
@@ -204,7 +206,10 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
       Files.createDirectories(config.dataDir());
       peerStore =
           PeerStore.open(
-              config.dataDir().resolve("peer"), new Applier(history), peerHub, config.memberId());
+              config.dataDir().resolve("peer"),
+              new Applier(history, TableNames.PEER_AUDIT),
+              peerHub,
+              config.memberId());
       boolean reset = ClusteringStore.resetPending(peerStore);
       if (reset) {
         FactoryReset.run(config, peerStore);
@@ -384,18 +389,41 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
    * A view of this store whose writes carry {@code id}, for servers relaying a remote client's
    * write: the cluster applies it at most once per id, so a retry (say, on another member after a
    * lost reply) gets the first outcome instead of applying twice. Reads and watches pass through.
+   * The audit log names the caller {@link Origin#LOCAL}.
    */
   public KeyValueStore forRequest(RequestId id) {
+    return forRequest(id, Origin.LOCAL);
+  }
+
+  /**
+   * A view of this store whose writes the audit log attributes to {@code origin}. The store itself
+   * attributes them to {@link Origin#LOCAL}. Reads and watches pass through.
+   */
+  public KeyValueStore as(Origin origin) {
+    return view(new Stamp(null, Objects.requireNonNull(origin, "origin")));
+  }
+
+  /** As {@link #forRequest(RequestId)}, with writes attributed to {@code origin}. */
+  public KeyValueStore forRequest(RequestId id, Origin origin) {
     Objects.requireNonNull(id, "id");
+    return view(new Stamp(id, Objects.requireNonNull(origin, "origin")));
+  }
+
+  /** Who asked for a write: its request id, if any, and its origin. */
+  private record Stamp(RequestId id, Origin origin) {}
+
+  private static final Stamp LOCAL = new Stamp(null, Origin.LOCAL);
+
+  private KeyValueStore view(Stamp stamp) {
     return new KeyValueStore() {
       @Override
       public CompletableFuture<Table> createTable(String name, TableOptions options) {
-        return guard(() -> createTableNow(name, options, id));
+        return guard(() -> createTableNow(name, options, stamp));
       }
 
       @Override
       public CompletableFuture<Void> dropTable(String name) {
-        return guard(() -> dropTableNow(name, id));
+        return guard(() -> dropTableNow(name, stamp));
       }
 
       @Override
@@ -405,7 +433,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
       @Override
       public CompletableFuture<PutResult> put(String table, Bytes key, Bytes value) {
-        return guard(() -> putNow(table, key, value, id));
+        return guard(() -> putNow(table, key, value, stamp));
       }
 
       @Override
@@ -416,12 +444,12 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
       @Override
       public CompletableFuture<DeleteResult> deleteRange(String table, KeyRange range) {
-        return guard(() -> deleteRangeNow(table, range, id));
+        return guard(() -> deleteRangeNow(table, range, stamp));
       }
 
       @Override
       public CompletableFuture<TxnResult> txn(Txn txn) {
-        return guard(() -> txnNow(txn, id));
+        return guard(() -> txnNow(txn, stamp));
       }
 
       @Override
@@ -630,6 +658,12 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
    *     last admin while authentication is on); nothing is saved then
    */
   public CompletableFuture<Account> saveAccount(String name, Role role, char[] password) {
+    return saveAccount(name, role, password, Origin.LOCAL);
+  }
+
+  /** As {@link #saveAccount(String, Role, char[])}, audited as asked by {@code origin}. */
+  public CompletableFuture<Account> saveAccount(
+      String name, Role role, char[] password, Origin origin) {
     return guard(
         () -> {
           Objects.requireNonNull(role, "role");
@@ -643,7 +677,9 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
               return failed(ClusterDbException.invalid("password", weak.get()));
             }
           }
-          return apply(TableScope.CLUSTER, accounts.putEntry(name, role, password))
+          return apply(
+                  TableScope.CLUSTER,
+                  stamped(accounts.putEntry(name, role, password), new Stamp(null, origin)))
               .thenApply(
                   r -> {
                     LOG.info(
@@ -660,13 +696,20 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
    *     no such account, or it is the last admin while authentication is on
    */
   public CompletableFuture<Void> deleteAccount(String name) {
+    return deleteAccount(name, Origin.LOCAL);
+  }
+
+  /** As {@link #deleteAccount(String)}, audited as asked by {@code origin}. */
+  public CompletableFuture<Void> deleteAccount(String name, Origin origin) {
     return guard(
         () -> {
           Optional<String> bad = Account.nameProblem(name);
           if (bad.isPresent()) {
             return failed(ClusterDbException.invalid("name", bad.get()));
           }
-          return apply(TableScope.CLUSTER, AccountStore.deleteEntry(name))
+          return apply(
+                  TableScope.CLUSTER,
+                  stamped(AccountStore.deleteEntry(name), new Stamp(null, origin)))
               .thenApply(
                   r -> {
                     LOG.info("account deleted member={} user={}", config.memberId(), name);
@@ -683,9 +726,16 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
    *     turning it on with no admin account
    */
   public CompletableFuture<Void> setAuthEnabled(boolean enabled) {
+    return setAuthEnabled(enabled, Origin.LOCAL);
+  }
+
+  /** As {@link #setAuthEnabled(boolean)}, audited as asked by {@code origin}. */
+  public CompletableFuture<Void> setAuthEnabled(boolean enabled, Origin origin) {
     return guard(
         () ->
-            apply(TableScope.CLUSTER, AccountStore.authEntry(enabled))
+            apply(
+                    TableScope.CLUSTER,
+                    stamped(AccountStore.authEntry(enabled), new Stamp(null, origin)))
                 .thenApply(
                     r -> {
                       LOG.warn(
@@ -875,10 +925,10 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   @Override
   public CompletableFuture<Table> createTable(String name, TableOptions options) {
-    return guard(() -> createTableNow(name, options, null));
+    return guard(() -> createTableNow(name, options, LOCAL));
   }
 
-  private CompletableFuture<Table> createTableNow(String name, TableOptions options, RequestId id) {
+  private CompletableFuture<Table> createTableNow(String name, TableOptions options, Stamp stamp) {
     Objects.requireNonNull(options, "options");
     TableScope scope = options.scope();
     if (!TableNames.isValid(name)) {
@@ -892,22 +942,22 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
         return failed(tableExists(name, TableScope.CLUSTER));
       }
       return peerStore
-          .apply(withId(createEntry(name, options.sensitive()), id))
+          .apply(stamped(createEntry(name, options.sensitive()), stamp))
           .thenApply(r -> ApiCodec.table(check(r).getTable().getTable(), TableScope.PEER));
     }
     if (peerTableExists(name)) {
       return failed(tableExists(name, TableScope.PEER));
     }
-    return node.propose(withId(createEntry(name, options.sensitive()), id))
+    return node.propose(stamped(createEntry(name, options.sensitive()), stamp))
         .thenApply(r -> ApiCodec.table(check(r).getTable().getTable(), TableScope.CLUSTER));
   }
 
   @Override
   public CompletableFuture<Void> dropTable(String name) {
-    return guard(() -> dropTableNow(name, null));
+    return guard(() -> dropTableNow(name, LOCAL));
   }
 
-  private CompletableFuture<Void> dropTableNow(String name, RequestId id) {
+  private CompletableFuture<Void> dropTableNow(String name, Stamp stamp) {
     if (!TableNames.isValid(name)) {
       return failed(invalidName(name));
     }
@@ -919,7 +969,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
             .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
             .setDropTable(DropTable.newBuilder().setName(name))
             .build();
-    return apply(scopeOf(name), withId(entry, id)).thenApply(r -> null);
+    return apply(scopeOf(name), stamped(entry, stamp)).thenApply(r -> null);
   }
 
   @Override
@@ -955,12 +1005,12 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   @Override
   public CompletableFuture<PutResult> put(String table, Bytes key, Bytes value) {
-    return guard(() -> putNow(table, key, value, null));
+    return guard(() -> putNow(table, key, value, LOCAL));
   }
 
-  private CompletableFuture<PutResult> putNow(String table, Bytes key, Bytes value, RequestId id) {
+  private CompletableFuture<PutResult> putNow(String table, Bytes key, Bytes value, Stamp stamp) {
     Op op = values.seal(Op.newBuilder().setPut(ApiCodec.put(table, key, value)).build());
-    return single(op, table, id)
+    return single(op, table, stamp)
         .thenApply(
             r ->
                 ApiCodec.putResult(
@@ -969,13 +1019,13 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   @Override
   public CompletableFuture<DeleteResult> deleteRange(String table, KeyRange range) {
-    return guard(() -> deleteRangeNow(table, range, null));
+    return guard(() -> deleteRangeNow(table, range, LOCAL));
   }
 
   private CompletableFuture<DeleteResult> deleteRangeNow(
-      String table, KeyRange range, RequestId id) {
+      String table, KeyRange range, Stamp stamp) {
     Op op = Op.newBuilder().setDeleteRange(ApiCodec.deleteRange(table, range)).build();
-    return single(op, table, id)
+    return single(op, table, stamp)
         .thenApply(
             r -> ApiCodec.deleteResult(header(r.scope, r.result), firstResult(r).getDelete()));
   }
@@ -1016,10 +1066,10 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   @Override
   public CompletableFuture<TxnResult> txn(Txn txn) {
-    return guard(() -> txnNow(txn, null));
+    return guard(() -> txnNow(txn, LOCAL));
   }
 
-  private CompletableFuture<TxnResult> txnNow(Txn txn, RequestId id) {
+  private CompletableFuture<TxnResult> txnNow(Txn txn, Stamp stamp) {
     Objects.requireNonNull(txn, "txn");
     org.clusterdb.proto.log.v1.Txn proto = values.seal(ApiCodec.txn(txn));
     Optional<Failure> invalid = validator.validateTxn(proto, "txn.");
@@ -1048,7 +1098,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
             .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
             .setTxn(proto)
             .build();
-    return apply(scope, withId(entry, id))
+    return apply(scope, stamped(entry, stamp))
         .thenApply(r -> ApiCodec.txnResult(header(scope, r), values.open(proto, r.getTxn())));
   }
 
@@ -1095,7 +1145,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   private record Applied(TableScope scope, ApplyResult result) {}
 
-  private CompletableFuture<Applied> single(Op op, String table, RequestId id) {
+  private CompletableFuture<Applied> single(Op op, String table, Stamp stamp) {
     Optional<Failure> invalid = validator.validateOp(op, "");
     if (invalid.isPresent()) {
       return failed(ApiCodec.exception(invalid.get()));
@@ -1118,7 +1168,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
               null));
     }
     TableScope scope = scopeOf(table);
-    return apply(scope, withId(entry, id)).thenApply(r -> new Applied(scope, r));
+    return apply(scope, stamped(entry, stamp)).thenApply(r -> new Applied(scope, r));
   }
 
   private CompletableFuture<ApplyResult> apply(TableScope scope, LogEntry entry) {
@@ -1196,17 +1246,21 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     return new Header(config.clusterName(), config.memberId(), revision, term);
   }
 
-  private static LogEntry withId(LogEntry entry, RequestId id) {
-    if (id == null) {
-      return entry;
+  /** {@code entry} with the caller's request id, if any, and its audit context. */
+  private LogEntry stamped(LogEntry entry, Stamp stamp) {
+    LogEntry.Builder b =
+        entry.toBuilder()
+            .setAudit(
+                AuditContexts.of(stamp.origin(), config.memberId(), System.currentTimeMillis()));
+    RequestId id = stamp.id();
+    if (id != null) {
+      b.setRequestId(
+          org.clusterdb.proto.log.v1.RequestId.newBuilder()
+              .setClientId(ApiCodec.bytes(id.clientId()))
+              .setSeq(id.seq())
+              .setAckedBelow(id.ackedBelow()));
     }
-    return entry.toBuilder()
-        .setRequestId(
-            org.clusterdb.proto.log.v1.RequestId.newBuilder()
-                .setClientId(ApiCodec.bytes(id.clientId()))
-                .setSeq(id.seq())
-                .setAckedBelow(id.ackedBelow()))
-        .build();
+    return b.build();
   }
 
   private static LogEntry createEntry(String name, boolean sensitive) {

@@ -76,6 +76,14 @@ public class ApplyBench {
     @Param({"false", "true"})
     public boolean requestId;
 
+    /**
+     * Writes through a server or ClusterDb's API carry an audit context, and each writes an audit
+     * row (its old and new value, cut to 1 KiB) and prunes the oldest once the table is full;
+     * clusterdb's own records and entries from before the audit carry none.
+     */
+    @Param({"false", "true"})
+    public boolean audited;
+
     Path dir;
     StateStore store;
     Applier applier;
@@ -119,8 +127,10 @@ public class ApplyBench {
     /** The next committed entry as Ratis holds it; keys cycle so every put is an overwrite. */
     org.apache.ratis.thirdparty.com.google.protobuf.ByteString next() {
       byte[] entry = entries[(int) (seq++ % BenchData.KEYS)];
-      return UnsafeByteOperations.unsafeWrap(
-          requestId ? BenchData.withRequestId(entry, clientId, seq) : entry);
+      if (requestId) {
+        entry = BenchData.withRequestId(entry, clientId, seq);
+      }
+      return UnsafeByteOperations.unsafeWrap(audited ? BenchData.withAudit(entry) : entry);
     }
 
     @TearDown(Level.Trial)

@@ -2,6 +2,7 @@ package org.clusterdb.bench.jmh;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.MessageLite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import org.clusterdb.core.fsm.Applier;
 import org.clusterdb.core.fsm.CommandValidator;
 import org.clusterdb.core.fsm.HistoryPolicy;
 import org.clusterdb.core.fsm.RequestLimits;
+import org.clusterdb.proto.log.v1.AuditContext;
 import org.clusterdb.proto.log.v1.FormatVersion;
 import org.clusterdb.proto.log.v1.LogEntry;
 import org.clusterdb.proto.log.v1.Op;
@@ -70,12 +72,31 @@ final class BenchData {
     // A client that waits for each write: its only outstanding seq is the current one.
     RequestId id =
         RequestId.newBuilder().setClientId(clientId).setSeq(seq).setAckedBelow(seq).build();
-    int idSize = CodedOutputStream.computeMessageSize(LogEntry.REQUEST_ID_FIELD_NUMBER, id);
-    byte[] out = new byte[entry.length + idSize];
+    return appended(entry, LogEntry.REQUEST_ID_FIELD_NUMBER, id);
+  }
+
+  /** The audit context a server attaches for a remote caller, as {@link #withRequestId} does. */
+  static final AuditContext AUDIT =
+      AuditContext.newBuilder()
+          .setUser("admin")
+          .setSourceIp("192.0.2.10")
+          .setSourcePort(53155)
+          .setTimeMillis(1_795_000_000_000L)
+          .setMemberId("p1")
+          .build();
+
+  /** {@code entry} with {@link #AUDIT}, appended as {@link #withRequestId} appends the id. */
+  static byte[] withAudit(byte[] entry) {
+    return appended(entry, LogEntry.AUDIT_FIELD_NUMBER, AUDIT);
+  }
+
+  private static byte[] appended(byte[] entry, int field, MessageLite message) {
+    int size = CodedOutputStream.computeMessageSize(field, message);
+    byte[] out = new byte[entry.length + size];
     System.arraycopy(entry, 0, out, 0, entry.length);
-    CodedOutputStream cos = CodedOutputStream.newInstance(out, entry.length, idSize);
+    CodedOutputStream cos = CodedOutputStream.newInstance(out, entry.length, size);
     try {
-      cos.writeMessage(LogEntry.REQUEST_ID_FIELD_NUMBER, id);
+      cos.writeMessage(field, message);
       cos.checkNoSpaceLeft();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

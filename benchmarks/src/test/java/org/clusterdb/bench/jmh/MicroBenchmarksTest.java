@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import java.nio.file.Files;
+import org.clusterdb.core.storage.ReadView;
 import org.clusterdb.proto.api.v1.PutResponse;
 import org.clusterdb.proto.api.v1.RangeResponse;
 import org.clusterdb.proto.log.v1.ApplyResult;
@@ -21,10 +22,11 @@ class MicroBenchmarksTest {
 
   @Test
   void applyPutOverwritesThroughTheApplierAndCleansUp() throws Exception {
-    for (boolean requestId : new boolean[] {false, true}) {
+    for (int variant = 0; variant < 4; variant++) {
       ApplyBench bench = new ApplyBench();
       ApplyBench.Writer w = new ApplyBench.Writer();
-      w.requestId = requestId;
+      w.requestId = (variant & 1) != 0;
+      w.audited = (variant & 2) != 0;
       w.open();
       try {
         long before = w.store.revision();
@@ -38,6 +40,9 @@ class MicroBenchmarksTest {
         assertThat(w.store.revision()).isEqualTo(before + 1 + ApplyBench.GROUP);
         // One log entry per revision from the table's creation on; a group commits its last index.
         assertThat(w.store.applied().getIndex()).isEqualTo(w.store.revision());
+        try (ReadView v = w.store.read()) {
+          assertThat(v.auditNext()).isEqualTo(w.audited ? 1 + ApplyBench.GROUP : 0);
+        }
       } finally {
         w.close();
       }

@@ -14,6 +14,8 @@ import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ClusteringSettings;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.api.PeerAddress;
+import org.clusterdb.core.audit.AuditContexts;
+import org.clusterdb.core.audit.Origin;
 import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.core.config.WritePolicy;
 import org.clusterdb.core.fsm.TableNames;
@@ -216,6 +218,9 @@ public final class MembershipManager implements AutoCloseable {
               .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
               .setSetClusterSettings(
                   SetClusterSettings.newBuilder().setSettings(SettingsCodec.encode(own)))
+              // Audited: the primary's settings, as an admin saved them, become the cluster's.
+              .setAudit(
+                  AuditContexts.of(Origin.SYSTEM, config.memberId(), System.currentTimeMillis()))
               .build());
       return true;
     }

@@ -54,6 +54,9 @@ public final class PeerMonitor implements AutoCloseable {
   /** The database state of the last round; only the ticker thread touches it. */
   private ClusterStatus.Database lastDatabase;
 
+  /** Each peer's state as of the last round; ticker thread only. */
+  private Map<String, PeerStatus.State> lastPeers = Map.of();
+
   private PeerMonitor(
       ClusterDbConfig config,
       RaftNode node,
@@ -159,11 +162,27 @@ public final class PeerMonitor implements AutoCloseable {
   }
 
   private void logTransition(ClusterStatus s) {
+    logPeers(s);
     ClusterStatus.Database now = s.database();
     ClusterStatus.Database before = lastDatabase;
     lastDatabase = now;
     if (now == before) {
       return;
+    }
+    if (now == ClusterStatus.Database.NO_QUORUM) {
+      long reachable =
+          s.peers().stream()
+              .filter(
+                  p ->
+                      p.state() == PeerStatus.State.THIS_SYSTEM
+                          || p.state() == PeerStatus.State.ACTIVE)
+              .count();
+      LOG.error(
+          "Detail=\"Inconsistent Database\" Context=\"partitioned network: no quorum"
+              + " reachable\" Member=\"{}\" Reachable=\"{} of {}\"",
+          s.memberId(),
+          reachable,
+          s.peers().size());
     }
     if (now == ClusterStatus.Database.SYNCHRONISING
         || (now == ClusterStatus.Database.ACTIVE
@@ -185,6 +204,32 @@ public final class PeerMonitor implements AutoCloseable {
           s.memberId(),
           now.display());
     }
+  }
+
+  /** The seed's peer disconnection and reconnection lines, once per change of a peer's state. */
+  private void logPeers(ClusterStatus s) {
+    Map<String, PeerStatus.State> now = new HashMap<>();
+    for (PeerStatus p : s.peers()) {
+      now.put(p.memberId(), p.state());
+      PeerStatus.State before = lastPeers.get(p.memberId());
+      if (p.state() == before || p.state() == PeerStatus.State.THIS_SYSTEM) {
+        continue;
+      }
+      if (p.state() == PeerStatus.State.FAILED) {
+        LOG.warn(
+            "Detail=\"Peer down: not answering\" Member=\"{}\" Peer=\"{}\" Address=\"{}\"",
+            s.memberId(),
+            p.memberId(),
+            p.address());
+      } else if (p.state() == PeerStatus.State.ACTIVE && before != null) {
+        LOG.info(
+            "Detail=\"Peer up: answering again\" Member=\"{}\" Peer=\"{}\" Address=\"{}\"",
+            s.memberId(),
+            p.memberId(),
+            p.address());
+      }
+    }
+    lastPeers = now;
   }
 
   private HealthModel.Observation observe() {

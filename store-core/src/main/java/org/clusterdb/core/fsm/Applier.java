@@ -11,6 +11,7 @@ import org.clusterdb.api.ErrorCode;
 import org.clusterdb.proto.log.v1.AccountRecord;
 import org.clusterdb.proto.log.v1.AccountRole;
 import org.clusterdb.proto.log.v1.ApplyResult;
+import org.clusterdb.proto.log.v1.AuditRecord;
 import org.clusterdb.proto.log.v1.AuthRecord;
 import org.clusterdb.proto.log.v1.Batch;
 import org.clusterdb.proto.log.v1.BatchResult;
@@ -55,17 +56,44 @@ public final class Applier {
   /** Up to this many seqs to forget are looked up one by one; more are found by a scan. */
   private static final long POINT_LOOKUP_MAX = 32;
 
+  /**
+   * How many audit rows a store keeps; the oldest go first. Part of the log format's semantics, as
+   * {@link #DEDUP_WINDOW}: replicas that kept differently would differ in their digests.
+   */
+  public static final long AUDIT_ROWS = 10_000;
+
+  /**
+   * Audit rows one command writes at most (a wide range delete changes many keys); the last row
+   * says how many keys it left out.
+   */
+  public static final int AUDIT_ROWS_PER_COMMAND = 1_000;
+
   private final HistoryPolicy history;
   private final long dedupWindow;
+  private final String auditTable;
+  private final long auditRows;
 
+  /** The apply logic of the cluster tables, audited into {@link TableNames#AUDIT}. */
   public Applier(HistoryPolicy history) {
-    this(history, DEDUP_WINDOW);
+    this(history, TableNames.AUDIT);
+  }
+
+  /** The apply logic of a store whose audited changes go to {@code auditTable}. */
+  public Applier(HistoryPolicy history, String auditTable) {
+    this(history, DEDUP_WINDOW, auditTable, AUDIT_ROWS);
   }
 
   /** With a smaller deduplication window, so tests can reach it. */
   Applier(HistoryPolicy history, long dedupWindow) {
+    this(history, dedupWindow, TableNames.AUDIT, AUDIT_ROWS);
+  }
+
+  /** With a smaller audit retention, so tests can reach it. */
+  Applier(HistoryPolicy history, long dedupWindow, String auditTable, long auditRows) {
     this.history = Objects.requireNonNull(history, "history");
     this.dedupWindow = dedupWindow;
+    this.auditTable = Objects.requireNonNull(auditTable, "auditTable");
+    this.auditRows = auditRows;
   }
 
   /**
@@ -155,10 +183,12 @@ public final class Applier {
   }
 
   private ApplyOutcome applyCommand(LogEntry entry, StateWriter state) {
+    AuditTrail trail =
+        AuditTrail.of(entry.hasAudit() ? entry.getAudit() : null, AUDIT_ROWS_PER_COMMAND);
     return switch (entry.getCommandCase()) {
-      case CREATE_TABLE -> createTable(entry.getCreateTable(), state);
-      case DROP_TABLE -> dropTable(entry.getDropTable().getName(), state);
-      case TXN -> txn(entry.getTxn(), state);
+      case CREATE_TABLE -> createTable(entry.getCreateTable(), state, trail);
+      case DROP_TABLE -> dropTable(entry.getDropTable().getName(), state, trail);
+      case TXN -> txn(entry.getTxn(), state, trail);
       // Markers for the synchronisation check: they change nothing, not even the revision.
       case SYNC_CHECK, SYNC_REPORT ->
           new ApplyOutcome(
@@ -171,24 +201,27 @@ public final class Applier {
               TableNames.SETTINGS_KEY,
               entry.getSetClusterSettings().getSettings().toByteString(),
               null,
-              state);
+              state,
+              trail);
       case JOIN_REQUEST ->
           reservedPut(
               TableNames.CLUSTER,
               TableNames.JOIN_PREFIX + entry.getJoinRequest().getMemberId(),
               entry.getJoinRequest().toByteString(),
               TableNames.REFUSED_PREFIX + entry.getJoinRequest().getMemberId(),
-              state);
+              state,
+              AuditTrail.NONE);
       case REFUSE_JOIN ->
           reservedPut(
               TableNames.CLUSTER,
               TableNames.REFUSED_PREFIX + entry.getRefuseJoin().getMemberId(),
               entry.getRefuseJoin().toByteString(),
               null,
-              state);
-      case PUT_ACCOUNT -> putAccount(entry.getPutAccount(), state);
-      case DELETE_ACCOUNT -> deleteAccount(entry.getDeleteAccount().getName(), state);
-      case SET_AUTH -> setAuth(entry.getSetAuth().getEnabled(), state);
+              state,
+              AuditTrail.NONE);
+      case PUT_ACCOUNT -> putAccount(entry.getPutAccount(), state, trail);
+      case DELETE_ACCOUNT -> deleteAccount(entry.getDeleteAccount().getName(), state, trail);
+      case SET_AUTH -> setAuth(entry.getSetAuth().getEnabled(), state, trail);
       case PUBLISH_PEER_KEY ->
           reservedPut(
               TableNames.CLUSTER,
@@ -197,14 +230,16 @@ public final class Applier {
               entry.getPublishPeerKey().getWantsSystemKey()
                   ? null
                   : TableNames.KEY_GRANT_PREFIX + entry.getPublishPeerKey().getMemberId(),
-              state);
+              state,
+              AuditTrail.NONE);
       case GRANT_SYSTEM_KEY ->
           reservedPut(
               TableNames.CLUSTER,
               TableNames.KEY_GRANT_PREFIX + entry.getGrantSystemKey().getMemberId(),
               entry.getGrantSystemKey().toByteString(),
               null,
-              state);
+              state,
+              AuditTrail.NONE);
       // Only applyBatch unpacks a batch: one inside another is refused, as the validator does.
       case BATCH ->
           failed(
@@ -247,7 +282,12 @@ public final class Applier {
    * deleteKey}, if not null, goes in the same revision.
    */
   private ApplyOutcome reservedPut(
-      String table, String key, ByteString value, String deleteKey, StateWriter state) {
+      String table,
+      String key,
+      ByteString value,
+      String deleteKey,
+      StateWriter state,
+      AuditTrail trail) {
     long revision = state.revision() + 1;
     if (state.table(table).isEmpty()) {
       state.putTable(TableMeta.newBuilder().setName(table).setCreateRevision(revision).build());
@@ -259,7 +299,8 @@ public final class Applier {
           deleteKey.getBytes(java.nio.charset.StandardCharsets.UTF_8),
           revision,
           state,
-          events);
+          events,
+          trail);
     }
     PutResult result =
         put(
@@ -270,8 +311,9 @@ public final class Applier {
                 .build(),
             revision,
             state,
-            events);
-    commitRevision(state, revision, events);
+            events,
+            trail);
+    List<AuditRecord> audit = commitRevision(state, revision, events, trail);
     return new ApplyOutcome(
         ApplyResult.newBuilder()
             .setRevision(revision)
@@ -281,10 +323,11 @@ public final class Applier {
                     .addResults(OpResult.newBuilder().setPut(result)))
             .build(),
         revision,
-        events);
+        events,
+        audit);
   }
 
-  private ApplyOutcome putAccount(PutAccount put, StateWriter state) {
+  private ApplyOutcome putAccount(PutAccount put, StateWriter state, AuditTrail trail) {
     Optional<AccountRecord> existing = account(put.getName(), state);
     String hash = put.getPasswordHash();
     ByteString sealed = put.getSealedPasswordHash();
@@ -311,10 +354,11 @@ public final class Applier {
             .setPasswordHash(hash)
             .setSealedPasswordHash(sealed)
             .build();
-    return reservedPut(TableNames.ACCOUNTS, put.getName(), record.toByteString(), null, state);
+    return reservedPut(
+        TableNames.ACCOUNTS, put.getName(), record.toByteString(), null, state, trail);
   }
 
-  private ApplyOutcome deleteAccount(String name, StateWriter state) {
+  private ApplyOutcome deleteAccount(String name, StateWriter state, AuditTrail trail) {
     Optional<AccountRecord> existing = account(name, state);
     if (existing.isEmpty()) {
       return refused(state, "name", "no account '" + name + "'");
@@ -332,13 +376,14 @@ public final class Applier {
         name.getBytes(java.nio.charset.StandardCharsets.UTF_8),
         revision,
         state,
-        events);
-    commitRevision(state, revision, events);
+        events,
+        trail);
+    List<AuditRecord> audit = commitRevision(state, revision, events, trail);
     return new ApplyOutcome(
-        ApplyResult.newBuilder().setRevision(revision).build(), revision, events);
+        ApplyResult.newBuilder().setRevision(revision).build(), revision, events, audit);
   }
 
-  private ApplyOutcome setAuth(boolean enabled, StateWriter state) {
+  private ApplyOutcome setAuth(boolean enabled, StateWriter state, AuditTrail trail) {
     if (enabled && admins(state) == 0) {
       return refused(state, "enabled", "authentication needs an admin account: create one first");
     }
@@ -347,7 +392,8 @@ public final class Applier {
         TableNames.AUTH_KEY,
         AuthRecord.newBuilder().setEnabled(enabled).build().toByteString(),
         null,
-        state);
+        state,
+        trail);
   }
 
   private static ApplyOutcome refused(StateReader state, String field, String message) {
@@ -407,7 +453,7 @@ public final class Applier {
     }
   }
 
-  private ApplyOutcome createTable(CreateTable create, StateWriter state) {
+  private ApplyOutcome createTable(CreateTable create, StateWriter state, AuditTrail trail) {
     String name = create.getName();
     if (state.table(name).isPresent()) {
       return failed(
@@ -426,36 +472,41 @@ public final class Applier {
             .setSensitive(create.getSensitive())
             .build();
     state.putTable(meta);
-    commitRevision(state, revision, List.of());
+    trail.table(AuditRecord.Action.CREATE_TABLE, meta);
+    List<AuditRecord> audit = commitRevision(state, revision, List.of(), trail);
     return new ApplyOutcome(
         ApplyResult.newBuilder()
             .setRevision(revision)
             .setTable(TableResult.newBuilder().setTable(meta))
             .build(),
         revision,
-        List.of());
+        List.of(),
+        audit);
   }
 
-  private ApplyOutcome dropTable(String name, StateWriter state) {
+  private ApplyOutcome dropTable(String name, StateWriter state, AuditTrail trail) {
     Optional<TableMeta> meta = state.table(name);
     if (meta.isEmpty()) {
       return failed(state, Reader.unknownTable(name, "name"));
     }
     long revision = state.revision() + 1;
     List<Event> events = new ArrayList<>();
-    deleteRows(name, new byte[0], null, revision, state, events);
+    // One row for the table, not one per row it held.
+    deleteRows(name, new byte[0], null, revision, state, events, AuditTrail.NONE);
     state.deleteTable(name);
-    commitRevision(state, revision, events);
+    trail.table(AuditRecord.Action.DROP_TABLE, meta.get());
+    List<AuditRecord> audit = commitRevision(state, revision, events, trail);
     return new ApplyOutcome(
         ApplyResult.newBuilder()
             .setRevision(revision)
             .setTable(TableResult.newBuilder().setTable(meta.get()))
             .build(),
         revision,
-        events);
+        events,
+        audit);
   }
 
-  private ApplyOutcome txn(Txn txn, StateWriter state) {
+  private ApplyOutcome txn(Txn txn, StateWriter state, AuditTrail trail) {
     Optional<Failure> missing = missingTable(txn, state);
     if (missing.isPresent()) {
       return failed(state, missing.get());
@@ -477,14 +528,13 @@ public final class Applier {
     List<Event> events = new ArrayList<>();
     TxnResult.Builder result = TxnResult.newBuilder().setSucceeded(succeeded);
     for (Op op : branch) {
-      result.addResults(run(op, revision, state, events));
+      result.addResults(run(op, revision, state, events, trail));
     }
     long after = events.isEmpty() ? state.revision() : revision;
-    if (!events.isEmpty()) {
-      commitRevision(state, revision, events);
-    }
+    List<AuditRecord> audit =
+        events.isEmpty() ? List.of() : commitRevision(state, revision, events, trail);
     return new ApplyOutcome(
-        ApplyResult.newBuilder().setRevision(after).setTxn(result).build(), after, events);
+        ApplyResult.newBuilder().setRevision(after).setTxn(result).build(), after, events, audit);
   }
 
   private static Optional<Failure> missingTable(Txn txn, StateReader state) {
@@ -589,19 +639,22 @@ public final class Applier {
     };
   }
 
-  private static OpResult run(Op op, long revision, StateWriter state, List<Event> events) {
+  private static OpResult run(
+      Op op, long revision, StateWriter state, List<Event> events, AuditTrail trail) {
     return switch (op.getOpCase()) {
-      case PUT -> OpResult.newBuilder().setPut(put(op.getPut(), revision, state, events)).build();
+      case PUT ->
+          OpResult.newBuilder().setPut(put(op.getPut(), revision, state, events, trail)).build();
       case DELETE_RANGE -> {
         DeleteRange d = op.getDeleteRange();
         byte[] start = d.getKey().toByteArray();
         byte[] end = d.getRangeEnd().toByteArray();
         long deleted;
         if (KeyRanges.isSingleKey(end)) {
-          deleted = deleteRow(d.getTable(), start, revision, state, events) ? 1 : 0;
+          deleted = deleteRow(d.getTable(), start, revision, state, events, trail) ? 1 : 0;
         } else {
           deleted =
-              deleteRows(d.getTable(), start, KeyRanges.scanEnd(end), revision, state, events);
+              deleteRows(
+                  d.getTable(), start, KeyRanges.scanEnd(end), revision, state, events, trail);
         }
         yield OpResult.newBuilder()
             .setDelete(DeleteResult.newBuilder().setDeleted(deleted))
@@ -612,7 +665,8 @@ public final class Applier {
     };
   }
 
-  private static PutResult put(Put put, long revision, StateWriter state, List<Event> events) {
+  private static PutResult put(
+      Put put, long revision, StateWriter state, List<Event> events, AuditTrail trail) {
     byte[] key = put.getKey().toByteArray();
     Optional<StoredValue> prev = state.get(put.getTable(), key);
     StoredValue next =
@@ -623,6 +677,7 @@ public final class Applier {
             .setVersion(prev.map(StoredValue::getVersion).orElse(0L) + 1)
             .build();
     state.put(put.getTable(), key, next);
+    trail.put(put.getTable(), key, prev, put.getValue(), state);
     events.add(
         Event.newBuilder()
             .setType(Event.Type.PUT)
@@ -635,11 +690,18 @@ public final class Applier {
   }
 
   private static boolean deleteRow(
-      String table, byte[] key, long revision, StateWriter state, List<Event> events) {
-    if (state.get(table, key).isEmpty()) {
+      String table,
+      byte[] key,
+      long revision,
+      StateWriter state,
+      List<Event> events,
+      AuditTrail trail) {
+    Optional<StoredValue> old = state.get(table, key);
+    if (old.isEmpty()) {
       return false;
     }
     state.delete(table, key);
+    trail.delete(table, key, old.get(), state);
     events.add(deleteEvent(table, key, revision));
     return true;
   }
@@ -650,18 +712,23 @@ public final class Applier {
       byte[] end,
       long revision,
       StateWriter state,
-      List<Event> events) {
+      List<Event> events,
+      AuditTrail trail) {
     List<byte[]> keys = new ArrayList<>();
+    List<StoredValue> values = new ArrayList<>();
     state.scan(
         table,
         start,
         end,
         (key, value) -> {
           keys.add(key);
+          values.add(value);
           return true;
         });
-    for (byte[] key : keys) {
+    for (int i = 0; i < keys.size(); i++) {
+      byte[] key = keys.get(i);
       state.delete(table, key);
+      trail.delete(table, key, values.get(i), state);
       events.add(deleteEvent(table, key, revision));
     }
     return keys.size();
@@ -675,9 +742,14 @@ public final class Applier {
         .build();
   }
 
-  /** Records the new revision and its history, then trims the history to the policy. */
-  private void commitRevision(StateWriter state, long revision, List<Event> events) {
+  /**
+   * Records the new revision, its history and its audit rows, then trims the history to the policy;
+   * returns the audit rows.
+   */
+  private List<AuditRecord> commitRevision(
+      StateWriter state, long revision, List<Event> events, AuditTrail trail) {
     state.setRevision(revision);
+    List<AuditRecord> audit = trail.write(revision, state, auditTable, auditRows);
     long bytes = state.historyBytes();
     if (!events.isEmpty()) {
       HistoryRecord record = HistoryRecord.newBuilder().addAllEvents(events).build();
@@ -709,6 +781,7 @@ public final class Applier {
     }
     state.setHistoryOldest(Math.max(oldest, floor));
     state.setHistoryBytes(bytes);
+    return audit;
   }
 
   private static ApplyOutcome failed(StateReader state, Failure failure) {

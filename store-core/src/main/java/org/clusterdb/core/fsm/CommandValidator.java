@@ -1,6 +1,7 @@
 package org.clusterdb.core.fsm;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -46,14 +47,18 @@ public final class CommandValidator {
     if (entry.getFormatVersion() != FormatVersion.FORMAT_VERSION_1) {
       return fail(ErrorCode.INVALID_ARGUMENT, "format_version", "unsupported log format version");
     }
-    if (entry.getSerializedSize() > limits.maxRequestBytes()) {
+    // The audit context is the member's addition, not the caller's request.
+    int bytes =
+        entry.getSerializedSize()
+            - (entry.hasAudit()
+                ? CodedOutputStream.computeMessageSize(
+                    LogEntry.AUDIT_FIELD_NUMBER, entry.getAudit())
+                : 0);
+    if (bytes > limits.maxRequestBytes()) {
       return fail(
           ErrorCode.LIMIT_EXCEEDED,
           "request",
-          "request is "
-              + entry.getSerializedSize()
-              + " bytes; the limit is "
-              + limits.maxRequestBytes());
+          "request is " + bytes + " bytes; the limit is " + limits.maxRequestBytes());
     }
     if (entry.hasRequestId()) {
       var id = entry.getRequestId();

@@ -63,6 +63,9 @@ public interface StateReader {
   /** The revision at which request {@code (clientId, seq)} is remembered, if it is. */
   OptionalLong dedupRevision(byte[] clientId, long seq);
 
+  /** The number of the next audit row: how many were ever written. */
+  long auditNext();
+
   /** The serialized size of the history record at exactly {@code revision}; -1 if there is none. */
   int historySize(long revision);
 

@@ -37,6 +37,8 @@ public interface StateWriter extends StateReader {
 
   void setDedupCount(long count);
 
+  void setAuditNext(long next);
+
   /** Records {@code ackedBelow} as the floor of {@code clientId}'s remembered requests. */
   void setDedupFloor(byte[] clientId, long ackedBelow);
 

@@ -35,6 +35,15 @@ public final class TableNames {
    */
   public static final String ACCOUNTS = RESERVED_PREFIX + "accounts";
 
+  /**
+   * The cluster table of audited changes, one {@code AuditRecord} per changed key, written as the
+   * change applies. Clients read it; only the apply logic writes it.
+   */
+  public static final String AUDIT = RESERVED_PREFIX + "audit";
+
+  /** The peer tables' own audit table, beside {@link #AUDIT} of the cluster tables. */
+  public static final String PEER_AUDIT = RESERVED_PREFIX + "peer-audit";
+
   /** Reserved tables no client may read, list or watch. */
   public static boolean isPrivate(String name) {
     return ACCOUNTS.equals(name);

@@ -17,6 +17,7 @@ import org.clusterdb.api.ErrorCode;
 import org.clusterdb.api.Watch;
 import org.clusterdb.api.WatchListener;
 import org.clusterdb.api.WatchRequest;
+import org.clusterdb.core.audit.AuditLog;
 import org.clusterdb.core.fsm.Applier;
 import org.clusterdb.core.fsm.ApplyOutcome;
 import org.clusterdb.core.fsm.StateReader;
@@ -44,6 +45,7 @@ public final class PeerStore implements AutoCloseable {
   private final Applier applier;
   private final WatchHub hub;
   private final ExecutorService writer;
+  private final String memberId;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private volatile boolean closed;
 
@@ -51,6 +53,7 @@ public final class PeerStore implements AutoCloseable {
     this.store = store;
     this.applier = applier;
     this.hub = hub;
+    this.memberId = memberId;
     this.writer =
         Executors.newSingleThreadExecutor(DaemonThreads.named("clusterdb-peer-writer-" + memberId));
   }
@@ -92,6 +95,7 @@ public final class PeerStore implements AutoCloseable {
     } finally {
       lock.readLock().unlock();
     }
+    AuditLog.log(memberId, outcome.audit());
     hub.publish(outcome.revision(), outcome.events());
     return outcome.result();
   }

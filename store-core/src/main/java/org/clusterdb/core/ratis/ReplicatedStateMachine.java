@@ -31,6 +31,7 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.LifeCycle;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ErrorCode;
+import org.clusterdb.core.audit.AuditLog;
 import org.clusterdb.core.codec.ApiCodec;
 import org.clusterdb.core.config.WritePolicy;
 import org.clusterdb.core.fsm.Applier;
@@ -399,6 +400,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
           Optional.ofNullable(digests.get(r.getCheckIndex())).map(d -> d));
     }
     for (ApplyOutcome o : outcomes) {
+      AuditLog.log(memberId, o.audit());
       hub.publish(o.revision(), o.events());
     }
     if (bytesSinceSnapshot >= snapshotEveryBytes && snapshotAsked.compareAndSet(false, true)) {

@@ -130,6 +130,11 @@ abstract class RocksView implements StateReader {
   }
 
   @Override
+  public long auditNext() {
+    return metaLong(StateStore.META_AUDIT_NEXT, 0);
+  }
+
+  @Override
   public List<Long> dedupSeqs(byte[] clientId, long from, long below) {
     List<Long> seqs = new ArrayList<>();
     byte[] upper = Keys.dedup(clientId, below);

@@ -41,6 +41,7 @@ public final class StateStore implements AutoCloseable {
   static final byte[] META_FORMAT = bytes("format");
   static final byte[] META_DEDUP_COUNT = bytes("dedup.count");
   static final byte[] META_DEDUP_ORDER_FROM = bytes("dedup.order.from");
+  static final byte[] META_AUDIT_NEXT = bytes("audit.next");
   static final String META_DEDUP_FLOOR_PREFIX = "dedup.floor/";
 
   private static final String RESTORE_SUFFIX = ".restore";

@@ -25,6 +25,7 @@ public final class WriteView extends RocksView implements StateWriter, AutoClose
   private final Counter historyOldest = new Counter(StateStore.META_HISTORY_OLDEST, 1);
   private final Counter historyBytes = new Counter(StateStore.META_HISTORY_BYTES, 0);
   private final Counter dedupCount = new Counter(StateStore.META_DEDUP_COUNT, 0);
+  private final Counter auditNext = new Counter(StateStore.META_AUDIT_NEXT, 0);
 
   /** One meta counter: read from the store at first use, written at commit if it was set. */
   private final class Counter {
@@ -162,6 +163,16 @@ public final class WriteView extends RocksView implements StateWriter, AutoClose
   }
 
   @Override
+  public long auditNext() {
+    return auditNext.get();
+  }
+
+  @Override
+  public void setAuditNext(long next) {
+    auditNext.set(next);
+  }
+
+  @Override
   public void setDedupFloor(byte[] clientId, long ackedBelow) {
     write(store.meta(), Keys.dedupFloor(clientId), Keys.revision(ackedBelow));
   }
@@ -177,6 +188,7 @@ public final class WriteView extends RocksView implements StateWriter, AutoClose
     historyOldest.flush();
     historyBytes.flush();
     dedupCount.flush();
+    auditNext.flush();
   }
 
   void write(ColumnFamilyHandle cf, byte[] key, byte[] value) {

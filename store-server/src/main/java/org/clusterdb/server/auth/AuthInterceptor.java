@@ -97,7 +97,10 @@ public final class AuthInterceptor implements ServerInterceptor {
     } catch (ClusterDbException e) {
       return refuse(call, e);
     }
-    Context context = Context.current().withValue(Caller.KEY, caller);
+    Context context =
+        Context.current()
+            .withValue(
+                Caller.KEY, caller.from(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)));
     ServerCall.Listener<Q> listener = Contexts.interceptCall(context, call, headers, next);
     boolean readOnly = caller.account().map(a -> a.role() == Role.READONLY).orElse(false);
     if (readOnly && TXN.equals(call.getMethodDescriptor().getFullMethodName())) {

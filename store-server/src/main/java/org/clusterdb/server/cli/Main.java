@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       GetCommand.class,
       DelCommand.class,
       ScanCommand.class,
+      AuditCommand.class,
       TxnCommand.class,
       WatchCommand.class,
       XStatusCommand.class,

@@ -12,6 +12,7 @@ import org.clusterdb.server.FailedPeerServer;
 import org.clusterdb.server.config.ConfigException;
 import org.clusterdb.server.config.ConfigLoader;
 import org.clusterdb.server.config.ServerConfig;
+import org.clusterdb.server.logging.LogFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,6 +44,9 @@ final class ServerCommand implements Callable<Integer> {
       cfg = ConfigLoader.load(config);
     } catch (ConfigException e) {
       throw new Main.UsageException(e.getMessage());
+    }
+    if (cfg.logDir() != null) {
+      LogFiles.start(cfg.logDir(), cfg.logMaxFileBytes(), cfg.logTotalBytes());
     }
     ClusterDbServer server;
     ClusterDbConfig member =

@@ -204,6 +204,12 @@ public final class ConfigLoader {
       server.duration("shutdownGrace").ifPresent(b::shutdownGrace);
       server.finish();
 
+      Section log = top.section("log", false);
+      log.file("dir").ifPresent(b::logDir);
+      log.size("maxFileSize", Long.MAX_VALUE).ifPresent(b::logMaxFileBytes);
+      log.size("totalSize", Long.MAX_VALUE).ifPresent(b::logTotalBytes);
+      log.finish();
+
       Section tls = top.section("tls", false);
       Optional<Path> certificate = tls.file("certificate");
       Optional<Path> privateKey = tls.file("privateKey");

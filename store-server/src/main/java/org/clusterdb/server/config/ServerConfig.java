@@ -90,6 +90,12 @@ import org.yaml.snakeyaml.Yaml;
  * @param tls {@code tls}: this peer's {@code certificate} and {@code privateKey} and the {@code
  *     trustedCas} for the TLS between peers, relative paths resolved as {@code dataDir}'s; null (no
  *     section) for a self-signed certificate the peer makes on its first start
+ * @param logDir {@code log.dir}: the directory of this peer's log file {@code clusterdb.log},
+ *     rotated by size and day; null (the default) for no file, only standard error. A relative one
+ *     is resolved as {@code dataDir}'s
+ * @param logMaxFileBytes {@code log.maxFileSize}: the size at which the log file rotates
+ * @param logTotalBytes {@code log.totalSize}: the most the log file and its rotated files take; the
+ *     oldest go first
  */
 public record ServerConfig(
     String clusterName,
@@ -127,12 +133,24 @@ public record ServerConfig(
     long watchMaxPendingBytes,
     Duration shutdownGrace,
     String clientBindHost,
-    TlsFiles tls) {
+    TlsFiles tls,
+    Path logDir,
+    long logMaxFileBytes,
+    long logTotalBytes) {
 
   /**
    * Long enough for a write in flight to commit through one leader change, short enough for ops.
    */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+  /** Small enough to open in an editor and to ship in a support bundle. */
+  public static final long DEFAULT_LOG_MAX_FILE_BYTES = 10L * 1024 * 1024;
+
+  /** A few days of a busy peer's logs, bounded so that logs never fill the disk. */
+  public static final long DEFAULT_LOG_TOTAL_BYTES = 100L * 1024 * 1024;
+
+  /** Smaller log files would rotate on every few lines. */
+  static final long MIN_LOG_FILE_BYTES = 64L * 1024;
 
   /** The appliance's default, as {@link ClusterDbConfig.Builder} has it. */
   public static final ClusteringSettings.TlsMode DEFAULT_TLS_MODE =
@@ -335,6 +353,20 @@ public record ServerConfig(
     if (clientBindHost != null && clientBindHost.isBlank()) {
       p.add(problem("server.clientBindHost", "must not be empty"));
     }
+    if (logDir != null && logDir.toString().isBlank()) {
+      p.add(problem("log.dir", "must not be empty"));
+    }
+    if (logMaxFileBytes < MIN_LOG_FILE_BYTES) {
+      p.add(problem("log.maxFileSize", "must be at least 64KiB, was " + logMaxFileBytes));
+    } else if (logTotalBytes < logMaxFileBytes) {
+      p.add(
+          problem(
+              "log.totalSize",
+              "must be at least log.maxFileSize ("
+                  + Units.formatSize(logMaxFileBytes)
+                  + "), was "
+                  + Units.formatSize(logTotalBytes)));
+    }
     for (String core : toClusterDbConfig().problems()) {
       int colon = core.indexOf(": ");
       String field = colon < 0 ? "" : core.substring(0, colon);
@@ -516,6 +548,12 @@ public record ServerConfig(
     Map<String, Object> server = new LinkedHashMap<>();
     server.put("clientBindHost", clientBindHost);
     server.put("shutdownGrace", duration(shutdownGrace));
+    Map<String, Object> log = new LinkedHashMap<>();
+    if (logDir != null) {
+      log.put("dir", logDir.toString());
+    }
+    log.put("maxFileSize", size(logMaxFileBytes));
+    log.put("totalSize", size(logTotalBytes));
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("cluster", cluster);
     root.put("member", memberId);
@@ -524,6 +562,7 @@ public record ServerConfig(
     root.put("requests", requests);
     root.put("watch", watch);
     root.put("server", server);
+    root.put("log", log);
     if (tls != null) {
       Map<String, Object> t = new LinkedHashMap<>();
       t.put("certificate", tls.certificate().toString());
@@ -586,7 +625,10 @@ public record ServerConfig(
         .watchMaxPendingBytes(watchMaxPendingBytes)
         .shutdownGrace(shutdownGrace)
         .clientBindHost(clientBindHost)
-        .tls(tls);
+        .tls(tls)
+        .logDir(logDir)
+        .logMaxFileBytes(logMaxFileBytes)
+        .logTotalBytes(logTotalBytes);
   }
 
   /**
@@ -632,6 +674,9 @@ public record ServerConfig(
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private String clientBindHost;
     private TlsFiles tls;
+    private Path logDir;
+    private long logMaxFileBytes = DEFAULT_LOG_MAX_FILE_BYTES;
+    private long logTotalBytes = DEFAULT_LOG_TOTAL_BYTES;
 
     private Builder() {}
 
@@ -827,6 +872,22 @@ public record ServerConfig(
       return this;
     }
 
+    /** The log file's directory; null (the default) for no log file. */
+    public Builder logDir(Path v) {
+      logDir = v;
+      return this;
+    }
+
+    public Builder logMaxFileBytes(long v) {
+      logMaxFileBytes = v;
+      return this;
+    }
+
+    public Builder logTotalBytes(long v) {
+      logTotalBytes = v;
+      return this;
+    }
+
     /**
      * Builds and validates.
      *
@@ -874,7 +935,10 @@ public record ServerConfig(
           watchMaxPendingBytes,
           shutdownGrace,
           clientBindHost,
-          tls);
+          tls,
+          logDir,
+          logMaxFileBytes,
+          logTotalBytes);
     }
   }
 }

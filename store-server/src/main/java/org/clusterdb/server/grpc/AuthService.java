@@ -31,7 +31,11 @@ public final class AuthService extends AuthGrpc.AuthImplBase {
         out,
         () -> {
           char[] password = r.getPassword().isEmpty() ? null : r.getPassword().toCharArray();
-          return db.saveAccount(r.getName(), WireCodec.role(r.getRole(), "role"), password)
+          return db.saveAccount(
+                  r.getName(),
+                  WireCodec.role(r.getRole(), "role"),
+                  password,
+                  Caller.current().origin())
               .thenApply(
                   a ->
                       SaveAccountResponse.newBuilder()
@@ -46,7 +50,7 @@ public final class AuthService extends AuthGrpc.AuthImplBase {
     Calls.answer(
         out,
         () ->
-            db.deleteAccount(r.getName())
+            db.deleteAccount(r.getName(), Caller.current().origin())
                 .thenApply(
                     v ->
                         DeleteAccountResponse.newBuilder()
@@ -73,7 +77,7 @@ public final class AuthService extends AuthGrpc.AuthImplBase {
     Calls.answer(
         out,
         () ->
-            db.setAuthEnabled(r.getEnabled())
+            db.setAuthEnabled(r.getEnabled(), Caller.current().origin())
                 .thenApply(
                     v ->
                         SetAuthResponse.newBuilder()

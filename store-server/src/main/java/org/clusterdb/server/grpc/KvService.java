@@ -6,6 +6,7 @@ import org.clusterdb.api.KeyValueStore;
 import org.clusterdb.api.RequestId;
 import org.clusterdb.api.TableOptions;
 import org.clusterdb.core.ClusterDb;
+import org.clusterdb.core.audit.Origin;
 import org.clusterdb.proto.api.v1.CreateTableRequest;
 import org.clusterdb.proto.api.v1.CreateTableResponse;
 import org.clusterdb.proto.api.v1.DeleteRangeRequest;
@@ -22,6 +23,7 @@ import org.clusterdb.proto.api.v1.RangeResponse;
 import org.clusterdb.proto.api.v1.TxnRequest;
 import org.clusterdb.proto.api.v1.TxnResponse;
 import org.clusterdb.proto.wire.WireCodec;
+import org.clusterdb.server.auth.Caller;
 
 /**
  * The KV service over an embedded member. Writes are proposed through this member's Raft client,
@@ -120,9 +122,13 @@ public final class KvService extends KVGrpc.KVImplBase {
         out, () -> store(r.getRequestId()).txn(WireCodec.txn(r)).thenApply(WireCodec::txnResponse));
   }
 
-  /** The store to write through: deduplicated when the client named its request. */
+  /**
+   * The store to write through: deduplicated when the client named its request, and audited as the
+   * caller's.
+   */
   private KeyValueStore store(org.clusterdb.proto.api.v1.RequestId id) {
     Optional<RequestId> requestId = WireCodec.requestId(id);
-    return requestId.isPresent() ? db.forRequest(requestId.get()) : db;
+    Origin origin = Caller.current().origin();
+    return requestId.isPresent() ? db.forRequest(requestId.get(), origin) : db.as(origin);
   }
 }

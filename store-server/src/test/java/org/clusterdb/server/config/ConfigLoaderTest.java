@@ -1,6 +1,7 @@
 package org.clusterdb.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,7 @@ import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.core.config.SoftwareVersion;
 import org.clusterdb.core.config.TlsFiles;
 import org.clusterdb.core.config.WritePolicy;
+import org.clusterdb.server.config.ConfigException.Problem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,6 +83,9 @@ class ConfigLoaderTest {
                 .watchMaxPendingBytes(1L << 30)
                 .clientBindHost("0.0.0.0")
                 .shutdownGrace(Duration.ofHours(1))
+                .logDir(Path.of("/var/log/clusterdb"))
+                .logMaxFileBytes(20L * 1024 * 1024)
+                .logTotalBytes(1L << 30)
                 .build());
     assertThat(config.self()).isEqualTo(new PeerEndpoint("p2", "127.0.0.1", 7002, 7102));
   }
@@ -121,6 +126,30 @@ class ConfigLoaderTest {
     assertThat(c.watchMaxPendingBytes()).isEqualTo(ClusterDbConfig.DEFAULT_WATCH_MAX_PENDING_BYTES);
     assertThat(c.shutdownGrace()).isEqualTo(ServerConfig.DEFAULT_SHUTDOWN_GRACE);
     assertThat(c.clientBindHost()).isEqualTo("10.1.2.3");
+    assertThat(c.logDir()).isNull();
+    assertThat(c.logMaxFileBytes()).isEqualTo(ServerConfig.DEFAULT_LOG_MAX_FILE_BYTES);
+    assertThat(c.logTotalBytes()).isEqualTo(ServerConfig.DEFAULT_LOG_TOTAL_BYTES);
+  }
+
+  @Test
+  void aRelativeLogDirIsResolvedAgainstTheFilesDirectoryAndBadSizesNameTheirKeys(@TempDir Path dir)
+      throws IOException {
+    Path file = dir.resolve("peer.yaml");
+    Files.writeString(file, fixture("minimal.yaml") + "log:\n  dir: logs/p1\n");
+    assertThat(ConfigLoader.load(file).logDir()).isEqualTo(dir.resolve("logs/p1"));
+
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.parse(
+                    fixture("minimal.yaml")
+                        + "log:\n  maxFileSize: 1KiB\n  totalSize: 2\n  rotate: daily\n",
+                    "peer.yaml"))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .extracting(Problem::field)
+                    .containsExactlyInAnyOrder("log.rotate", "log.maxFileSize"));
   }
 
   @Test

@@ -145,7 +145,7 @@ class ConfigProblemsTest {
                 "reqests",
                 11,
                 "unknown field (did you mean requests?); allowed: cluster, member, dataDir, raft,"
-                    + " requests, watch, server, tls"));
+                    + " requests, watch, server, log, tls"));
   }
 
   @Test

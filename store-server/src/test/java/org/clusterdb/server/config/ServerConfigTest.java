@@ -254,6 +254,24 @@ class ServerConfigTest {
   }
 
   @Test
+  void theLogFilesTotalMustHoldAtLeastOneFileAndItRoundTripsThroughTheFile() {
+    assertThatThrownBy(() -> valid().logMaxFileBytes(1 << 20).logTotalBytes(1 << 19).build())
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        new Problem(
+                            "log.totalSize",
+                            0,
+                            "must be at least log.maxFileSize (1MiB), was 512KiB")));
+    ServerConfig c = valid().logDir(Path.of("/var/log/clusterdb")).logTotalBytes(1L << 30).build();
+    assertThat(ConfigLoader.parse(c.toYaml(), "generated")).isEqualTo(c);
+    assertThat(c.describe())
+        .endsWith("log.dir=/var/log/clusterdb log.maxFileSize=10MiB log.totalSize=1GiB");
+  }
+
+  @Test
   void hostNamesDifferingOnlyInCaseCollide() {
     ServerConfig c =
         valid()
@@ -278,20 +296,21 @@ class ServerConfigTest {
 
     assertThat(line)
         .isEqualTo(
-            "cluster.name=c1 cluster.peers=p1@10.0.0.1:7001/7101,p2@10.0.0.2:7001/7101,"
-                + "p3@[::1]:7003/7103 cluster.primary=1 cluster.writePolicy=PRIMARY_ONLY"
+            "cluster.name=c1"
+                + " cluster.peers=p1@10.0.0.1:7001/7101,p2@10.0.0.2:7001/7101,p3@[::1]:7003/7103"
+                + " cluster.primary=1 cluster.writePolicy=PRIMARY_ONLY"
                 + " cluster.healthCheckInterval=1s cluster.peerFailureTimeout=5s"
                 + " cluster.syncCheckInterval=2m cluster.tlsMode=PERMISSIVE cluster.ipVersion=IPV4"
-                + " cluster.addressMapping=false cluster.mappings={}"
-                + " cluster.platform=VM cluster.optionKeys=[] cluster.maxRoundTrip=80ms"
-                + " cluster.factoryResetKeeps=[] cluster.factoryResetRemoves=[]"
-                + " member=p2 dataDir=\"/srv/my data\""
+                + " cluster.addressMapping=false cluster.mappings={} cluster.platform=VM"
+                + " cluster.optionKeys=[] cluster.maxRoundTrip=80ms cluster.factoryResetKeeps=[]"
+                + " cluster.factoryResetRemoves=[] member=p2 dataDir=\"/srv/my data\""
                 + " raft.electionTimeoutMin=300ms raft.electionTimeoutMax=600ms"
                 + " raft.snapshotEveryEntries=10000 raft.snapshotsRetained=2"
                 + " raft.logSegmentBytes=8MiB raft.logPurgeGap=1024 requests.timeout=10s"
                 + " requests.maxKeyBytes=4KiB requests.maxValueBytes=1MiB requests.maxTxnOps=128"
                 + " requests.maxRequestBytes=2MiB watch.historyRevisions=10000"
                 + " watch.historyBytes=64MiB watch.maxPendingBytes=128MiB"
-                + " server.clientBindHost=10.0.0.2 server.shutdownGrace=10s");
+                + " server.clientBindHost=10.0.0.2 server.shutdownGrace=10s log.maxFileSize=10MiB"
+                + " log.totalSize=100MiB");
   }
 }

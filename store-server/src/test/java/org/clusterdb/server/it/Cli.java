@@ -2,6 +2,7 @@ package org.clusterdb.server.it;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +11,33 @@ import java.util.concurrent.TimeUnit;
 record Cli(int exit, String out, String err) {
   static Cli run(String... args) throws IOException, InterruptedException {
     return run(ServerProcesses.cli(args), args);
+  }
+
+  /**
+   * Runs {@code args}, where the client options ({@code --endpoints=}, {@code --cacert=}, {@code
+   * --user=}, {@code --password-file=}) may come first: they are moved after the command.
+   */
+  static Cli optionsLast(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    List<String> options = new ArrayList<>();
+    for (String a : args) {
+      (a.startsWith("--endpoints=")
+                  || a.startsWith("--cacert=")
+                  || a.startsWith("--user=")
+                  || a.startsWith("--password-file=")
+              ? options
+              : command)
+          .add(a);
+    }
+    command.addAll(options);
+    return run(command.toArray(String[]::new));
+  }
+
+  /** {@code head}, then {@code tail}: shared options before a command's own arguments. */
+  static String[] concat(String[] head, String... tail) {
+    List<String> all = new ArrayList<>(Arrays.asList(head));
+    all.addAll(Arrays.asList(tail));
+    return all.toArray(String[]::new);
   }
 
   /** Runs the command line inside {@code namespace} of {@code net}. */

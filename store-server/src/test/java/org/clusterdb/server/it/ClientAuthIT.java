@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.clusterdb.core.security.KeyType;
 import org.clusterdb.core.security.SubjectNames;
@@ -68,7 +66,7 @@ class ClientAuthIT {
       String[] asAdmin = {endpoints, cacert, "--user=admin", "--password-file=" + adminPassword};
       Cli viewer =
           cli(
-              concat(
+              Cli.concat(
                   asAdmin,
                   "account",
                   "add",
@@ -78,45 +76,26 @@ class ClientAuthIT {
                   "--new-password-file",
                   viewerPassword.toString()));
       assertThat(viewer.exit()).as(viewer.err()).isZero();
-      assertThat(cli(concat(asAdmin, "put", "zones", "edge", "v3")).exit()).isZero();
+      assertThat(cli(Cli.concat(asAdmin, "put", "zones", "edge", "v3")).exit()).isZero();
 
       // Each peer checks the reader for itself: one endpoint at a time.
       for (String endpoint : cluster.endpoints()) {
         String[] asViewer = {
           "--endpoints=" + endpoint, cacert, "--user=viewer", "--password-file=" + viewerPassword
         };
-        Cli get = cli(concat(asViewer, "get", "zones", "edge"));
+        Cli get = cli(Cli.concat(asViewer, "get", "zones", "edge"));
         assertThat(get.exit()).as(get.err()).isZero();
         assertThat(get.out().trim()).isEqualTo("v3");
-        Cli write = cli(concat(asViewer, "put", "zones", "edge", "v4"));
+        Cli write = cli(Cli.concat(asViewer, "put", "zones", "edge", "v4"));
         assertThat(write.exit()).isEqualTo(1);
         assertThat(write.err()).contains("PERMISSION_DENIED").contains("read-only");
       }
-      Cli status = cli(concat(asAdmin, "account", "list"));
+      Cli status = cli(Cli.concat(asAdmin, "account", "list"));
       assertThat(status.out()).contains("Authentication: On", "admin  admin", "viewer  readonly");
     }
   }
 
-  /** Runs {@code args}, an option ("--...") first or not: options go after the command. */
   private static Cli cli(String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    List<String> options = new ArrayList<>();
-    for (String a : args) {
-      (a.startsWith("--endpoints=")
-                  || a.startsWith("--cacert=")
-                  || a.startsWith("--user=")
-                  || a.startsWith("--password-file=")
-              ? options
-              : command)
-          .add(a);
-    }
-    command.addAll(options);
-    return Cli.run(command.toArray(String[]::new));
-  }
-
-  private static String[] concat(String[] head, String... tail) {
-    List<String> all = new ArrayList<>(Arrays.asList(head));
-    all.addAll(Arrays.asList(tail));
-    return all.toArray(String[]::new);
+    return Cli.optionsLast(args);
   }
 }
