@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -120,6 +121,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   private final SensitiveValues values;
   private final PeerResolver resolver;
   private final BlockingKeyValueStore blocking;
+  private final Instant startedAt = Instant.now();
 
   private ClusterDb(
       ClusterDbConfig config,
@@ -404,7 +406,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   /** This member's Raft and replica status. */
   public MemberStatus status() {
-    return node.status();
+    return node.status().withStartedAt(startedAt);
   }
 
   /**

@@ -416,6 +416,7 @@ public final class WireCodec {
         .setSnapshotIndex(s.snapshotIndex())
         .setRevision(s.revision())
         .setSnapshotsInstalled(s.snapshotsInstalled())
+        .setStartedAtMillis(s.startedAt().map(Instant::toEpochMilli).orElse(0L))
         .build();
   }
 
@@ -437,7 +438,10 @@ public final class WireCodec {
         s.getAppliedIndex(),
         s.getSnapshotIndex(),
         s.getRevision(),
-        s.getSnapshotsInstalled());
+        s.getSnapshotsInstalled(),
+        s.getStartedAtMillis() == 0
+            ? Optional.empty()
+            : Optional.of(Instant.ofEpochMilli(s.getStartedAtMillis())));
   }
 
   /** {@code header} may be null, for a status relayed without one. */

@@ -5,10 +5,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ErrorCode;
-import org.clusterdb.server.ClusterDbServer;
+import org.clusterdb.server.ServerRunner;
 import org.clusterdb.server.config.ConfigException;
-import org.clusterdb.server.config.ConfigLoader;
-import org.clusterdb.server.config.ServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,17 +33,13 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ServerConfig cfg;
+    ServerRunner runner;
     try {
-      cfg = ConfigLoader.load(config);
+      runner =
+          ServerRunner.start(
+              config, member -> member.toBuilder().unsafeLocalReads(unsafeLocalReads).build());
     } catch (ConfigException e) {
       throw new Main.UsageException(e.getMessage());
-    }
-    ClusterDbServer server;
-    try {
-      server =
-          ClusterDbServer.start(
-              cfg, cfg.toClusterDbConfig().toBuilder().unsafeLocalReads(unsafeLocalReads).build());
     } catch (ClusterDbException e) {
       if (e.code() == ErrorCode.INVALID_ARGUMENT) {
         throw new Main.UsageException(e.getMessage());
@@ -57,11 +51,11 @@ final class ServerCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  server.shutdown(cfg.shutdownGrace());
+                  runner.stop();
                   stopped.countDown();
                 },
                 "clusterdb-shutdown"));
-    server.awaitTermination();
+    runner.run();
     stopped.await();
     return Main.OK;
   }
