@@ -229,7 +229,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
               settings,
               membership::clusterSettings,
               sync::verifiedIndex,
-              resolver);
+              resolver,
+              keys::softwareVersions);
       return new ClusterDb(
           effective,
           validator,
@@ -431,7 +432,9 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
                   p.state(),
                   p.resolvedAddress(),
                   self.appliedIndex(),
-                  Math.max(0, self.commitIndex() - self.appliedIndex()));
+                  Math.max(0, self.commitIndex() - self.appliedIndex()),
+                  p.certificate(),
+                  p.softwareVersion());
       Optional<CertificateCheck> cert =
           me ? Optional.of(node.ownCertificateCheck(p.host())) : node.certificateCheck(p.host());
       peers.add(now.withCertificate(cert.map(c -> c.status().text())));

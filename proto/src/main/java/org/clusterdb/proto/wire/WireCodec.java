@@ -472,7 +472,8 @@ public final class WireCodec {
               .setAppliedIndex(p.appliedIndex())
               .setLag(p.lag())
               .setDisplay(p.display())
-              .setCertificate(p.certificate().orElse("")));
+              .setCertificate(p.certificate().orElse(""))
+              .setSoftwareVersion(p.softwareVersion().orElse("")));
     }
     return b.build();
   }
@@ -498,7 +499,10 @@ public final class WireCodec {
                   : Optional.of(p.getResolvedAddress()),
               p.getAppliedIndex(),
               p.getLag(),
-              p.getCertificate().isEmpty() ? Optional.empty() : Optional.of(p.getCertificate())));
+              p.getCertificate().isEmpty() ? Optional.empty() : Optional.of(p.getCertificate()),
+              p.getSoftwareVersion().isEmpty()
+                  ? Optional.empty()
+                  : Optional.of(p.getSoftwareVersion())));
     }
     ClusterStatus.Database database =
         switch (r.getDatabase()) {

@@ -23,6 +23,7 @@ import org.clusterdb.api.KeyValue;
 import org.clusterdb.api.ReadOptions;
 import org.clusterdb.api.TableScope;
 import org.clusterdb.client.ClusterDbClient;
+import org.clusterdb.core.config.SoftwareVersion;
 import org.clusterdb.core.security.KeyType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,13 +33,15 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code clusterdb rolling-restart} against three server processes whose configuration primary is
  * peer 2, while a writer keeps writing: peer 2 restarts first, then peers 1 and 3, each in place
  * (same process, a new database start); the pending "Restart required" of a TLS mode change clears;
- * every acknowledged write is on every peer afterwards.
+ * every acknowledged write is on every peer afterwards. And an upgrade one peer at a time:
+ * "Software version mismatch" on every peer until every peer runs the new version.
  */
 @Timeout(400)
 class RollingRestartIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final Duration POLL = Duration.ofMillis(300);
   private static final int RESTART_REQUIRED = 20007;
+  private static final int VERSION_MISMATCH = 20021;
 
   @TempDir Path dir;
 
@@ -154,6 +157,72 @@ class RollingRestartIT {
       assertThat(one.out()).contains("Restarting p3", "p3 is Active and replication is healthy");
       assertThat(startedAt(cluster).get(2)).isAfter(after.get(2));
       assertThat(cluster.process(2).pid()).isEqualTo(pids.get(2));
+    }
+  }
+
+  /**
+   * The upgrade procedure: peer 3 restarts on a new version, which raises "Software version
+   * mismatch" on every peer and shows each peer's version; the others follow by a rolling restart,
+   * and the alarm clears everywhere.
+   */
+  @Test
+  void upgradingOnePeerAtATimeRaisesVersionMismatchUntilEveryPeerRunsTheNewVersion()
+      throws Exception {
+    String next = "9.9.9-next";
+    try (ServerProcesses cluster =
+        ServerProcesses.start(3, dir, b -> b.healthCheckInterval(POLL))) {
+      for (int i = 0; i < 3; i++) {
+        int peer = i;
+        await().atMost(WAIT).pollInterval(POLL).until(() -> allActive(cluster, peer));
+      }
+      await()
+          .atMost(WAIT)
+          .pollInterval(POLL)
+          .until(
+              () ->
+                  MembershipIT.cli(cluster, 0, "xstatus")
+                      .out()
+                      .contains("Software version: " + SoftwareVersion.CURRENT + " on every peer"));
+      assertThat(activeAlarms(cluster, 0)).doesNotContain("Alarm " + VERSION_MISMATCH);
+
+      cluster.rewriteConfig(2, b -> b.healthCheckInterval(POLL).softwareVersion(next));
+      MembershipIT.ok(cluster, 2, "restart");
+      for (int i = 0; i < 3; i++) {
+        int peer = i;
+        await()
+            .atMost(WAIT)
+            .pollInterval(POLL)
+            .until(() -> activeAlarms(cluster, peer).contains("Alarm " + VERSION_MISMATCH));
+      }
+      String page = MembershipIT.cli(cluster, 0, "xstatus").out();
+      assertThat(page)
+          .contains(
+              "Software versions differ: p1 "
+                  + SoftwareVersion.CURRENT
+                  + ", p2 "
+                  + SoftwareVersion.CURRENT
+                  + ", p3 "
+                  + next)
+          .contains("Alarm " + VERSION_MISMATCH + " (warning): Software version mismatch");
+      assertThat(Files.readString(cluster.log(0)))
+          .contains("Software version mismatch: the peers run different software versions")
+          .contains("Versions=\"p1=" + SoftwareVersion.CURRENT);
+
+      // The rest of the upgrade: a mixed cluster still restarts in sequence.
+      cluster.rewriteConfig(0, b -> b.healthCheckInterval(POLL).softwareVersion(next));
+      cluster.rewriteConfig(1, b -> b.healthCheckInterval(POLL).softwareVersion(next));
+      Cli run = Cli.run("rolling-restart", "--endpoints", String.join(",", cluster.endpoints()));
+      assertThat(run.exit()).as("%s%n%s", run.out(), run.err()).isZero();
+      for (int i = 0; i < 3; i++) {
+        int peer = i;
+        await()
+            .atMost(WAIT)
+            .pollInterval(POLL)
+            .until(() -> !activeAlarms(cluster, peer).contains("Alarm " + VERSION_MISMATCH));
+      }
+      assertThat(MembershipIT.cli(cluster, 1, "xstatus").out())
+          .contains("Software version: " + next + " on every peer");
+      assertThat(Files.readString(cluster.log(0))).contains("Software versions agree");
     }
   }
 
