@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import static org.clusterdb.server.it.MembershipIT.activeAlarms;
 import static org.clusterdb.server.it.MembershipIT.allActive;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.clusterdb.api.Bytes;
 import org.clusterdb.api.ClusterDbException;
@@ -25,6 +28,7 @@ import org.clusterdb.api.TableScope;
 import org.clusterdb.client.ClusterDbClient;
 import org.clusterdb.core.config.SoftwareVersion;
 import org.clusterdb.core.security.KeyType;
+import org.clusterdb.server.config.PeerEndpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -161,6 +165,52 @@ class RollingRestartIT {
   }
 
   /**
+   * Peer 2 cannot start again (its client port, changed in its file, is taken): the sequence waits
+   * out the timeout on it, says so and exits 1, and peer 3 is left as it was.
+   */
+  @Test
+  void aPeerThatDoesNotComeBackStopsTheSequenceAndLeavesTheRestUntouched() throws Exception {
+    try (ServerProcesses cluster = ServerProcesses.start(3, dir, b -> b.healthCheckInterval(POLL));
+        ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      for (int i = 0; i < 3; i++) {
+        int peer = i;
+        await().atMost(WAIT).pollInterval(POLL).until(() -> allActive(cluster, peer));
+      }
+      List<PeerEndpoint> peers = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        PeerEndpoint p = cluster.peer(i);
+        peers.add(
+            i == 1 ? new PeerEndpoint(p.id(), p.host(), p.peerPort(), taken.getLocalPort()) : p);
+      }
+      cluster.rewriteConfig(1, b -> b.healthCheckInterval(POLL).peers(peers));
+      List<Instant> before = startedAt(cluster);
+
+      Cli run =
+          Cli.run(
+              "rolling-restart",
+              "--endpoints",
+              String.join(",", cluster.endpoints()),
+              "--peer-timeout",
+              "20s");
+
+      assertThat(run.exit()).as("%s%n%s", run.out(), run.err()).isEqualTo(1);
+      assertThat(run.out())
+          .contains("p1 is Active and replication is healthy", "[2/3] restarting p2");
+      assertThat(run.err())
+          .contains("p2 did not come back Active with healthy replication within 20.0 s")
+          .contains("Not restarted: p3")
+          .contains("Restarted: p1");
+      assertThat(startedAt(cluster, 0)).isAfter(before.get(0));
+      assertThat(startedAt(cluster, 2)).isEqualTo(before.get(2));
+      // The server could not start again, so its process ended, for a supervisor to restart.
+      assertThat(cluster.process(1).waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(cluster.process(1).exitValue()).isEqualTo(1);
+      assertThat(Files.readString(cluster.log(1)))
+          .contains("restart failed: the server did not start again member=p2");
+    }
+  }
+
+  /**
    * The upgrade procedure: peer 3 restarts on a new version, which raises "Software version
    * mismatch" on every peer and shows each peer's version; the others follow by a rolling restart,
    * and the alarm clears everywhere.
@@ -248,11 +298,16 @@ class RollingRestartIT {
   private static List<Instant> startedAt(ServerProcesses cluster) {
     List<Instant> out = new ArrayList<>();
     for (int i = 0; i < cluster.size(); i++) {
-      try (ClusterDbClient c = cluster.client(i)) {
-        out.add(c.status().startedAt().orElseThrow());
-      }
+      out.add(startedAt(cluster, i));
     }
     return out;
+  }
+
+  /** When peer {@code i}'s database started. */
+  private static Instant startedAt(ServerProcesses cluster, int i) {
+    try (ClusterDbClient c = cluster.client(i)) {
+      return c.status().startedAt().orElseThrow();
+    }
   }
 
   /** Every key of table t in peer {@code i}'s replica, as it is. */
