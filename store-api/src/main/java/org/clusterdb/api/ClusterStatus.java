@@ -61,4 +61,18 @@ public record ClusterStatus(
     Objects.requireNonNull(database, "database");
     peers = List.copyOf(peers);
   }
+
+  /** This status with {@code peers} in place of its own. */
+  public ClusterStatus withPeers(List<PeerStatus> peers) {
+    return new ClusterStatus(
+        memberId,
+        primary,
+        primaryId,
+        ownPrimary,
+        database,
+        commitIndex,
+        appliedIndex,
+        syncCheckedIndex,
+        peers);
+  }
 }

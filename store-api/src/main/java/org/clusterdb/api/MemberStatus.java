@@ -1,5 +1,6 @@
 package org.clusterdb.api;
 
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,6 +16,8 @@ import java.util.Optional;
  * @param snapshotIndex the log index of this member's latest snapshot; -1 if none
  * @param revision the store revision of this member's replica
  * @param snapshotsInstalled snapshots this member received from a leader since it started
+ * @param startedAt when this member's database started; a restart changes it. Empty when unknown (a
+ *     server older than this field)
  */
 public record MemberStatus(
     String memberId,
@@ -25,7 +28,8 @@ public record MemberStatus(
     long appliedIndex,
     long snapshotIndex,
     long revision,
-    long snapshotsInstalled) {
+    long snapshotsInstalled,
+    Optional<Instant> startedAt) {
 
   /** A member's Raft role. */
   public enum Role {
@@ -42,5 +46,45 @@ public record MemberStatus(
     Objects.requireNonNull(memberId, "memberId");
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(leaderId, "leaderId");
+    Objects.requireNonNull(startedAt, "startedAt");
+  }
+
+  /** A status without a start time. */
+  public MemberStatus(
+      String memberId,
+      Role role,
+      Optional<String> leaderId,
+      long term,
+      long commitIndex,
+      long appliedIndex,
+      long snapshotIndex,
+      long revision,
+      long snapshotsInstalled) {
+    this(
+        memberId,
+        role,
+        leaderId,
+        term,
+        commitIndex,
+        appliedIndex,
+        snapshotIndex,
+        revision,
+        snapshotsInstalled,
+        Optional.empty());
+  }
+
+  /** This status with {@code startedAt}. */
+  public MemberStatus withStartedAt(Instant startedAt) {
+    return new MemberStatus(
+        memberId,
+        role,
+        leaderId,
+        term,
+        commitIndex,
+        appliedIndex,
+        snapshotIndex,
+        revision,
+        snapshotsInstalled,
+        Optional.of(startedAt));
   }
 }

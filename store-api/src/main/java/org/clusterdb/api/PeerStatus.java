@@ -17,6 +17,8 @@ import java.util.Optional;
  *     peer that is not {@link State#ACTIVE}
  * @param certificate the status of the certificate the peer presented over TLS, checked as Enforce
  *     mode checks it ("Valid" or "Invalid (reason)"), if one has been checked
+ * @param softwareVersion the software version the peer runs, as it last published it to the
+ *     cluster; empty if it has not (yet)
  */
 public record PeerStatus(
     int index,
@@ -26,7 +28,8 @@ public record PeerStatus(
     Optional<String> resolvedAddress,
     long appliedIndex,
     long lag,
-    Optional<String> certificate) {
+    Optional<String> certificate,
+    Optional<String> softwareVersion) {
 
   /** A peer's clustering state. */
   public enum State {
@@ -49,6 +52,29 @@ public record PeerStatus(
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(resolvedAddress, "resolvedAddress");
     Objects.requireNonNull(certificate, "certificate");
+    Objects.requireNonNull(softwareVersion, "softwareVersion");
+  }
+
+  /** A status without a software version. */
+  public PeerStatus(
+      int index,
+      String memberId,
+      String address,
+      State state,
+      Optional<String> resolvedAddress,
+      long appliedIndex,
+      long lag,
+      Optional<String> certificate) {
+    this(
+        index,
+        memberId,
+        address,
+        state,
+        resolvedAddress,
+        appliedIndex,
+        lag,
+        certificate,
+        Optional.empty());
   }
 
   /** A status with no certificate checked yet. */
@@ -66,7 +92,29 @@ public record PeerStatus(
   /** This status with {@code certificate}. */
   public PeerStatus withCertificate(Optional<String> certificate) {
     return new PeerStatus(
-        index, memberId, address, state, resolvedAddress, appliedIndex, lag, certificate);
+        index,
+        memberId,
+        address,
+        state,
+        resolvedAddress,
+        appliedIndex,
+        lag,
+        certificate,
+        softwareVersion);
+  }
+
+  /** This status with {@code softwareVersion}. */
+  public PeerStatus withSoftwareVersion(Optional<String> softwareVersion) {
+    return new PeerStatus(
+        index,
+        memberId,
+        address,
+        state,
+        resolvedAddress,
+        appliedIndex,
+        lag,
+        certificate,
+        softwareVersion);
   }
 
   /** The host of {@link #address}, without IPv6 brackets. */

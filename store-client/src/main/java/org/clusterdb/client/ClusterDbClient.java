@@ -4,6 +4,7 @@ import io.grpc.MethodDescriptor;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -68,6 +69,7 @@ import org.clusterdb.proto.api.v1.ListAccountsRequest;
 import org.clusterdb.proto.api.v1.ListTablesRequest;
 import org.clusterdb.proto.api.v1.MaintenanceGrpc;
 import org.clusterdb.proto.api.v1.MembersRequest;
+import org.clusterdb.proto.api.v1.RestartRequest;
 import org.clusterdb.proto.api.v1.SaveAccountRequest;
 import org.clusterdb.proto.api.v1.SetAuthRequest;
 import org.clusterdb.proto.api.v1.SetPrimaryRequest;
@@ -662,6 +664,36 @@ public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
                 SnapshotRequest.getDefaultInstance(),
                 Kind.READ,
                 r -> r.getSnapshotIndex()));
+  }
+
+  /**
+   * Restarts the database of the member this client talks to now, in place (admin only): it
+   * answers, then closes its database and client port and starts again from its configuration file.
+   * Meanwhile calls to it fail with {@code UNAVAILABLE}. Retried on that member only, and safe to
+   * retry when {@code ifStartedAt} is given: a member that started since does not restart again.
+   * Blocks up to the request timeout; does not wait for the member to be back (watch {@link
+   * MemberStatus#startedAt()}).
+   *
+   * @param ifStartedAt restart only the database that started at this time, as {@link #status()}
+   *     reported it; empty: whatever runs
+   * @throws ClusterDbException {@code PERMISSION_DENIED} for a read-only account; {@code
+   *     INVALID_ARGUMENT} if the member's configuration file no longer loads (it keeps running)
+   */
+  public RestartAnswer restart(Optional<Instant> ifStartedAt) {
+    return BlockingKeyValueStore.await(
+        guard(
+            () ->
+                caller.call(
+                    MaintenanceGrpc.getRestartMethod(),
+                    RestartRequest.newBuilder()
+                        .setIfStartedAtMillis(ifStartedAt.map(Instant::toEpochMilli).orElse(0L))
+                        .build(),
+                    Kind.MEMBER,
+                    r ->
+                        new RestartAnswer(
+                            r.getMemberId(),
+                            Instant.ofEpochMilli(r.getStartedAtMillis()),
+                            r.getRestarting()))));
   }
 
   /**

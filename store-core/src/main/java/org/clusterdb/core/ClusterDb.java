@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -125,6 +126,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   private final PeerResolver resolver;
   private final Optional<ResyncCheck> resync;
   private final BlockingKeyValueStore blocking;
+  private final Instant startedAt = Instant.now();
 
   private ClusterDb(
       ClusterDbConfig config,
@@ -237,7 +239,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
               settings,
               membership::clusterSettings,
               sync::verifiedIndex,
-              resolver);
+              resolver,
+              keys::softwareVersions);
       return new ClusterDb(
           effective,
           validator,
@@ -474,7 +477,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   /** This member's Raft and replica status. */
   public MemberStatus status() {
-    return node.status();
+    return node.status().withStartedAt(startedAt);
   }
 
   /**
@@ -499,7 +502,9 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
                   p.state(),
                   p.resolvedAddress(),
                   self.appliedIndex(),
-                  Math.max(0, self.commitIndex() - self.appliedIndex()));
+                  Math.max(0, self.commitIndex() - self.appliedIndex()),
+                  p.certificate(),
+                  p.softwareVersion());
       Optional<CertificateCheck> cert =
           me ? Optional.of(node.ownCertificateCheck(p.host())) : node.certificateCheck(p.host());
       peers.add(now.withCertificate(cert.map(c -> c.status().text())));

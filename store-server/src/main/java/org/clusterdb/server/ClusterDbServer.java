@@ -98,6 +98,15 @@ public final class ClusterDbServer implements AutoCloseable {
    * config}'s own, adjusted (the server command sets its test-only switches this way).
    */
   public static ClusterDbServer start(ServerConfig config, ClusterDbConfig member) {
+    return start(config, member, MaintenanceService.Restarter.NONE);
+  }
+
+  /**
+   * As {@link #start(ServerConfig, ClusterDbConfig)}; {@code restarter} serves {@code
+   * Maintenance.Restart} (see {@link ServerRunner}).
+   */
+  public static ClusterDbServer start(
+      ServerConfig config, ClusterDbConfig member, MaintenanceService.Restarter restarter) {
     LOG.info(
         "starting clusterdb server member={} version={} {}",
         config.memberId(),
@@ -132,7 +141,7 @@ public final class ClusterDbServer implements AutoCloseable {
             .addService(new KvService(db))
             .addService(watches)
             .addService(new ClusterService(db, members(config)))
-            .addService(new MaintenanceService(db))
+            .addService(new MaintenanceService(db, restarter))
             .addService(new AuthService(db))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
@@ -196,6 +205,10 @@ public final class ClusterDbServer implements AutoCloseable {
 
   public ClusterDb db() {
     return db;
+  }
+
+  public ServerConfig config() {
+    return config;
   }
 
   /** The port the client API listens on. */

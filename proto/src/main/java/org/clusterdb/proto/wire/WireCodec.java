@@ -416,6 +416,7 @@ public final class WireCodec {
         .setSnapshotIndex(s.snapshotIndex())
         .setRevision(s.revision())
         .setSnapshotsInstalled(s.snapshotsInstalled())
+        .setStartedAtMillis(s.startedAt().map(Instant::toEpochMilli).orElse(0L))
         .build();
   }
 
@@ -437,7 +438,10 @@ public final class WireCodec {
         s.getAppliedIndex(),
         s.getSnapshotIndex(),
         s.getRevision(),
-        s.getSnapshotsInstalled());
+        s.getSnapshotsInstalled(),
+        s.getStartedAtMillis() == 0
+            ? Optional.empty()
+            : Optional.of(Instant.ofEpochMilli(s.getStartedAtMillis())));
   }
 
   /** {@code header} may be null, for a status relayed without one. */
@@ -468,7 +472,8 @@ public final class WireCodec {
               .setAppliedIndex(p.appliedIndex())
               .setLag(p.lag())
               .setDisplay(p.display())
-              .setCertificate(p.certificate().orElse("")));
+              .setCertificate(p.certificate().orElse(""))
+              .setSoftwareVersion(p.softwareVersion().orElse("")));
     }
     return b.build();
   }
@@ -494,7 +499,10 @@ public final class WireCodec {
                   : Optional.of(p.getResolvedAddress()),
               p.getAppliedIndex(),
               p.getLag(),
-              p.getCertificate().isEmpty() ? Optional.empty() : Optional.of(p.getCertificate())));
+              p.getCertificate().isEmpty() ? Optional.empty() : Optional.of(p.getCertificate()),
+              p.getSoftwareVersion().isEmpty()
+                  ? Optional.empty()
+                  : Optional.of(p.getSoftwareVersion())));
     }
     ClusterStatus.Database database =
         switch (r.getDatabase()) {

@@ -98,7 +98,16 @@ public enum AlarmDefinition {
       Alarm.Severity.ERROR,
       "Failed to update key file: this peer has no usable system key, or cannot write its key"
           + " file, and cannot serve sensitive values. Run xcommand ForceSystemKeyUpdate on a peer"
-          + " without this alarm");
+          + " without this alarm"),
+  /**
+   * Raised on every peer while the members publish different software versions: normal for the time
+   * an upgrade takes, one peer at a time; lowered once they agree.
+   */
+  SOFTWARE_VERSION_MISMATCH(
+      20021,
+      Alarm.Severity.WARNING,
+      "Software version mismatch: the cluster's peers run different software versions. Finish"
+          + " upgrading every peer to one version, one peer at a time");
 
   private final int id;
   private final Alarm.Severity severity;

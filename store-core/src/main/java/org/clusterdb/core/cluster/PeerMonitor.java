@@ -46,6 +46,7 @@ public final class PeerMonitor implements AutoCloseable {
   private final Supplier<Optional<ClusteringSettings>> clusterSettings;
   private final LongSupplier syncChecked;
   private final PeerResolver resolver;
+  private final Supplier<Map<String, String>> versions;
   private final HealthModel model;
   private final ScheduledExecutorService ticker;
   private final ExecutorService probes;
@@ -57,6 +58,9 @@ public final class PeerMonitor implements AutoCloseable {
   /** Each peer's state as of the last round; ticker thread only. */
   private Map<String, PeerStatus.State> lastPeers = Map.of();
 
+  /** The versions the last round found different, if they did; only the ticker thread. */
+  private Optional<String> lastMismatch = Optional.empty();
+
   private PeerMonitor(
       ClusterDbConfig config,
       RaftNode node,
@@ -64,9 +68,11 @@ public final class PeerMonitor implements AutoCloseable {
       ClusteringStore settings,
       Supplier<Optional<ClusteringSettings>> clusterSettings,
       LongSupplier syncChecked,
-      PeerResolver resolver) {
+      PeerResolver resolver,
+      Supplier<Map<String, String>> versions) {
     this.config = config;
     this.resolver = resolver;
+    this.versions = versions;
     this.node = node;
     this.alarms = alarms;
     this.settings = settings;
@@ -103,7 +109,8 @@ public final class PeerMonitor implements AutoCloseable {
 
   /**
    * Starts watching; the first round runs at once. {@code syncChecked} tells the last
-   * synchronisation check this peer passed; {@code resolver} gives each peer's resolved address.
+   * synchronisation check this peer passed; {@code resolver} gives each peer's resolved address;
+   * {@code versions} the software version each member published, by member id.
    */
   public static PeerMonitor start(
       ClusterDbConfig config,
@@ -112,9 +119,11 @@ public final class PeerMonitor implements AutoCloseable {
       ClusteringStore settings,
       Supplier<Optional<ClusteringSettings>> clusterSettings,
       LongSupplier syncChecked,
-      PeerResolver resolver) {
+      PeerResolver resolver,
+      Supplier<Map<String, String>> versions) {
     PeerMonitor monitor =
-        new PeerMonitor(config, node, alarms, settings, clusterSettings, syncChecked, resolver);
+        new PeerMonitor(
+            config, node, alarms, settings, clusterSettings, syncChecked, resolver, versions);
     long every = config.healthCheckInterval().toMillis();
     monitor.ticker.scheduleWithFixedDelay(monitor::round, 0, every, TimeUnit.MILLISECONDS);
     return monitor;
@@ -128,7 +137,8 @@ public final class PeerMonitor implements AutoCloseable {
   private void round() {
     try {
       HealthModel.Assessment a = model.assess(observe());
-      status = a.status();
+      status = withVersions(a.status());
+      versionAlarm(status);
       if (a.communicationFailure()) {
         alarms.raise(AlarmDefinition.CLUSTER_COMMUNICATION_FAILURE);
       } else if (a.status().peers().stream()
@@ -159,6 +169,47 @@ public final class PeerMonitor implements AutoCloseable {
           config.memberId(),
           e.toString());
     }
+  }
+
+  /** Each peer with the software version it published; this peer with its own. */
+  private ClusterStatus withVersions(ClusterStatus s) {
+    Map<String, String> published = versions.get();
+    List<PeerStatus> peers = new ArrayList<>();
+    for (PeerStatus p : s.peers()) {
+      Optional<String> v =
+          p.memberId().equals(config.memberId())
+              ? Optional.of(config.softwareVersion())
+              : Optional.ofNullable(published.get(p.memberId()));
+      peers.add(p.withSoftwareVersion(v));
+    }
+    return s.withPeers(peers);
+  }
+
+  /**
+   * "Software version mismatch" while the listed peers that published a version do not all run the
+   * same one; logged when the versions change.
+   */
+  private void versionAlarm(ClusterStatus s) {
+    Optional<String> mismatch = SoftwareVersions.mismatch(s.peers());
+    if (mismatch.isPresent()) {
+      alarms.raise(AlarmDefinition.SOFTWARE_VERSION_MISMATCH);
+      if (!mismatch.equals(lastMismatch)) {
+        LOG.warn(
+            "Detail=\"Software version mismatch: the peers run different software versions\""
+                + " Member=\"{}\" Versions=\"{}\"",
+            config.memberId(),
+            mismatch.get());
+      }
+    } else {
+      alarms.lower(AlarmDefinition.SOFTWARE_VERSION_MISMATCH);
+      if (lastMismatch.isPresent()) {
+        LOG.info(
+            "Detail=\"Software versions agree\" Member=\"{}\" Version=\"{}\"",
+            config.memberId(),
+            config.softwareVersion());
+      }
+    }
+    lastMismatch = mismatch;
   }
 
   private void logTransition(ClusterStatus s) {

@@ -13,7 +13,9 @@ import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -205,6 +207,21 @@ public final class SystemKeyManager implements AutoCloseable {
         .thenApply(v -> List.copyOf(sent));
   }
 
+  /**
+   * The software version each member of the Raft group published, as of this replica, by member id;
+   * a member that published none (not yet, or too old to) is absent.
+   */
+  public Map<String, String> softwareVersions() {
+    Map<String, String> out = new TreeMap<>();
+    for (String id : node.membership().map(Membership::ids).orElse(List.of())) {
+      read(TableNames.PEER_KEY_PREFIX + id, PublishPeerKey.parser())
+          .map(PublishPeerKey::getSoftwareVersion)
+          .filter(v -> !v.isEmpty())
+          .ifPresent(v -> out.put(id, v));
+    }
+    return out;
+  }
+
   private void round() {
     try {
       boolean member =
@@ -289,6 +306,7 @@ public final class SystemKeyManager implements AutoCloseable {
             .setPublicKey(ByteString.copyFrom(ownPublicKey))
             .setWantsSystemKey(key == null)
             .setJoining(joining)
+            .setSoftwareVersion(config.softwareVersion())
             .build();
     if (row.equals(Optional.of(wanted)) && !(granted && key != null)) {
       return;

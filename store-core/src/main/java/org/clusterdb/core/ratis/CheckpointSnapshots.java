@@ -20,6 +20,7 @@ import org.apache.ratis.statemachine.SnapshotRetentionPolicy;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.impl.FileListSnapshotInfo;
 import org.clusterdb.core.storage.FileOps;
+import org.clusterdb.core.storage.UnknownFormatException;
 import org.clusterdb.proto.log.v1.FormatVersion;
 import org.clusterdb.proto.log.v1.SnapshotMeta;
 import org.slf4j.Logger;
@@ -185,21 +186,28 @@ final class CheckpointSnapshots implements StateMachineStorage {
     return found;
   }
 
-  private static Optional<SnapshotMeta> readMeta(Path dir) {
+  /**
+   * The meta of a complete snapshot; empty for a half-written one.
+   *
+   * @throws UnknownFormatException for a snapshot in a newer format: skipping it would start this
+   *     member from an older state, or none, than the log it kept assumes
+   */
+  private static Optional<SnapshotMeta> readMeta(Path dir) throws UnknownFormatException {
+    SnapshotMeta meta;
     try {
-      SnapshotMeta meta = SnapshotMeta.parseFrom(Files.readAllBytes(dir.resolve(META_FILE)));
-      if (meta.getFormatVersion() != FormatVersion.FORMAT_VERSION_1) {
-        return Optional.empty();
-      }
-      for (String f : meta.getFilesList()) {
-        if (!Files.isRegularFile(dir.resolve(f))) {
-          return Optional.empty();
-        }
-      }
-      return Optional.of(meta);
+      meta = SnapshotMeta.parseFrom(Files.readAllBytes(dir.resolve(META_FILE)));
     } catch (IOException e) {
       return Optional.empty();
     }
+    if (meta.getFormatVersion() != FormatVersion.FORMAT_VERSION_1) {
+      throw new UnknownFormatException("snapshot " + dir, meta.getFormatVersionValue());
+    }
+    for (String f : meta.getFilesList()) {
+      if (!Files.isRegularFile(dir.resolve(f))) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(meta);
   }
 
   private static String name(TermIndex ti) {

@@ -43,6 +43,7 @@ import org.clusterdb.core.fsm.StateReader;
 import org.clusterdb.core.storage.FileOps;
 import org.clusterdb.core.storage.ReadView;
 import org.clusterdb.core.storage.StateStore;
+import org.clusterdb.core.storage.UnknownFormatException;
 import org.clusterdb.core.storage.WriteView;
 import org.clusterdb.core.util.DaemonThreads;
 import org.clusterdb.core.watch.WatchHub;
@@ -50,6 +51,7 @@ import org.clusterdb.proto.log.v1.AppliedIndex;
 import org.clusterdb.proto.log.v1.ApplyResult;
 import org.clusterdb.proto.log.v1.BackupManifest;
 import org.clusterdb.proto.log.v1.Failure;
+import org.clusterdb.proto.log.v1.FormatVersion;
 import org.clusterdb.proto.log.v1.LogEntry;
 import org.clusterdb.proto.log.v1.Query;
 import org.clusterdb.proto.log.v1.QueryResult;
@@ -126,6 +128,12 @@ final class ReplicatedStateMachine extends BaseStateMachine {
 
   /** Log entries at or below this index are already in the state: replay must skip them. */
   private volatile long persistedApplied;
+
+  /**
+   * Why this replica stopped applying: it met a committed entry it cannot apply. Set once; every
+   * later entry is refused too, so the state stays at the last entry it could apply.
+   */
+  private volatile String halted;
 
   /** A restored backup's cluster tables to start a new cluster from; see {@link #seedFrom}. */
   private volatile Path seed;
@@ -345,6 +353,9 @@ final class ReplicatedStateMachine extends BaseStateMachine {
     LogEntryProto entry = trx.getLogEntry();
     long index = entry.getIndex();
     long term = entry.getTerm();
+    if (halted != null) {
+      return CompletableFuture.failedFuture(new IllegalStateException(halted));
+    }
     if (index <= persistedApplied) {
       // Ratis replays from the last snapshot, but the state already holds this entry.
       updateLastAppliedTermIndex(term, index);
@@ -356,9 +367,15 @@ final class ReplicatedStateMachine extends BaseStateMachine {
           LogEntry.parseFrom(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
     } catch (InvalidProtocolBufferException e) {
       // A committed entry this build cannot read: stopping beats diverging from the peers.
-      LOG.error(
-          "cannot decode committed log entry member={} index={} term={}", memberId, index, term);
-      return CompletableFuture.failedFuture(e);
+      return halt(index, term, e);
+    }
+    if (command.getFormatVersion() != FormatVersion.FORMAT_VERSION_1) {
+      return halt(
+          index,
+          term,
+          new UnknownFormatException(
+              "committed log entry index=" + index + " term=" + term,
+              command.getFormatVersionValue()));
     }
     List<ApplyOutcome> outcomes;
     ApplyResult reply;
@@ -407,6 +424,53 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       snapshotAsker.run();
     }
     return CompletableFuture.completedFuture(Message.valueOf(shaded(reply.toByteArray())));
+  }
+
+  /** Ratis's own entries (configuration, metadata) advance the applied index, until halted. */
+  @Override
+  public void notifyTermIndexUpdated(long term, long index) {
+    if (halted == null) {
+      super.notifyTermIndexUpdated(term, index);
+    }
+  }
+
+  /**
+   * Stops applying for good at a committed entry this build cannot read (undecodable, or of a newer
+   * format): applying it as something else, or skipping it, would diverge from the peers. Ratis
+   * only logs a failed apply and goes on, so this replica refuses every later entry itself, and
+   * closes its copy of the group: the database shows Stopped and raises "Database failure".
+   */
+  private CompletableFuture<Message> halt(long index, long term, Exception why) {
+    halted = "stopped applying at index " + index + ": " + why.getMessage();
+    LOG.error(
+        "Detail=\"Database failure: a committed log entry cannot be applied; this peer stops"
+            + " applying and leaves the group\" Member=\"{}\" Index=\"{}\" Term=\"{}\""
+            + " Error=\"{}\"",
+        memberId,
+        index,
+        term,
+        why.getMessage());
+    // Closing the division waits for this apply thread: close it from another.
+    getServer()
+        .thenAccept(
+            server -> {
+              Thread t =
+                  new Thread(
+                      () -> {
+                        try {
+                          server.getDivision(getGroupId()).close();
+                        } catch (IOException | RuntimeException e) {
+                          LOG.warn(
+                              "closing the group failed member={} error={}",
+                              memberId,
+                              e.toString());
+                        }
+                      },
+                      "clusterdb-halt-" + memberId);
+              t.setDaemon(true);
+              t.start();
+            });
+    return CompletableFuture.failedFuture(why);
   }
 
   private void digest(long index, ReadView view) {

@@ -77,7 +77,8 @@ public final class StateStore implements AutoCloseable {
    * Opens (creating if needed) the store in {@code dir}.
    *
    * @param syncWrites fsync each commit; off where a replicated log already makes writes durable
-   * @throws IOException if the database cannot be opened or holds an unknown format
+   * @throws IOException if the database cannot be opened; {@link UnknownFormatException} if it
+   *     holds a format this build does not read
    */
   public static StateStore open(Path dir, boolean syncWrites) throws IOException {
     recoverDir(dir);
@@ -123,9 +124,8 @@ public final class StateStore implements AutoCloseable {
       if (format == null) {
         db.put(
             meta(), writeOptions, META_FORMAT, Keys.revision(FormatVersion.FORMAT_VERSION_1_VALUE));
-      } else if (Keys.revision(format) != FormatVersion.FORMAT_VERSION_1_VALUE) {
-        throw new IOException(
-            "state store " + dir + " has format " + Keys.revision(format) + "; this build reads 1");
+      } else if (Keys.revision(format) != UnknownFormatException.READABLE) {
+        throw new UnknownFormatException("state store " + dir, (int) Keys.revision(format));
       }
     } catch (RocksDBException e) {
       throw new IOException("cannot read state store format in " + dir, e);

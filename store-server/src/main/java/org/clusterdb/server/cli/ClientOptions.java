@@ -160,6 +160,11 @@ final class ClientOptions {
     }
   }
 
+  /** A client of {@code endpoint} alone, for talking to one peer that must not fail over. */
+  ClusterDbClient connectTo(String endpoint) {
+    return builder(List.of(endpoint)).build();
+  }
+
   /**
    * A client of the first endpoint alone: for commands about one peer, which must not fail over.
    */

@@ -60,6 +60,7 @@ record ClusteringPage(ClusterStatus status, List<Alarm> alarms) {
               p.lag() < 0 ? "-" : Long.toString(p.lag()),
               p.certificate().orElse("-")));
     }
+    lines.add(versions());
     List<Alarm> active = alarms.stream().filter(Alarm::active).toList();
     if (active.isEmpty()) {
       lines.add("Alarms: none active");
@@ -68,6 +69,32 @@ record ClusteringPage(ClusterStatus status, List<Alarm> alarms) {
       lines.add("Alarm " + a.id() + " (" + severity(a) + "): " + a.detail());
     }
     return lines;
+  }
+
+  /**
+   * The software version of each peer, as it published it: one version for all, or each peer's when
+   * they differ (an upgrade under way).
+   */
+  String versions() {
+    List<String> known =
+        status.peers().stream().flatMap(p -> p.softwareVersion().stream()).distinct().toList();
+    List<String> unknown =
+        status.peers().stream()
+            .filter(p -> p.softwareVersion().isEmpty())
+            .map(PeerStatus::memberId)
+            .toList();
+    if (known.size() <= 1) {
+      return "Software version: "
+          + (known.isEmpty() ? "-" : known.get(0))
+          + (unknown.isEmpty()
+              ? " on every peer"
+              : " (not reported yet: " + String.join(", ", unknown) + ")");
+    }
+    List<String> each = new ArrayList<>();
+    for (PeerStatus p : status.peers()) {
+      each.add(p.memberId() + " " + p.softwareVersion().orElse("-"));
+    }
+    return "Software versions differ: " + String.join(", ", each);
   }
 
   /** One line per peer, the database and each active alarm, without the moving numbers. */

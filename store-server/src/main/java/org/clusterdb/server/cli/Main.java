@@ -33,6 +33,8 @@ import picocli.CommandLine.Command;
       BackupCommand.class,
       RestoreCommand.class,
       PurgeCommand.class,
+      RestartCommand.class,
+      RollingRestartCommand.class,
       CertCommand.class,
       AccountCommand.class,
       AuthCommand.class,

@@ -5,10 +5,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ErrorCode;
+import java.util.function.UnaryOperator;
 import org.clusterdb.core.DatabaseFailedException;
 import org.clusterdb.core.config.ClusterDbConfig;
-import org.clusterdb.server.ClusterDbServer;
 import org.clusterdb.server.FailedPeerServer;
+import org.clusterdb.server.ServerRunner;
 import org.clusterdb.server.config.ConfigException;
 import org.clusterdb.server.config.ConfigLoader;
 import org.clusterdb.server.config.ServerConfig;
@@ -48,13 +49,15 @@ final class ServerCommand implements Callable<Integer> {
     if (cfg.logDir() != null) {
       LogFiles.start(cfg.logDir(), cfg.logMaxFileBytes(), cfg.logTotalBytes());
     }
-    ClusterDbServer server;
-    ClusterDbConfig member =
-        cfg.toClusterDbConfig().toBuilder().unsafeLocalReads(unsafeLocalReads).build();
+    UnaryOperator<ClusterDbConfig> adjust =
+        member -> member.toBuilder().unsafeLocalReads(unsafeLocalReads).build();
+    ServerRunner runner;
     try {
-      server = ClusterDbServer.start(cfg, member);
+      runner = ServerRunner.start(config, adjust);
+    } catch (ConfigException e) {
+      throw new Main.UsageException(e.getMessage());
     } catch (DatabaseFailedException e) {
-      return serveFailed(cfg, member, e);
+      return serveFailed(cfg, adjust.apply(cfg.toClusterDbConfig()), e);
     } catch (ClusterDbException e) {
       if (e.code() == ErrorCode.INVALID_ARGUMENT) {
         throw new Main.UsageException(e.getMessage());
@@ -66,11 +69,11 @@ final class ServerCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  server.shutdown(cfg.shutdownGrace());
+                  runner.stop();
                   stopped.countDown();
                 },
                 "clusterdb-shutdown"));
-    server.awaitTermination();
+    runner.run();
     stopped.await();
     return Main.OK;
   }

@@ -11,6 +11,8 @@ import org.clusterdb.core.ClusterDb;
 import org.clusterdb.proto.api.v1.BackupChunk;
 import org.clusterdb.proto.api.v1.BackupRequest;
 import org.clusterdb.proto.api.v1.MaintenanceGrpc;
+import org.clusterdb.proto.api.v1.RestartRequest;
+import org.clusterdb.proto.api.v1.RestartResponse;
 import org.clusterdb.proto.api.v1.SnapshotRequest;
 import org.clusterdb.proto.api.v1.SnapshotResponse;
 import org.clusterdb.proto.api.v1.StatusRequest;
@@ -25,10 +27,40 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
   private static final Logger LOG = LoggerFactory.getLogger("org.clusterdb.backup");
 
   private final ClusterDb db;
+  private final Restarter restarter;
   private final AtomicBoolean backupRunning = new AtomicBoolean();
 
+  /** A service whose server cannot restart in place: {@code Restart} is refused. */
   public MaintenanceService(ClusterDb db) {
+    this(db, Restarter.NONE);
+  }
+
+  public MaintenanceService(ClusterDb db, Restarter restarter) {
     this.db = db;
+    this.restarter = restarter;
+  }
+
+  /** Restarts the server's database in place, for {@code Maintenance.Restart}. */
+  @FunctionalInterface
+  public interface Restarter {
+    /** An embedded server: nothing would start it again. */
+    Restarter NONE =
+        () -> {
+          throw new ClusterDbException(
+              ErrorCode.INVALID_ARGUMENT,
+              "this server cannot restart in place: it was not started by clusterdb server",
+              "restart",
+              true,
+              null);
+        };
+
+    /**
+     * Checks that a restart can go ahead and schedules it for after this call is answered.
+     *
+     * @throws ClusterDbException if it cannot, e.g. {@code INVALID_ARGUMENT} for a configuration
+     *     file that no longer loads; the server then keeps running as it is
+     */
+    void restart();
   }
 
   @Override
@@ -77,6 +109,32 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
             "clusterdb-backup");
     t.setDaemon(true);
     t.start();
+  }
+
+  /**
+   * Restarts this peer's database in place, unless the request names a start other than the current
+   * one (a retry of a restart that already happened).
+   */
+  @Override
+  public void restart(RestartRequest request, StreamObserver<RestartResponse> out) {
+    Calls.answer(
+        out,
+        () -> {
+          long started = db.status().startedAt().orElseThrow().toEpochMilli();
+          boolean restarting =
+              request.getIfStartedAtMillis() == 0 || request.getIfStartedAtMillis() == started;
+          RestartResponse response =
+              RestartResponse.newBuilder()
+                  .setHeader(WireCodec.header(db.currentHeader()))
+                  .setMemberId(db.config().memberId())
+                  .setStartedAtMillis(started)
+                  .setRestarting(restarting)
+                  .build();
+          if (restarting) {
+            restarter.restart();
+          }
+          return CompletableFuture.completedFuture(response);
+        });
   }
 
   @Override

@@ -15,6 +15,7 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.clusterdb.api.Bytes;
@@ -224,6 +225,24 @@ class ClientPortSecurityTest {
     }
     try (ClusterDbClient admin = as("admin", ADMIN_PASSWORD)) {
       assertThat(admin.blocking().get("t", "k").orElseThrow().value()).isEqualTo(Bytes.of("v1"));
+    }
+  }
+
+  /** Restart is an admin's: a reader is refused before the server is asked. */
+  @Test
+  void onlyAnAdminMayRestartAPeer() throws Exception {
+    start(TlsMode.PERMISSIVE);
+    accountsAndAuthOn();
+    try (ClusterDbClient reader = as("reader", READER_PASSWORD)) {
+      ClusterDbException refused = failure(() -> reader.restart(Optional.empty()));
+      assertThat(refused.code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
+      assertThat(refused.getMessage()).contains("read-only").contains("Maintenance/Restart");
+    }
+    try (ClusterDbClient admin = as("admin", ADMIN_PASSWORD)) {
+      // Past authorization: this server, started in process, has no one to start it again.
+      ClusterDbException embedded = failure(() -> admin.restart(Optional.empty()));
+      assertThat(embedded.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+      assertThat(embedded.getMessage()).contains("cannot restart in place");
     }
   }
 

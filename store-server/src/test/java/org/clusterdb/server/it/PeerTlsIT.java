@@ -120,30 +120,7 @@ class PeerTlsIT {
   void permissiveToEnforceByTheSeedsProcedureKeepsTheClusterServing() throws Exception {
     try (ServerProcesses cluster = start(TlsMode.PERMISSIVE, false)) {
       writeOnThePrimary(cluster);
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .ignoreExceptions()
-          .until(
-              () -> {
-                try (ClusterDbClient c = cluster.client(0)) {
-                  return c.clusterStatus().peers().stream()
-                      .allMatch(p -> p.certificate().map(t -> t.equals("Valid")).orElse(false));
-                }
-              });
-      for (int i = 0; i < 3; i++) {
-        try (ClusterDbClient c = cluster.client(i)) {
-          MemberClusteringSettings s = c.clusteringSettings();
-          // Without force: every certificate is Valid, so the switch is not refused.
-          c.saveClusteringSettings(s.memberId(), s.own().withTlsMode(TlsMode.ENFORCE), false);
-        }
-      }
-      for (int i = 0; i < 3; i++) {
-        int peer = i;
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .ignoreExceptions()
-            .until(() -> cluster.activeAlarms(peer).contains(RESTART_REQUIRED));
-      }
+      enforcePendingRestart(cluster);
       for (int i = 0; i < 3; i++) {
         int peer = i;
         cluster.restart(i);
@@ -172,6 +149,37 @@ class PeerTlsIT {
           assertThat(c.clusteringSettings().own().tlsMode()).isEqualTo(TlsMode.ENFORCE);
         }
       }
+    }
+  }
+
+  /**
+   * Once every certificate shows Valid, saves TLS mode Enforce on each peer in peer-list order and
+   * waits until each raises "Restart required" (20007).
+   */
+  static void enforcePendingRestart(ServerProcesses cluster) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              try (ClusterDbClient c = cluster.client(0)) {
+                return c.clusterStatus().peers().stream()
+                    .allMatch(p -> p.certificate().map(t -> t.equals("Valid")).orElse(false));
+              }
+            });
+    for (int i = 0; i < cluster.size(); i++) {
+      try (ClusterDbClient c = cluster.client(i)) {
+        MemberClusteringSettings s = c.clusteringSettings();
+        // Without force: every certificate is Valid, so the switch is not refused.
+        c.saveClusteringSettings(s.memberId(), s.own().withTlsMode(TlsMode.ENFORCE), false);
+      }
+    }
+    for (int i = 0; i < cluster.size(); i++) {
+      int peer = i;
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .until(() -> cluster.activeAlarms(peer).contains(RESTART_REQUIRED));
     }
   }
 
