@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.clusterdb.api.Alarm;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ErrorCode;
+import org.clusterdb.core.storage.UnknownFormatException;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.Status;
 
@@ -54,6 +55,9 @@ public final class DatabaseFailedException extends ClusterDbException {
         if (s != null && s.getCode() == Status.Code.Corruption) {
           return Optional.of(r.getMessage());
         }
+      }
+      if (c instanceof UnknownFormatException) {
+        return Optional.of(c.getMessage());
       }
       if (c instanceof org.apache.ratis.protocol.exceptions.ChecksumException) {
         return Optional.of("Raft log segment: " + c.getMessage());

@@ -140,7 +140,7 @@ public final class ClusterDbServer implements AutoCloseable {
             .permitKeepAliveWithoutCalls(true)
             .addService(new KvService(db))
             .addService(watches)
-            .addService(new ClusterService(db, members(config)))
+            .addService(new ClusterService(db, members(config), restarter))
             .addService(new MaintenanceService(db, restarter))
             .addService(new AuthService(db))
             .addService(health.getHealthService())

@@ -1,5 +1,6 @@
 package org.clusterdb.server;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 import org.clusterdb.api.ClusterDbException;
@@ -30,6 +31,7 @@ public final class ServerRunner {
   private final Object lock = new Object();
   private ClusterDbServer current;
   private ServerConfig pending;
+  private MaintenanceService.BeforeStart pendingWork;
   private boolean stopping;
 
   private ServerRunner(Path configFile, UnaryOperator<ClusterDbConfig> adjust) {
@@ -77,9 +79,18 @@ public final class ServerRunner {
           return;
         }
         ServerConfig next = pending;
+        MaintenanceService.BeforeStart work = pendingWork;
         pending = null;
+        pendingWork = null;
         try {
+          work.run(next);
           current = startServer(next);
+        } catch (IOException e) {
+          LOG.error(
+              "restart failed: the work before the start failed member={} error=\"{}\"",
+              next.memberId(),
+              e.getMessage());
+          throw new java.io.UncheckedIOException(e);
         } catch (RuntimeException e) {
           LOG.error(
               "restart failed: the server did not start again member={} error=\"{}\"",
@@ -110,7 +121,7 @@ public final class ServerRunner {
   }
 
   /** {@link MaintenanceService.Restarter#restart}: checks the file, then shuts the server down. */
-  private void restart() {
+  private void restart(MaintenanceService.BeforeStart beforeStart) {
     ServerConfig next;
     try {
       next = ConfigLoader.load(configFile);
@@ -129,6 +140,7 @@ public final class ServerRunner {
             ErrorCode.UNAVAILABLE, "this server is already restarting or stopping");
       }
       pending = next;
+      pendingWork = beforeStart;
       server = current;
     }
     LOG.info(

@@ -12,6 +12,8 @@ import org.clusterdb.proto.api.v1.AlarmsResponse;
 import org.clusterdb.proto.api.v1.ClusterGrpc;
 import org.clusterdb.proto.api.v1.ClusterStatusRequest;
 import org.clusterdb.proto.api.v1.ClusterStatusResponse;
+import org.clusterdb.proto.api.v1.ForceConfigUpdateRequest;
+import org.clusterdb.proto.api.v1.ForceConfigUpdateResponse;
 import org.clusterdb.proto.api.v1.ForceSystemKeyUpdateRequest;
 import org.clusterdb.proto.api.v1.ForceSystemKeyUpdateResponse;
 import org.clusterdb.proto.api.v1.GetClusteringSettingsRequest;
@@ -33,13 +35,20 @@ import org.clusterdb.proto.wire.WireCodec;
 public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   private final ClusterDb db;
   private final List<Member> members;
+  private final MaintenanceService.Restarter restarter;
 
   /**
    * @param members every peer with its peer and client addresses, in configured order
    */
   public ClusterService(ClusterDb db, List<Member> members) {
+    this(db, members, MaintenanceService.Restarter.NONE);
+  }
+
+  public ClusterService(
+      ClusterDb db, List<Member> members, MaintenanceService.Restarter restarter) {
     this.db = db;
     this.members = List.copyOf(members);
+    this.restarter = restarter;
   }
 
   @Override
@@ -104,6 +113,27 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
                         SetPrimaryResponse.newBuilder()
                             .setHeader(WireCodec.header(db.currentHeader()))
                             .build()));
+  }
+
+  @Override
+  public void forceConfigUpdate(
+      ForceConfigUpdateRequest request, StreamObserver<ForceConfigUpdateResponse> out) {
+    Calls.answer(
+        out,
+        () ->
+            CompletableFuture.supplyAsync(
+                () -> {
+                  String primary = db.clusterStatus().primaryId();
+                  long index = db.prepareForceConfigUpdate(db.config().requestTimeout());
+                  // The server stops, the member's cluster tables go, and it starts again.
+                  restarter.restart(
+                      next -> ClusterDb.discardForResync(next.toClusterDbConfig(), index));
+                  return ForceConfigUpdateResponse.newBuilder()
+                      .setHeader(WireCodec.header(db.currentHeader()))
+                      .setIndex(index)
+                      .setPrimaryId(primary)
+                      .build();
+                }));
   }
 
   @Override

@@ -19,6 +19,7 @@ import org.clusterdb.proto.api.v1.StatusRequest;
 import org.clusterdb.proto.api.v1.StatusResponse;
 import org.clusterdb.proto.wire.WireCodec;
 import org.clusterdb.proto.wire.WireErrors;
+import org.clusterdb.server.config.ServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,7 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
   public interface Restarter {
     /** An embedded server: nothing would start it again. */
     Restarter NONE =
-        () -> {
+        beforeStart -> {
           throw new ClusterDbException(
               ErrorCode.INVALID_ARGUMENT,
               "this server cannot restart in place: it was not started by clusterdb server",
@@ -55,12 +56,24 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
         };
 
     /**
-     * Checks that a restart can go ahead and schedules it for after this call is answered.
+     * Checks that a restart can go ahead and schedules it for after this call is answered; {@code
+     * beforeStart} runs once the old server has stopped, on the configuration the new one starts
+     * with.
      *
      * @throws ClusterDbException if it cannot, e.g. {@code INVALID_ARGUMENT} for a configuration
      *     file that no longer loads; the server then keeps running as it is
      */
-    void restart();
+    void restart(BeforeStart beforeStart);
+
+    default void restart() {
+      restart(next -> {});
+    }
+  }
+
+  /** Work on a stopped server's data directory, between a restart's stop and start. */
+  @FunctionalInterface
+  public interface BeforeStart {
+    void run(ServerConfig next) throws IOException;
   }
 
   @Override
