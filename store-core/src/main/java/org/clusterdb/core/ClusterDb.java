@@ -1,5 +1,7 @@
 package org.clusterdb.core;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -63,6 +65,8 @@ import org.clusterdb.core.fsm.RequestLimits;
 import org.clusterdb.core.fsm.StateReader;
 import org.clusterdb.core.fsm.TableNames;
 import org.clusterdb.core.local.PeerStore;
+import org.clusterdb.core.metrics.MemberMetrics;
+import org.clusterdb.core.metrics.Operation;
 import org.clusterdb.core.ratis.RaftNode;
 import org.clusterdb.core.security.CertificateCheck;
 import org.clusterdb.core.security.CertificateStatus;
@@ -116,6 +120,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   private final SensitiveValues values;
   private final PeerResolver resolver;
   private final BlockingKeyValueStore blocking;
+  private final MemberMetrics metrics;
 
   private ClusterDb(
       ClusterDbConfig config,
@@ -132,8 +137,10 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
       PeerMonitor monitor,
       AccountStore accounts,
       SystemKeyManager keys,
-      PeerResolver resolver) {
+      PeerResolver resolver,
+      MemberMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.validator = validator;
     this.watchExecutor = watchExecutor;
     this.clusterHub = clusterHub;
@@ -164,6 +171,17 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
    *     ErrorCode#UNAVAILABLE} if the data directory cannot be opened or the port is taken
    */
   public static ClusterDb start(ClusterDbConfig config) {
+    return start(config, Metrics.globalRegistry);
+  }
+
+  /**
+   * As {@link #start(ClusterDbConfig)}, recording this member's meters ({@code clusterdb.*}, tagged
+   * {@code member=<id>}; docs/operations.md lists them) in {@code registry}. Without a registry
+   * they go to Micrometer's global one ({@link Metrics#globalRegistry}), where they cost next to
+   * nothing until a registry is added to it. {@link #close} removes them.
+   */
+  public static ClusterDb start(ClusterDbConfig config, MeterRegistry registry) {
+    Objects.requireNonNull(registry, "registry");
     config.validate();
     LOG.info("starting clusterdb member={} config={}", config.memberId(), config);
     if (config.unsafeLocalReads()) {
@@ -190,6 +208,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     WatchHub peerHub =
         new WatchHub("peer-" + config.memberId(), watchExecutor, config.watchMaxPendingBytes());
     PeerStore peerStore = null;
+    MemberMetrics metrics = null;
     try {
       Files.createDirectories(config.dataDir());
       peerStore =
@@ -210,6 +229,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
       PeerResolver resolver = new PeerResolver(config.memberId(), settings::mappingSource);
       RaftNode node =
           RaftNode.start(effective, new Applier(history), validator, clusterHub, resolver);
+      metrics = new MemberMetrics(registry, config.memberId());
+      metrics.bind(node, alarms, clusterHub, peerHub, effective.healthCheckInterval());
       SystemKeyManager keys = SystemKeyManager.start(effective, node, alarms);
       MembershipManager membership = MembershipManager.start(effective, node, settings, alarms);
       settings.followCluster(membership::clusterSettings);
@@ -238,8 +259,12 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
           monitor,
           new AccountStore(node, peerStore, effective.memberId(), effective.dataDir(), keys::key),
           keys,
-          resolver);
+          resolver,
+          metrics);
     } catch (IOException | RuntimeException e) {
+      if (metrics != null) {
+        metrics.close();
+      }
       if (peerStore != null) {
         peerStore.close();
       }
@@ -342,12 +367,12 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     return new KeyValueStore() {
       @Override
       public CompletableFuture<Table> createTable(String name, TableOptions options) {
-        return guard(() -> createTableNow(name, options, id));
+        return timed(Operation.CREATE_TABLE, () -> createTableNow(name, options, id));
       }
 
       @Override
       public CompletableFuture<Void> dropTable(String name) {
-        return guard(() -> dropTableNow(name, id));
+        return timed(Operation.DROP_TABLE, () -> dropTableNow(name, id));
       }
 
       @Override
@@ -357,7 +382,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
       @Override
       public CompletableFuture<PutResult> put(String table, Bytes key, Bytes value) {
-        return guard(() -> putNow(table, key, value, id));
+        return timed(Operation.PUT, () -> putNow(table, key, value, id));
       }
 
       @Override
@@ -368,12 +393,12 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
       @Override
       public CompletableFuture<DeleteResult> deleteRange(String table, KeyRange range) {
-        return guard(() -> deleteRangeNow(table, range, id));
+        return timed(Operation.DELETE_RANGE, () -> deleteRangeNow(table, range, id));
       }
 
       @Override
       public CompletableFuture<TxnResult> txn(Txn txn) {
-        return guard(() -> txnNow(txn, id));
+        return timed(Operation.TXN, () -> txnNow(txn, id));
       }
 
       @Override
@@ -707,7 +732,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   @Override
   public CompletableFuture<Table> createTable(String name, TableOptions options) {
-    return guard(() -> createTableNow(name, options, null));
+    return timed(Operation.CREATE_TABLE, () -> createTableNow(name, options, null));
   }
 
   private CompletableFuture<Table> createTableNow(String name, TableOptions options, RequestId id) {
@@ -736,7 +761,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   @Override
   public CompletableFuture<Void> dropTable(String name) {
-    return guard(() -> dropTableNow(name, null));
+    return timed(Operation.DROP_TABLE, () -> dropTableNow(name, null));
   }
 
   private CompletableFuture<Void> dropTableNow(String name, RequestId id) {
@@ -756,7 +781,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   @Override
   public CompletableFuture<List<Table>> listTables(Consistency consistency) {
-    return guard(() -> listTablesNow(consistency));
+    return timed(Operation.LIST_TABLES, () -> listTablesNow(consistency));
   }
 
   private CompletableFuture<List<Table>> listTablesNow(Consistency consistency) {
@@ -787,7 +812,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   @Override
   public CompletableFuture<PutResult> put(String table, Bytes key, Bytes value) {
-    return guard(() -> putNow(table, key, value, null));
+    return timed(Operation.PUT, () -> putNow(table, key, value, null));
   }
 
   private CompletableFuture<PutResult> putNow(String table, Bytes key, Bytes value, RequestId id) {
@@ -801,7 +826,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   @Override
   public CompletableFuture<DeleteResult> deleteRange(String table, KeyRange range) {
-    return guard(() -> deleteRangeNow(table, range, null));
+    return timed(Operation.DELETE_RANGE, () -> deleteRangeNow(table, range, null));
   }
 
   private CompletableFuture<DeleteResult> deleteRangeNow(
@@ -814,7 +839,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   @Override
   public CompletableFuture<RangeResult> range(String table, KeyRange range, ReadOptions options) {
-    return guard(() -> rangeNow(table, range, options));
+    return timed(Operation.RANGE, () -> rangeNow(table, range, options));
   }
 
   private CompletableFuture<RangeResult> rangeNow(
@@ -848,7 +873,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   @Override
   public CompletableFuture<TxnResult> txn(Txn txn) {
-    return guard(() -> txnNow(txn, null));
+    return timed(Operation.TXN, () -> txnNow(txn, null));
   }
 
   private CompletableFuture<TxnResult> txnNow(Txn txn, RequestId id) {
@@ -886,6 +911,18 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   @Override
   public Watch watch(WatchRequest request, WatchListener listener) {
+    long started = System.nanoTime();
+    try {
+      Watch w = watchNow(request, listener);
+      metrics.record(Operation.WATCH, null, System.nanoTime() - started);
+      return w;
+    } catch (RuntimeException e) {
+      metrics.record(Operation.WATCH, e, System.nanoTime() - started);
+      throw e;
+    }
+  }
+
+  private Watch watchNow(WatchRequest request, WatchListener listener) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(listener, "listener");
     if (!TableNames.isValid(request.table())) {
@@ -904,6 +941,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   @Override
   public void close() {
     LOG.info("stopping clusterdb member={}", config.memberId());
+    metrics.close();
     accountsTicker.shutdownNow();
     try {
       accountsTicker.awaitTermination(5, TimeUnit.SECONDS);
@@ -1081,6 +1119,12 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /** {@link #guard}ed and counted in {@code clusterdb.requests}. */
+  private <T> CompletableFuture<T> timed(
+      Operation op, java.util.function.Supplier<CompletableFuture<T>> call) {
+    return metrics.time(op, System.nanoTime(), guard(call));
   }
 
   /** Turns a synchronous failure (closed store, bad argument) into a failed future. */
