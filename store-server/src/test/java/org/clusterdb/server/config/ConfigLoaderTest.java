@@ -81,6 +81,8 @@ class ConfigLoaderTest {
                 .watchMaxPendingBytes(1L << 30)
                 .clientBindHost("0.0.0.0")
                 .shutdownGrace(Duration.ofHours(1))
+                .httpPort(7202)
+                .httpBindHost("127.0.0.1")
                 .build());
     assertThat(config.self()).isEqualTo(new PeerEndpoint("p2", "127.0.0.1", 7002, 7102));
   }
@@ -121,6 +123,8 @@ class ConfigLoaderTest {
     assertThat(c.watchMaxPendingBytes()).isEqualTo(ClusterDbConfig.DEFAULT_WATCH_MAX_PENDING_BYTES);
     assertThat(c.shutdownGrace()).isEqualTo(ServerConfig.DEFAULT_SHUTDOWN_GRACE);
     assertThat(c.clientBindHost()).isEqualTo("10.1.2.3");
+    assertThat(c.httpPort()).isEqualTo(ServerConfig.DEFAULT_HTTP_PORT).isZero();
+    assertThat(c.httpBindHost()).isEqualTo("10.1.2.3");
   }
 
   @Test
