@@ -1,5 +1,7 @@
 package org.clusterdb.core;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -71,6 +73,8 @@ import org.clusterdb.core.fsm.RequestLimits;
 import org.clusterdb.core.fsm.StateReader;
 import org.clusterdb.core.fsm.TableNames;
 import org.clusterdb.core.local.PeerStore;
+import org.clusterdb.core.metrics.MemberMetrics;
+import org.clusterdb.core.metrics.Operation;
 import org.clusterdb.core.ratis.RaftNode;
 import org.clusterdb.core.security.CertificateCheck;
 import org.clusterdb.core.security.CertificateStatus;
@@ -127,6 +131,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   private final Optional<ResyncCheck> resync;
   private final BlockingKeyValueStore blocking;
   private final Instant startedAt = Instant.now();
+  private final MemberMetrics metrics;
 
   private ClusterDb(
       ClusterDbConfig config,
@@ -144,8 +149,10 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
       AccountStore accounts,
       SystemKeyManager keys,
       PeerResolver resolver,
-      Optional<ResyncCheck> resync) {
+      Optional<ResyncCheck> resync,
+      MemberMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.validator = validator;
     this.watchExecutor = watchExecutor;
     this.clusterHub = clusterHub;
@@ -177,6 +184,17 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
    *     ErrorCode#UNAVAILABLE} if the data directory cannot be opened or the port is taken
    */
   public static ClusterDb start(ClusterDbConfig config) {
+    return start(config, Metrics.globalRegistry);
+  }
+
+  /**
+   * As {@link #start(ClusterDbConfig)}, recording this member's meters ({@code clusterdb.*}, tagged
+   * {@code member=<id>}; docs/operations.md lists them) in {@code registry}. Without a registry
+   * they go to Micrometer's global one ({@link Metrics#globalRegistry}), where they cost next to
+   * nothing until a registry is added to it. {@link #close} removes them.
+   */
+  public static ClusterDb start(ClusterDbConfig config, MeterRegistry registry) {
+    Objects.requireNonNull(registry, "registry");
     config.validate();
     LOG.info("starting clusterdb member={} config={}", config.memberId(), config);
     if (config.unsafeLocalReads()) {
@@ -204,6 +222,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
         new WatchHub("peer-" + config.memberId(), watchExecutor, config.watchMaxPendingBytes());
     PeerStore peerStore = null;
     DataDirs.opened(config.dataDir());
+    MemberMetrics metrics = null;
     try {
       Files.createDirectories(config.dataDir());
       peerStore =
@@ -227,6 +246,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
       PeerResolver resolver = new PeerResolver(config.memberId(), settings::mappingSource);
       RaftNode node =
           RaftNode.start(effective, new Applier(history), validator, clusterHub, resolver);
+      metrics = new MemberMetrics(registry, config.memberId());
+      metrics.bind(node, alarms, clusterHub, peerHub, effective.healthCheckInterval());
       SystemKeyManager keys = SystemKeyManager.start(effective, node, alarms);
       MembershipManager membership = MembershipManager.start(effective, node, settings, alarms);
       settings.followCluster(membership::clusterSettings);
@@ -257,8 +278,12 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
           new AccountStore(node, peerStore, effective.memberId(), effective.dataDir(), keys::key),
           keys,
           resolver,
-          ResyncCheck.start(effective.dataDir(), effective.memberId(), node, sync));
+          ResyncCheck.start(effective.dataDir(), effective.memberId(), node, sync),
+          metrics);
     } catch (IOException | RuntimeException e) {
+      if (metrics != null) {
+        metrics.close();
+      }
       Optional<String> damage = DatabaseFailedException.damage(e);
       List<Alarm> alarmsNow = damage.isPresent() ? databaseFailed(config, peerStore) : List.of();
       if (peerStore != null) {
@@ -421,12 +446,12 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     return new KeyValueStore() {
       @Override
       public CompletableFuture<Table> createTable(String name, TableOptions options) {
-        return guard(() -> createTableNow(name, options, stamp));
+        return timed(Operation.CREATE_TABLE, () -> createTableNow(name, options, stamp));
       }
 
       @Override
       public CompletableFuture<Void> dropTable(String name) {
-        return guard(() -> dropTableNow(name, stamp));
+        return timed(Operation.DROP_TABLE, () -> dropTableNow(name, stamp));
       }
 
       @Override
@@ -436,7 +461,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
       @Override
       public CompletableFuture<PutResult> put(String table, Bytes key, Bytes value) {
-        return guard(() -> putNow(table, key, value, stamp));
+        return timed(Operation.PUT, () -> putNow(table, key, value, stamp));
       }
 
       @Override
@@ -447,12 +472,12 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
       @Override
       public CompletableFuture<DeleteResult> deleteRange(String table, KeyRange range) {
-        return guard(() -> deleteRangeNow(table, range, stamp));
+        return timed(Operation.DELETE_RANGE, () -> deleteRangeNow(table, range, stamp));
       }
 
       @Override
       public CompletableFuture<TxnResult> txn(Txn txn) {
-        return guard(() -> txnNow(txn, stamp));
+        return timed(Operation.TXN, () -> txnNow(txn, stamp));
       }
 
       @Override
@@ -930,7 +955,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   @Override
   public CompletableFuture<Table> createTable(String name, TableOptions options) {
-    return guard(() -> createTableNow(name, options, LOCAL));
+    return timed(Operation.CREATE_TABLE, () -> createTableNow(name, options, LOCAL));
   }
 
   private CompletableFuture<Table> createTableNow(String name, TableOptions options, Stamp stamp) {
@@ -959,7 +984,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   @Override
   public CompletableFuture<Void> dropTable(String name) {
-    return guard(() -> dropTableNow(name, LOCAL));
+    return timed(Operation.DROP_TABLE, () -> dropTableNow(name, LOCAL));
   }
 
   private CompletableFuture<Void> dropTableNow(String name, Stamp stamp) {
@@ -979,7 +1004,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   @Override
   public CompletableFuture<List<Table>> listTables(Consistency consistency) {
-    return guard(() -> listTablesNow(consistency));
+    return timed(Operation.LIST_TABLES, () -> listTablesNow(consistency));
   }
 
   private CompletableFuture<List<Table>> listTablesNow(Consistency consistency) {
@@ -1010,7 +1035,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   @Override
   public CompletableFuture<PutResult> put(String table, Bytes key, Bytes value) {
-    return guard(() -> putNow(table, key, value, LOCAL));
+    return timed(Operation.PUT, () -> putNow(table, key, value, LOCAL));
   }
 
   private CompletableFuture<PutResult> putNow(String table, Bytes key, Bytes value, Stamp stamp) {
@@ -1024,7 +1049,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   @Override
   public CompletableFuture<DeleteResult> deleteRange(String table, KeyRange range) {
-    return guard(() -> deleteRangeNow(table, range, LOCAL));
+    return timed(Operation.DELETE_RANGE, () -> deleteRangeNow(table, range, LOCAL));
   }
 
   private CompletableFuture<DeleteResult> deleteRangeNow(
@@ -1037,7 +1062,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   @Override
   public CompletableFuture<RangeResult> range(String table, KeyRange range, ReadOptions options) {
-    return guard(() -> rangeNow(table, range, options));
+    return timed(Operation.RANGE, () -> rangeNow(table, range, options));
   }
 
   private CompletableFuture<RangeResult> rangeNow(
@@ -1071,7 +1096,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   @Override
   public CompletableFuture<TxnResult> txn(Txn txn) {
-    return guard(() -> txnNow(txn, LOCAL));
+    return timed(Operation.TXN, () -> txnNow(txn, LOCAL));
   }
 
   private CompletableFuture<TxnResult> txnNow(Txn txn, Stamp stamp) {
@@ -1109,6 +1134,18 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
 
   @Override
   public Watch watch(WatchRequest request, WatchListener listener) {
+    long started = System.nanoTime();
+    try {
+      Watch w = watchNow(request, listener);
+      metrics.record(Operation.WATCH, null, System.nanoTime() - started);
+      return w;
+    } catch (RuntimeException e) {
+      metrics.record(Operation.WATCH, e, System.nanoTime() - started);
+      throw e;
+    }
+  }
+
+  private Watch watchNow(WatchRequest request, WatchListener listener) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(listener, "listener");
     if (!TableNames.isValid(request.table())) {
@@ -1128,6 +1165,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   public void close() {
     LOG.info("stopping clusterdb member={}", config.memberId());
     resync.ifPresent(ResyncCheck::close);
+    metrics.close();
     accountsTicker.shutdownNow();
     try {
       accountsTicker.awaitTermination(5, TimeUnit.SECONDS);
@@ -1310,6 +1348,12 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /** {@link #guard}ed and counted in {@code clusterdb.requests}. */
+  private <T> CompletableFuture<T> timed(
+      Operation op, java.util.function.Supplier<CompletableFuture<T>> call) {
+    return metrics.time(op, System.nanoTime(), guard(call));
   }
 
   /** Turns a synchronous failure (closed store, bad argument) into a failed future. */

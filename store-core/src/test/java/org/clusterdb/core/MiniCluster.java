@@ -3,6 +3,8 @@ package org.clusterdb.core;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -48,10 +50,21 @@ public final class MiniCluster implements AutoCloseable {
 
   private final List<ClusterDbConfig> configs;
   private final ClusterDb[] members;
+  private final MeterRegistry registry;
 
-  private MiniCluster(List<ClusterDbConfig> configs) {
+  private MiniCluster(List<ClusterDbConfig> configs, MeterRegistry registry) {
     this.configs = configs;
     this.members = new ClusterDb[configs.size()];
+    this.registry = registry;
+  }
+
+  /** As {@link #start(int, Path, UnaryOperator)}, every member's meters in {@code registry}. */
+  public static MiniCluster start(
+      int size,
+      Path baseDir,
+      MeterRegistry registry,
+      UnaryOperator<ClusterDbConfig.Builder> tweak) {
+    return start(size, baseDir, i -> "127.0.0.1", (self, b) -> tweak.apply(b), registry);
   }
 
   /** Starts {@code size} members under {@code baseDir}; {@code tweak} adjusts every config. */
@@ -78,6 +91,15 @@ public final class MiniCluster implements AutoCloseable {
       Path baseDir,
       IntFunction<String> host,
       BiFunction<PeerAddress, ClusterDbConfig.Builder, ClusterDbConfig.Builder> tweak) {
+    return start(size, baseDir, host, tweak, Metrics.globalRegistry);
+  }
+
+  private static MiniCluster start(
+      int size,
+      Path baseDir,
+      IntFunction<String> host,
+      BiFunction<PeerAddress, ClusterDbConfig.Builder, ClusterDbConfig.Builder> tweak,
+      MeterRegistry registry) {
     List<PeerAddress> peers = new ArrayList<>();
     for (int port : freePorts(size)) {
       peers.add(new PeerAddress("p" + (peers.size() + 1), host.apply(peers.size()), port));
@@ -96,7 +118,7 @@ public final class MiniCluster implements AutoCloseable {
                       .electionTimeout(ELECTION_MIN, ELECTION_MAX))
               .build());
     }
-    MiniCluster cluster = new MiniCluster(configs);
+    MiniCluster cluster = new MiniCluster(configs, registry);
     try {
       for (int i = 0; i < size; i++) {
         cluster.restart(i);
@@ -288,7 +310,7 @@ public final class MiniCluster implements AutoCloseable {
   /** Starts member {@code i} from its data directory (stopping it first if running). */
   public ClusterDb restart(int i) {
     stop(i);
-    members[i] = ClusterDb.start(configs.get(i));
+    members[i] = ClusterDb.start(configs.get(i), registry);
     return members[i];
   }
 

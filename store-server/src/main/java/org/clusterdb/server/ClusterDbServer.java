@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,9 @@ import org.clusterdb.server.grpc.ClusterService;
 import org.clusterdb.server.grpc.KvService;
 import org.clusterdb.server.grpc.MaintenanceService;
 import org.clusterdb.server.grpc.WatchService;
+import org.clusterdb.server.http.HttpEndpoints;
+import org.clusterdb.server.http.PrometheusMeters;
+import org.clusterdb.server.http.Readiness;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * own certificate, and with accounts once the cluster requires them.
  *
  * <p>Health is SERVING while the member knows a leader, NOT_SERVING otherwise and during shutdown.
- * {@link #shutdown(Duration)} stops taking new calls, lets calls in flight finish for the grace
- * period, then stops the member, leaving its data directory consistent.
+ * With {@code server.httpPort} set, an HTTP listener serves {@code /metrics} (Prometheus text),
+ * {@code /health} (liveness) and {@code /ready} ({@link Readiness}); more endpoints can be
+ * registered on {@link #http()}. {@link #shutdown(Duration)} stops taking new calls, lets calls in
+ * flight finish for the grace period, then stops the member, leaving its data directory consistent.
  */
 public final class ClusterDbServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterDbServer.class);
@@ -51,6 +57,8 @@ public final class ClusterDbServer implements AutoCloseable {
   private final WatchService watches;
   private final HealthStatusManager health;
   private final ScheduledExecutorService ticker;
+  private final PrometheusMeters meters;
+  private final HttpEndpoints http;
   private volatile boolean stopped;
 
   private ClusterDbServer(
@@ -59,8 +67,12 @@ public final class ClusterDbServer implements AutoCloseable {
       Server grpc,
       WatchService watches,
       HealthStatusManager health,
-      ScheduledExecutorService ticker) {
+      ScheduledExecutorService ticker,
+      PrometheusMeters meters,
+      HttpEndpoints http) {
     this.config = config;
+    this.meters = meters;
+    this.http = http;
     this.db = db;
     this.grpc = grpc;
     this.watches = watches;
@@ -69,20 +81,22 @@ public final class ClusterDbServer implements AutoCloseable {
   }
 
   /**
-   * The client API's bind address: resolved as the member resolves peer hosts, so that a host only
-   * the address mapping knows can be listened on; left to the server's own lookup otherwise.
+   * A bind address of the {@code server.<field>} {@code host}: resolved as the member resolves peer
+   * hosts, so that a host only the address mapping knows can be listened on; left to the server's
+   * own lookup otherwise.
    */
-  private static java.net.InetAddress clientBind(ClusterDb db, ServerConfig config) {
+  private static java.net.InetAddress bindAddress(ClusterDb db, String host, String field) {
     try {
-      return db.resolve(config.clientBindHost());
+      return db.resolve(host);
     } catch (java.net.UnknownHostException e) {
-      db.close();
       throw new ClusterDbException(
           ErrorCode.INVALID_ARGUMENT,
-          "server.clientBindHost: "
-              + config.clientBindHost()
+          "server."
+              + field
+              + ": "
+              + host
               + " has no address: neither the address mapping nor DNS knows it",
-          "clientBindHost",
+          field,
           true,
           e);
     }
@@ -112,16 +126,38 @@ public final class ClusterDbServer implements AutoCloseable {
         config.memberId(),
         config.effectiveSoftwareVersion(),
         config.describe());
-    ClusterDb db = ClusterDb.start(member);
+    PrometheusMeters meters = new PrometheusMeters(config.memberId());
+    ClusterDb db;
+    try {
+      db = ClusterDb.start(member, meters.registry());
+    } catch (RuntimeException e) {
+      meters.close();
+      throw e;
+    }
     HealthStatusManager health = new HealthStatusManager();
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
     PeerEndpoint self = config.self();
     WatchService watches = new WatchService(db);
     SslContext tls;
+    InetSocketAddress clientAddress;
+    InetSocketAddress httpAddress;
     try {
+      clientAddress =
+          new InetSocketAddress(
+              bindAddress(db, config.clientBindHost(), "clientBindHost"), self.clientPort());
+      httpAddress =
+          config.httpPort() == 0
+              ? null
+              : new InetSocketAddress(
+                  bindAddress(db, config.httpBindHost(), "httpBindHost"), config.httpPort());
       tls = ClientPortTls.serverContext(db.tlsIdentity());
+    } catch (ClusterDbException e) {
+      db.close();
+      meters.close();
+      throw e;
     } catch (SSLException e) {
       db.close();
+      meters.close();
       throw new ClusterDbException(
           ErrorCode.INVALID_ARGUMENT,
           "cannot set up TLS on the client port: " + e.getMessage(),
@@ -130,8 +166,7 @@ public final class ClusterDbServer implements AutoCloseable {
           e);
     }
     Server grpc =
-        NettyServerBuilder.forAddress(
-                new InetSocketAddress(clientBind(db, config), self.clientPort()))
+        NettyServerBuilder.forAddress(clientAddress)
             .sslContext(tls)
             .intercept(new AuthInterceptor(db))
             .maxInboundMessageSize(config.maxRequestBytes() + 1024 * 1024)
@@ -152,6 +187,7 @@ public final class ClusterDbServer implements AutoCloseable {
       grpc.start();
     } catch (IOException e) {
       db.close();
+      meters.close();
       throw new ClusterDbException(
           ErrorCode.UNAVAILABLE,
           "cannot listen on " + self.clientAddress() + ": " + e.getMessage(),
@@ -159,16 +195,69 @@ public final class ClusterDbServer implements AutoCloseable {
           true,
           e);
     }
+    HttpEndpoints http = null;
+    if (httpAddress != null) {
+      try {
+        http = HttpEndpoints.start(httpAddress, config.memberId());
+      } catch (IOException e) {
+        grpc.shutdownNow();
+        db.close();
+        meters.close();
+        throw new ClusterDbException(
+            ErrorCode.UNAVAILABLE,
+            "server.httpPort: cannot listen on " + httpAddress + ": " + e.getMessage(),
+            "httpPort",
+            true,
+            e);
+      }
+    }
     ScheduledExecutorService ticker =
         Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("clusterdb-health"));
-    ClusterDbServer server = new ClusterDbServer(config, db, grpc, watches, health, ticker);
+    ClusterDbServer server =
+        new ClusterDbServer(config, db, grpc, watches, health, ticker, meters, http);
     ticker.scheduleWithFixedDelay(server::updateHealth, 0, 200, TimeUnit.MILLISECONDS);
+    if (http != null) {
+      server.registerEndpoints(http);
+    }
     LOG.info(
-        "clusterdb server listening member={} clientAddress={} peerAddress={}",
+        "clusterdb server listening member={} clientAddress={} peerAddress={} httpAddress={}",
         config.memberId(),
         self.clientAddress(),
-        self.peerAddress().address());
+        self.peerAddress().address(),
+        http == null ? "off" : http.address());
     return server;
+  }
+
+  private void registerEndpoints(HttpEndpoints endpoints) {
+    endpoints.register(
+        "/metrics",
+        request ->
+            new HttpEndpoints.Response(
+                200,
+                PrometheusMeters.CONTENT_TYPE,
+                meters.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    // Liveness: answered as long as the process serves HTTP at all.
+    endpoints.register("/health", request -> HttpEndpoints.Response.text(200, "OK\n"));
+    endpoints.register(
+        "/ready",
+        request -> {
+          Readiness r = readiness();
+          return HttpEndpoints.Response.text(
+              r.ready() ? 200 : 503, r.ready() ? "ready\n" : "not ready: " + r.reason() + "\n");
+        });
+  }
+
+  /** Whether this member should get traffic now; see {@link Readiness}. */
+  public Readiness readiness() {
+    return stopped ? Readiness.shuttingDown() : Readiness.of(db.status(), db.clusterStatus());
+  }
+
+  /**
+   * The HTTP listener, where further read-only endpoints can be {@linkplain HttpEndpoints#register
+   * registered}; empty unless {@code server.httpPort} is set.
+   */
+  public Optional<HttpEndpoints> http() {
+    return Optional.ofNullable(http);
   }
 
   @SuppressWarnings("deprecation")
@@ -245,7 +334,11 @@ public final class ClusterDbServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       grpc.shutdownNow();
     }
+    if (http != null) {
+      http.close();
+    }
     db.close();
+    meters.close();
     LOG.info("clusterdb server stopped member={}", config.memberId());
   }
 

@@ -52,6 +52,15 @@ final class CheckpointSnapshots implements StateMachineStorage {
       }
       return new FileListSnapshotInfo(files, termIndex);
     }
+
+    /** The bytes of its files, as a follower would receive them. */
+    long bytes() throws IOException {
+      long total = Files.size(dir.resolve(META_FILE));
+      for (String f : meta.getFilesList()) {
+        total += Files.size(dir.resolve(f));
+      }
+      return total;
+    }
   }
 
   private final int retained;

@@ -946,6 +946,42 @@ public final class RaftNode implements AutoCloseable {
     stateMachine.setSyncListener(listener);
   }
 
+  /** Sets who hears this replica's commit, apply, leader and snapshot measurements. */
+  public void setMetrics(RaftMetrics metrics) {
+    stateMachine.setMetrics(metrics);
+  }
+
+  /**
+   * Each follower's lag while this member leads: the entries it has committed that the follower has
+   * not stored yet (its commit index less the follower's match index), by member id. Empty when it
+   * does not lead.
+   */
+  public Map<String, Long> followerLag() {
+    RaftServer.Division division;
+    try {
+      division = server.getDivision(groupId);
+    } catch (IOException e) {
+      return Map.of();
+    }
+    DivisionInfo info = division.getInfo();
+    if (!info.isLeader()) {
+      return Map.of();
+    }
+    List<RaftProtos.ServerRpcProto> followers =
+        info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
+    long[] matched = info.getFollowerMatchIndices();
+    // Both list the leader's log appenders in one order, unless the membership changed between.
+    if (matched == null || matched.length != followers.size()) {
+      return Map.of();
+    }
+    long commit = division.getRaftLog().getLastCommittedIndex();
+    Map<String, Long> lag = new HashMap<>();
+    for (int i = 0; i < matched.length; i++) {
+      lag.put(followers.get(i).getId().getId().toStringUtf8(), Math.max(0, commit - matched[i]));
+    }
+    return lag;
+  }
+
   /** Registers a watch on this replica's changes. */
   public Watch watch(WatchRequest request, WatchListener listener) {
     return stateMachine.read(view -> hub.register(request, listener, view));

@@ -20,6 +20,8 @@ import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -106,6 +108,8 @@ final class ReplicatedStateMachine extends BaseStateMachine {
   private volatile boolean stopDigests;
 
   private volatile SyncListener syncListener = SyncListener.NONE;
+
+  private volatile RaftMetrics metrics = RaftMetrics.NONE;
 
   /** Decides join requests on the leader; none admitted until one is set. */
   private volatile JoinGate joinGate = JoinGate.CLOSED;
@@ -261,6 +265,8 @@ final class ReplicatedStateMachine extends BaseStateMachine {
   @Override
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
     TransactionContext trx = super.startTransaction(request);
+    // Ratis hands the leader's own context back to applyTransaction: the commit latency's start.
+    trx.setStateMachineContext(System.nanoTime());
     Optional<Failure> refused;
     String primaryId = currentPrimary();
     if (writePolicy == WritePolicy.PRIMARY_ONLY && !memberId.equals(primaryId)) {
@@ -281,6 +287,13 @@ final class ReplicatedStateMachine extends BaseStateMachine {
     }
     refused.ifPresent(f -> trx.setException(RejectedCommand.of(f)));
     return trx;
+  }
+
+  @Override
+  public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeaderId) {
+    if (newLeaderId != null) {
+      metrics.leaderChanged();
+    }
   }
 
   @Override
@@ -361,6 +374,10 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       updateLastAppliedTermIndex(term, index);
       return CompletableFuture.completedFuture(Message.EMPTY);
     }
+    long started = System.nanoTime();
+    if (trx.getStateMachineContext() instanceof Long proposed) {
+      metrics.committed(started - proposed);
+    }
     LogEntry command;
     try {
       command =
@@ -423,6 +440,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
     if (bytesSinceSnapshot >= snapshotEveryBytes && snapshotAsked.compareAndSet(false, true)) {
       snapshotAsker.run();
     }
+    metrics.applied(System.nanoTime() - started);
     return CompletableFuture.completedFuture(Message.valueOf(shaded(reply.toByteArray())));
   }
 
@@ -537,6 +555,10 @@ final class ReplicatedStateMachine extends BaseStateMachine {
     syncListener = listener;
   }
 
+  void setMetrics(RaftMetrics m) {
+    metrics = m;
+  }
+
   @Override
   public CompletableFuture<Message> query(Message request) {
     Query query;
@@ -588,6 +610,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       bytesSinceSnapshot = 0;
       return latest.map(s -> s.termIndex().getIndex()).orElse(ti.getIndex());
     }
+    long started = System.nanoTime();
     lock.readLock().lock();
     try {
       Path tmp = snapshots.tempDir(ti);
@@ -595,6 +618,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       CheckpointSnapshots.Snapshot s =
           snapshots.publish(tmp, ti, store.applied().getIndex(), store.revision());
       bytesSinceSnapshot = 0;
+      metrics.snapshotTaken(System.nanoTime() - started, s.bytes());
       LOG.info(
           "snapshot taken member={} snapshot={} appliedIndex={} revision={}",
           memberId,
@@ -640,6 +664,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
     } finally {
       lock.writeLock().unlock();
     }
+    metrics.snapshotInstalled();
     LOG.info(
         "snapshot installed member={} snapshot={} appliedIndex={} revision={}",
         memberId,

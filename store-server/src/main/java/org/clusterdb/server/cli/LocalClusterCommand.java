@@ -57,7 +57,8 @@ final class LocalClusterCommand implements Callable<Integer> {
       names = "--base-port",
       defaultValue = "7000",
       description =
-          "Peer N listens on BASE+N (Raft) and BASE+100+N (clients) (default: ${DEFAULT-VALUE}).")
+          "Peer N listens on BASE+N (Raft), BASE+100+N (clients) and BASE+200+N (HTTP: /metrics,"
+              + " /health, /ready) (default: ${DEFAULT-VALUE}).")
   int basePort;
 
   @Option(
@@ -74,12 +75,19 @@ final class LocalClusterCommand implements Callable<Integer> {
 
   private final List<Process> processes = new CopyOnWriteArrayList<>();
 
+  /** Peer N's HTTP port is BASE+200+N. */
+  private static final int HTTP_OFFSET = 200;
+
+  private int httpPort(PeerEndpoint p) {
+    return p.peerPort() + HTTP_OFFSET;
+  }
+
   @Override
   public Integer call() throws Exception {
     if (peers < 1 || peers > 6) {
       throw new Main.UsageException("--peers must be 1 to 6, was " + peers);
     }
-    if (basePort < 1024 || basePort + 100 + peers > 65535) {
+    if (basePort < 1024 || basePort + HTTP_OFFSET + peers > 65535) {
       throw new Main.UsageException("--base-port must leave room for the peers' ports");
     }
     PrintWriter out = spec.commandLine().getOut();
@@ -88,7 +96,7 @@ final class LocalClusterCommand implements Callable<Integer> {
       endpoints.add(new PeerEndpoint("p" + i, "127.0.0.1", basePort + i, basePort + 100 + i));
     }
     for (PeerEndpoint p : endpoints) {
-      for (int port : List.of(p.peerPort(), p.clientPort())) {
+      for (int port : List.of(p.peerPort(), p.clientPort(), httpPort(p))) {
         if (!free(port)) {
           throw new IllegalStateException(
               "port " + port + " is in use; stop what uses it or pass --base-port");
@@ -109,6 +117,7 @@ final class LocalClusterCommand implements Callable<Integer> {
               .memberId(p.id())
               .peers(endpoints)
               .dataDir(peerDir.resolve("data"))
+              .httpPort(httpPort(p))
               .build();
       Path file = peerDir.resolve("peer.yaml");
       Files.writeString(file, config.toYaml());
@@ -116,11 +125,13 @@ final class LocalClusterCommand implements Callable<Integer> {
       processes.add(proc);
       clientAddresses.add(p.clientAddress());
       out.printf(
-          "started %s pid=%d raft=%s client=%s log=%s%n",
+          "started %s pid=%d raft=%s client=%s http=http://%s:%d log=%s%n",
           p.id(),
           proc.pid(),
           p.peerAddress().address(),
           p.clientAddress(),
+          p.host(),
+          httpPort(p),
           peerDir.resolve("server.log"));
     }
     out.flush();

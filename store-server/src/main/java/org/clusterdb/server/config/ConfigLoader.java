@@ -202,6 +202,8 @@ public final class ConfigLoader {
       Section server = top.section("server", false);
       server.string("clientBindHost", false).ifPresent(b::clientBindHost);
       server.duration("shutdownGrace").ifPresent(b::shutdownGrace);
+      server.index("httpPort").ifPresent(b::httpPort);
+      server.string("httpBindHost", false).ifPresent(b::httpBindHost);
       server.finish();
 
       Section log = top.section("log", false);

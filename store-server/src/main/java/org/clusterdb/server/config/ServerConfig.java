@@ -87,6 +87,10 @@ import org.yaml.snakeyaml.Yaml;
  * @param clientBindHost {@code server.clientBindHost}: the address the gRPC client API listens on;
  *     null means this member's own peer host, and the constructor puts that in its place (it stays
  *     null only when {@code memberId} names no peer with a host, which {@link #problems()} reports)
+ * @param httpPort {@code server.httpPort}: the port of the HTTP listener ({@code /metrics}, {@code
+ *     /health}, {@code /ready}); 0 means no listener
+ * @param httpBindHost {@code server.httpBindHost}: the address the HTTP listener binds; null means
+ *     {@code clientBindHost}, and the constructor puts that in its place
  * @param tls {@code tls}: this peer's {@code certificate} and {@code privateKey} and the {@code
  *     trustedCas} for the TLS between peers, relative paths resolved as {@code dataDir}'s; null (no
  *     section) for a self-signed certificate the peer makes on its first start
@@ -133,6 +137,8 @@ public record ServerConfig(
     long watchMaxPendingBytes,
     Duration shutdownGrace,
     String clientBindHost,
+    int httpPort,
+    String httpBindHost,
     TlsFiles tls,
     Path logDir,
     long logMaxFileBytes,
@@ -151,6 +157,9 @@ public record ServerConfig(
 
   /** Smaller log files would rotate on every few lines. */
   static final long MIN_LOG_FILE_BYTES = 64L * 1024;
+
+  /** Off: a server opens no port beyond its peer and client ports unless asked to. */
+  public static final int DEFAULT_HTTP_PORT = 0;
 
   /** The appliance's default, as {@link ClusterDbConfig.Builder} has it. */
   public static final ClusteringSettings.TlsMode DEFAULT_TLS_MODE =
@@ -215,6 +224,9 @@ public record ServerConfig(
         List.copyOf(Objects.requireNonNull(factoryResetRemoves, "factoryResetRemoves"));
     if (clientBindHost == null) {
       clientBindHost = selfHost(memberId, peers);
+    }
+    if (httpBindHost == null) {
+      httpBindHost = clientBindHost;
     }
   }
 
@@ -366,6 +378,17 @@ public record ServerConfig(
                   + Units.formatSize(logMaxFileBytes)
                   + "), was "
                   + Units.formatSize(logTotalBytes)));
+    }
+    if (httpPort < 0 || httpPort > MAX_PORT) {
+      p.add(problem("server.httpPort", "must be 0 (off) or 1.." + MAX_PORT + ", was " + httpPort));
+    } else if (httpPort != 0) {
+      String host = selfHost(memberId, peers);
+      if (host != null) {
+        port(p, portUsers, host, httpPort, "server.httpPort");
+      }
+    }
+    if (httpBindHost != null && httpBindHost.isBlank()) {
+      p.add(problem("server.httpBindHost", "must not be empty"));
     }
     for (String core : toClusterDbConfig().problems()) {
       int colon = core.indexOf(": ");
@@ -548,6 +571,8 @@ public record ServerConfig(
     Map<String, Object> server = new LinkedHashMap<>();
     server.put("clientBindHost", clientBindHost);
     server.put("shutdownGrace", duration(shutdownGrace));
+    server.put("httpPort", httpPort);
+    server.put("httpBindHost", httpBindHost);
     Map<String, Object> log = new LinkedHashMap<>();
     if (logDir != null) {
       log.put("dir", logDir.toString());
@@ -625,6 +650,8 @@ public record ServerConfig(
         .watchMaxPendingBytes(watchMaxPendingBytes)
         .shutdownGrace(shutdownGrace)
         .clientBindHost(clientBindHost)
+        .httpPort(httpPort)
+        .httpBindHost(httpBindHost)
         .tls(tls)
         .logDir(logDir)
         .logMaxFileBytes(logMaxFileBytes)
@@ -635,7 +662,8 @@ public record ServerConfig(
    * Builds a {@link ServerConfig}; every field not set keeps its named default ({@code
    * ClusterDbConfig.DEFAULT_*}, {@link #DEFAULT_SHUTDOWN_GRACE}, {@link #DEFAULT_TLS_MODE}, {@link
    * #DEFAULT_IP_VERSION}, no option keys, this build's version, no tables kept and no files removed
-   * by a factory reset, and this member's own host for {@code clientBindHost}). Not thread-safe.
+   * by a factory reset, this member's own host for {@code clientBindHost}, {@link
+   * #DEFAULT_HTTP_PORT} and {@code clientBindHost} for {@code httpBindHost}). Not thread-safe.
    */
   public static final class Builder {
     private String clusterName;
@@ -673,6 +701,8 @@ public record ServerConfig(
     private long watchMaxPendingBytes = ClusterDbConfig.DEFAULT_WATCH_MAX_PENDING_BYTES;
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private String clientBindHost;
+    private int httpPort = DEFAULT_HTTP_PORT;
+    private String httpBindHost;
     private TlsFiles tls;
     private Path logDir;
     private long logMaxFileBytes = DEFAULT_LOG_MAX_FILE_BYTES;
@@ -866,6 +896,18 @@ public record ServerConfig(
       return this;
     }
 
+    /** 0 for no HTTP listener. */
+    public Builder httpPort(int v) {
+      httpPort = v;
+      return this;
+    }
+
+    /** Null for {@code clientBindHost}. */
+    public Builder httpBindHost(String v) {
+      httpBindHost = v;
+      return this;
+    }
+
     /** This peer's TLS files; null (the default) for a self-signed certificate. */
     public Builder tls(TlsFiles v) {
       tls = v;
@@ -935,6 +977,8 @@ public record ServerConfig(
           watchMaxPendingBytes,
           shutdownGrace,
           clientBindHost,
+          httpPort,
+          httpBindHost,
           tls,
           logDir,
           logMaxFileBytes,

@@ -86,6 +86,8 @@ class ConfigLoaderTest {
                 .logDir(Path.of("/var/log/clusterdb"))
                 .logMaxFileBytes(20L * 1024 * 1024)
                 .logTotalBytes(1L << 30)
+                .httpPort(7202)
+                .httpBindHost("127.0.0.1")
                 .build());
     assertThat(config.self()).isEqualTo(new PeerEndpoint("p2", "127.0.0.1", 7002, 7102));
   }
@@ -126,6 +128,8 @@ class ConfigLoaderTest {
     assertThat(c.watchMaxPendingBytes()).isEqualTo(ClusterDbConfig.DEFAULT_WATCH_MAX_PENDING_BYTES);
     assertThat(c.shutdownGrace()).isEqualTo(ServerConfig.DEFAULT_SHUTDOWN_GRACE);
     assertThat(c.clientBindHost()).isEqualTo("10.1.2.3");
+    assertThat(c.httpPort()).isEqualTo(ServerConfig.DEFAULT_HTTP_PORT).isZero();
+    assertThat(c.httpBindHost()).isEqualTo("10.1.2.3");
     assertThat(c.logDir()).isNull();
     assertThat(c.logMaxFileBytes()).isEqualTo(ServerConfig.DEFAULT_LOG_MAX_FILE_BYTES);
     assertThat(c.logTotalBytes()).isEqualTo(ServerConfig.DEFAULT_LOG_TOTAL_BYTES);

@@ -361,6 +361,27 @@ class ConfigProblemsTest {
   }
 
   @Test
+  void aBadHttpPortIsReportedAtItsLine() {
+    List<Problem> problems =
+        problems(
+            """
+            cluster:
+              name: c1
+              peers: [{id: p1, host: h1, peerPort: 7001, clientPort: 7101}]
+            member: p1
+            dataDir: /d
+            server:
+              httpPort: 70000
+              httpBindHost: ''
+            """);
+
+    assertThat(problems)
+        .containsExactly(
+            new Problem("server.httpPort", 7, "must be 0 (off) or 1..65535, was 70000"),
+            new Problem("server.httpBindHost", 8, "must not be empty"));
+  }
+
+  @Test
   void badSizesSayWhatIsExpected() {
     List<Problem> problems =
         problems(

@@ -101,10 +101,17 @@ class ConfigurationDocTest {
 
     assertThat(documented).containsAll(defaults.keySet());
     Set<String> withoutConstant =
-        Set.of("cluster.name", "cluster.peers", "member", "dataDir", "server.clientBindHost");
+        Set.of(
+            "cluster.name",
+            "cluster.peers",
+            "member",
+            "dataDir",
+            "server.clientBindHost",
+            "server.httpBindHost");
     assertThat(checked)
         .containsExactlyInAnyOrderElementsOf(
             defaults.keySet().stream().filter(k -> !withoutConstant.contains(k)).toList());
     assertThat(defaults.get("server.clientBindHost")).isEqualTo(minimal.self().host());
+    assertThat(defaults.get("server.httpBindHost")).isEqualTo(minimal.self().host());
   }
 }

@@ -42,6 +42,36 @@ class ServerConfigTest {
   }
 
   @Test
+  void httpIsOffByDefaultAndBindsTheClientBindHostUnlessTold() {
+    assertThat(valid().build().httpPort()).isZero();
+    assertThat(valid().clientBindHost("0.0.0.0").build().httpBindHost()).isEqualTo("0.0.0.0");
+    assertThat(valid().httpPort(9100).httpBindHost("127.0.0.1").build())
+        .satisfies(
+            c -> {
+              assertThat(c.httpPort()).isEqualTo(9100);
+              assertThat(c.httpBindHost()).isEqualTo("127.0.0.1");
+              assertThat(c.toYaml()).contains("httpPort: 9100", "httpBindHost: 127.0.0.1");
+            });
+  }
+
+  @Test
+  void httpPortOutOfRangeOrTakenByThisPeerAndAnEmptyHttpBindHostAreProblems() {
+    assertThat(valid().httpPort(-1).httpBindHost(" ").buildUnvalidated().problems())
+        .containsExactly(
+            new Problem("server.httpPort", 0, "must be 0 (off) or 1..65535, was -1"),
+            new Problem("server.httpBindHost", 0, "must not be empty"));
+    assertThat(valid().httpPort(65536).buildUnvalidated().problems())
+        .containsExactly(
+            new Problem("server.httpPort", 0, "must be 0 (off) or 1..65535, was 65536"));
+    assertThat(valid().httpPort(7101).buildUnvalidated().problems())
+        .containsExactly(
+            new Problem(
+                "server.httpPort",
+                0,
+                "10.0.0.2:7101 is already used by cluster.peers[1].clientPort"));
+  }
+
+  @Test
   void toBuilderCopiesEveryField() {
     ServerConfig c =
         valid()
@@ -49,6 +79,8 @@ class ServerConfigTest {
             .writePolicy(WritePolicy.ANY_LEADER)
             .maxTxnOps(7)
             .shutdownGrace(Duration.ofMillis(1))
+            .httpPort(9100)
+            .httpBindHost("127.0.0.1")
             .tlsMode(ClusteringSettings.TlsMode.ENFORCE)
             .ipVersion(ClusteringSettings.IpVersion.IPV6)
             .platform("Appliance")
@@ -310,7 +342,7 @@ class ServerConfigTest {
                 + " requests.maxKeyBytes=4KiB requests.maxValueBytes=1MiB requests.maxTxnOps=128"
                 + " requests.maxRequestBytes=2MiB watch.historyRevisions=10000"
                 + " watch.historyBytes=64MiB watch.maxPendingBytes=128MiB"
-                + " server.clientBindHost=10.0.0.2 server.shutdownGrace=10s log.maxFileSize=10MiB"
-                + " log.totalSize=100MiB");
+                + " server.clientBindHost=10.0.0.2 server.shutdownGrace=10s server.httpPort=0"
+                + " server.httpBindHost=10.0.0.2 log.maxFileSize=10MiB log.totalSize=100MiB");
   }
 }

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalClusterIT {
   private static final Pattern STARTED = Pattern.compile("started (p\\d) pid=(\\d+) ");
 
+  private static final Pattern HTTP = Pattern.compile(" http=(http://[^ ]+) ");
+
   @TempDir Path dir;
 
   @Test
@@ -76,6 +78,25 @@ class LocalClusterIT {
         }
       }
       assertThat(pids).hasSize(3);
+      // Each peer's HTTP listener, as printed, answers its liveness probe.
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      List<String> urls = new ArrayList<>();
+      for (String line : lines) {
+        Matcher m = HTTP.matcher(line);
+        if (m.find()) {
+          urls.add(m.group(1));
+        }
+      }
+      assertThat(urls).hasSize(3);
+      for (String url : urls) {
+        assertThat(
+                http.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/health"))
+                            .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .statusCode())
+            .isEqualTo(200);
+      }
       assertThat(lines).anyMatch(l -> l.contains("cluster ready"));
       assertThat(lines).anyMatch(l -> l.matches("^1\\s+p1\\s.*This system.*"));
       assertThat(lines.stream().filter(l -> l.matches("^[23]\\s+p[23]\\s.*\\sActive as p[23] .*")))
@@ -114,14 +135,14 @@ class LocalClusterIT {
     }
   }
 
-  /** A base port whose peer and client ports (base+1..3, base+101..103) are all free. */
+  /** A base port whose peer, client and HTTP ports (base+1..3, +101..103, +201..203) are free. */
   private static int freeBase() {
     Random random = new Random();
     for (int attempt = 0; attempt < 50; attempt++) {
       int base = 20000 + random.nextInt(20000);
       boolean free = true;
       for (int i = 1; i <= 3 && free; i++) {
-        free = isFree(base + i) && isFree(base + 100 + i);
+        free = isFree(base + i) && isFree(base + 100 + i) && isFree(base + 200 + i);
       }
       if (free) {
         return base;
