@@ -5,9 +5,9 @@ import java.util.Optional;
 import org.clusterdb.api.Alarm;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ErrorCode;
+import org.clusterdb.core.ratis.RatisErrors;
+import org.clusterdb.core.storage.StateStore;
 import org.clusterdb.core.storage.UnknownFormatException;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.Status;
 
 /**
  * A member found its local database damaged at start-up (a table file or Raft log segment whose
@@ -50,22 +50,21 @@ public final class DatabaseFailedException extends ClusterDbException {
    */
   static Optional<String> damage(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof RocksDBException r) {
-        Status s = r.getStatus();
-        if (s != null && s.getCode() == Status.Code.Corruption) {
-          return Optional.of(r.getMessage());
-        }
-      }
-      if (c instanceof UnknownFormatException) {
-        return Optional.of(c.getMessage());
-      }
-      if (c instanceof org.apache.ratis.protocol.exceptions.ChecksumException) {
-        return Optional.of("Raft log segment: " + c.getMessage());
+      Optional<String> d = damageOf(c);
+      if (d.isPresent()) {
+        return d;
       }
       if (c.getCause() == c) {
         break;
       }
     }
     return Optional.empty();
+  }
+
+  private static Optional<String> damageOf(Throwable c) {
+    if (c instanceof UnknownFormatException) {
+      return Optional.of(c.getMessage());
+    }
+    return StateStore.corruption(c).or(() -> RatisErrors.logCorruption(c));
   }
 }

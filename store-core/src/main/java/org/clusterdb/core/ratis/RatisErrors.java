@@ -1,5 +1,6 @@
 package org.clusterdb.core.ratis;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -23,7 +24,7 @@ import org.clusterdb.core.codec.ApiCodec;
  * surely did not append it: refused before replication, or refused by a non-leader. After a retry
  * or a timeout the outcome is unknown.
  */
-final class RatisErrors {
+public final class RatisErrors {
   private RatisErrors() {}
 
   /**
@@ -92,5 +93,12 @@ final class RatisErrors {
       e = e.getCause();
     }
     return e;
+  }
+
+  /** What is damaged, if {@code t} is Ratis finding a log entry whose checksum does not match. */
+  public static Optional<String> logCorruption(Throwable t) {
+    return t instanceof org.apache.ratis.protocol.exceptions.ChecksumException
+        ? Optional.of("Raft log segment: " + t.getMessage())
+        : Optional.empty();
   }
 }

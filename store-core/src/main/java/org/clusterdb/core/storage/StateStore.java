@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.clusterdb.proto.log.v1.AppliedIndex;
 import org.clusterdb.proto.log.v1.FormatVersion;
 import org.rocksdb.Checkpoint;
@@ -18,6 +19,7 @@ import org.rocksdb.DBOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.Status;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,6 +146,17 @@ public final class StateStore implements AutoCloseable {
     } catch (RocksDBException e) {
       throw new IOException("state store " + dir + " is damaged: " + e.getMessage(), e);
     }
+  }
+
+  /** What is damaged, if {@code t} is RocksDB finding a checksum or format corruption. */
+  public static Optional<String> corruption(Throwable t) {
+    if (t instanceof RocksDBException r) {
+      Status s = r.getStatus();
+      if (s != null && s.getCode() == Status.Code.Corruption) {
+        return Optional.of(r.getMessage());
+      }
+    }
+    return Optional.empty();
   }
 
   public Path dir() {
