@@ -30,6 +30,12 @@ public final class Nemesis {
           "primary",
           "isolate-primary");
 
+  /**
+   * Faults {@link #parse} accepts by name only, not in {@code all}: {@code isolate-subordinate},
+   * which makes every stale local read visible, for the run that checks the checker.
+   */
+  public static final List<String> BY_NAME_ONLY = List.of("isolate-subordinate");
+
   private final List<Fault> faults;
   private final FaultContext ctx;
   private final Map<String, AtomicInteger> injected = new ConcurrentHashMap<>();
@@ -61,7 +67,7 @@ public final class Nemesis {
       }
       if (name.equals("all")) {
         names.addAll(NAMES);
-      } else if (NAMES.contains(name)) {
+      } else if (NAMES.contains(name) || BY_NAME_ONLY.contains(name)) {
         names.add(name);
       } else {
         throw new IllegalArgumentException(
@@ -69,6 +75,8 @@ public final class Nemesis {
                 + name
                 + "'; known: "
                 + String.join(", ", NAMES)
+                + ", "
+                + String.join(", ", BY_NAME_ONLY)
                 + ", all, none");
       }
     }
@@ -77,7 +85,9 @@ public final class Nemesis {
       switch (n) {
         case "partition" -> {
           for (Partition.Mode m : Partition.Mode.values()) {
-            out.add(new Partition(m));
+            if (m != Partition.Mode.SUBORDINATE) {
+              out.add(new Partition(m));
+            }
           }
         }
         case "kill" -> out.add(new Kill());
@@ -87,6 +97,7 @@ public final class Nemesis {
         case "membership" -> out.add(new Membership());
         case "primary" -> out.add(new PrimaryChange());
         case "isolate-primary" -> out.add(new IsolatePrimary());
+        case "isolate-subordinate" -> out.add(new Partition(Partition.Mode.SUBORDINATE));
         default -> throw new IllegalStateException(n);
       }
     }

@@ -18,7 +18,13 @@ public final class Partition implements Fault {
     PRIMARY,
     HALVES,
     RING,
-    BRIDGE
+    BRIDGE,
+    /**
+     * One subordinate cut off from everyone: the primary keeps its majority and its writes, so a
+     * member serving stale local reads is caught every time. Not among the {@code partition} modes;
+     * named {@code isolate-subordinate}.
+     */
+    SUBORDINATE
   }
 
   private final Mode mode;
@@ -29,6 +35,9 @@ public final class Partition implements Fault {
 
   @Override
   public String name() {
+    if (mode == Mode.SUBORDINATE) {
+      return "isolate-subordinate";
+    }
     return "partition-" + mode.name().toLowerCase(java.util.Locale.ROOT);
   }
 
@@ -88,6 +97,15 @@ public final class Partition implements Fault {
                 cut[order.get(a)][order.get(b)] = true;
               }
             }
+          }
+        }
+      }
+      case SUBORDINATE -> {
+        int p = ctx.db().primary();
+        int lone = order.get(0) == p ? order.get(1) : order.get(0);
+        for (int j = 0; j < n; j++) {
+          if (j != lone) {
+            both(cut, lone, j);
           }
         }
       }
