@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * peer's own tables. On the primary it is refused.
  */
 @Timeout(180)
-class ForceConfigUpdateTest {
+public class ForceConfigUpdateTest {
   private static final int REPLICATION_MANUAL_SYNC = 20001;
   private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -67,19 +67,7 @@ class ForceConfigUpdateTest {
 
       // p3's copy goes wrong while it is down, as a bad disk or a bug would make it.
       cluster.stop(2);
-      try (StateStore state = StateStore.open(cluster.config(2).dataDir().resolve("state"), false);
-          WriteView w = state.write()) {
-        w.put(
-            "zones",
-            "k5".getBytes(StandardCharsets.UTF_8),
-            StoredValue.newBuilder()
-                .setValue(ByteString.copyFromUtf8("wrong"))
-                .setCreateRevision(1)
-                .setModRevision(1)
-                .setVersion(1)
-                .build());
-        state.commit(w, null);
-      }
+      overwrite(cluster.config(2).dataDir().resolve("state"), "zones", "k5", "wrong");
       ClusterDb p3 = cluster.restart(2);
       await()
           .atMost(WAIT)
@@ -113,6 +101,27 @@ class ForceConfigUpdateTest {
           .atMost(WAIT)
           .ignoreException(ClusterDbException.class)
           .until(() -> cluster.holds(2, "zones", "after"));
+    }
+  }
+
+  /**
+   * Writes {@code value} under {@code key} straight into a stopped member's cluster tables, behind
+   * the log's back, as a bad disk or a bug would.
+   */
+  public static void overwrite(Path stateDir, String table, String key, String value)
+      throws java.io.IOException {
+    try (StateStore state = StateStore.open(stateDir, false);
+        WriteView w = state.write()) {
+      w.put(
+          table,
+          key.getBytes(StandardCharsets.UTF_8),
+          StoredValue.newBuilder()
+              .setValue(ByteString.copyFromUtf8(value))
+              .setCreateRevision(1)
+              .setModRevision(1)
+              .setVersion(1)
+              .build());
+      state.commit(w, null);
     }
   }
 

@@ -171,14 +171,7 @@ class BackupRestoreIT {
       // The seed: remove the peer from the cluster, restore its database, add it back.
       ok(cluster, 0, "clustering", "remove-peer", "p3");
       await().atMost(WAIT).pollInterval(POLL).until(() -> state(cluster, 0, "p3") == null);
-      Cli running =
-          Cli.run(
-              "restore",
-              "--config",
-              cluster.config(2).toString(),
-              "--file",
-              backup.toString(),
-              "--confirm");
+      Cli running = restore(cluster, 2, backup);
       assertThat(running.exit()).isNotZero();
       assertThat(running.err()).contains("is running");
       assertThat(cluster.terminate(2)).isIn(0, 143);
@@ -186,23 +179,11 @@ class BackupRestoreIT {
       byte[] bytes = Files.readAllBytes(backup);
       bytes[bytes.length / 2] ^= 1;
       Files.write(damaged, bytes);
-      Cli bad =
-          Cli.run(
-              "restore",
-              "--config",
-              cluster.config(2).toString(),
-              "--file",
-              damaged.toString(),
-              "--confirm");
+      Cli bad = restore(cluster, 2, damaged);
       assertThat(bad.exit()).isNotZero();
       assertThat(bad.err()).contains("is damaged");
-      ok0(
-          "restore",
-          "--config",
-          cluster.config(2).toString(),
-          "--file",
-          backup.toString(),
-          "--confirm");
+      Cli restored = restore(cluster, 2, backup);
+      assertThat(restored.exit()).as("%s %s", restored.out(), restored.err()).isZero();
       ok(cluster, 0, "clustering", "add-peer", peerArg(cluster, 2));
       cluster.restart(2);
       await().atMost(WAIT).pollInterval(POLL).until(() -> allActive(cluster, 0));
@@ -234,6 +215,17 @@ class BackupRestoreIT {
 
   private Path dataDir(int i) {
     return dir.resolve("p" + (i + 1)).resolve("data");
+  }
+
+  /** {@code clusterdb restore --confirm} of {@code file} onto peer {@code i}, as run. */
+  private static Cli restore(ServerProcesses cluster, int i, Path file) throws Exception {
+    return Cli.run(
+        "restore",
+        "--config",
+        cluster.config(i).toString(),
+        "--file",
+        file.toString(),
+        "--confirm");
   }
 
   private static Cli ok0(String... args) throws Exception {

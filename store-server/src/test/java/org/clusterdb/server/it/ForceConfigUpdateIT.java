@@ -6,17 +6,13 @@ import static org.clusterdb.server.it.MembershipIT.activeAlarms;
 import static org.clusterdb.server.it.MembershipIT.allActive;
 import static org.clusterdb.server.it.MembershipIT.cli;
 
-import com.google.protobuf.ByteString;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.clusterdb.api.Bytes;
 import org.clusterdb.api.Consistency;
 import org.clusterdb.api.TableScope;
 import org.clusterdb.client.ClusterDbClient;
-import org.clusterdb.core.storage.StateStore;
-import org.clusterdb.core.storage.WriteView;
-import org.clusterdb.proto.log.v1.StoredValue;
+import org.clusterdb.core.ForceConfigUpdateTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,19 +62,7 @@ class ForceConfigUpdateIT {
       // p3's copy goes wrong while it is down.
       cluster.terminate(2);
       Path state = dir.resolve("p3").resolve("data").resolve("state");
-      try (StateStore s = StateStore.open(state, false);
-          WriteView w = s.write()) {
-        w.put(
-            "zones",
-            "k5".getBytes(StandardCharsets.UTF_8),
-            StoredValue.newBuilder()
-                .setValue(ByteString.copyFromUtf8("wrong"))
-                .setCreateRevision(1)
-                .setModRevision(1)
-                .setVersion(1)
-                .build());
-        s.commit(w, null);
-      }
+      ForceConfigUpdateTest.overwrite(state, "zones", "k5", "wrong");
       cluster.restart(2);
       await()
           .atMost(WAIT)
