@@ -21,6 +21,9 @@ import org.clusterdb.api.ErrorCode;
 import org.clusterdb.core.ClusterDb;
 import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.core.util.DaemonThreads;
+import org.clusterdb.proto.api.v1.AlarmsResponse;
+import org.clusterdb.proto.api.v1.ClusterStatusResponse;
+import org.clusterdb.proto.api.v1.GetClusteringSettingsResponse;
 import org.clusterdb.proto.api.v1.Member;
 import org.clusterdb.server.auth.AuthInterceptor;
 import org.clusterdb.server.auth.ClientPortTls;
@@ -34,6 +37,7 @@ import org.clusterdb.server.grpc.WatchService;
 import org.clusterdb.server.http.HttpEndpoints;
 import org.clusterdb.server.http.PrometheusMeters;
 import org.clusterdb.server.http.Readiness;
+import org.clusterdb.server.http.StatusPage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,9 +48,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Health is SERVING while the member knows a leader, NOT_SERVING otherwise and during shutdown.
  * With {@code server.httpPort} set, an HTTP listener serves {@code /metrics} (Prometheus text),
- * {@code /health} (liveness) and {@code /ready} ({@link Readiness}); more endpoints can be
- * registered on {@link #http()}. {@link #shutdown(Duration)} stops taking new calls, lets calls in
- * flight finish for the grace period, then stops the member, leaving its data directory consistent.
+ * {@code /health} (liveness), {@code /ready} ({@link Readiness}) and the {@link StatusPage}; more
+ * endpoints can be registered on {@link #http()}. {@link #shutdown(Duration)} stops taking new
+ * calls, lets calls in flight finish for the grace period, then stops the member, leaving its data
+ * directory consistent.
  */
 public final class ClusterDbServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterDbServer.class);
@@ -244,6 +249,24 @@ public final class ClusterDbServer implements AutoCloseable {
           Readiness r = readiness();
           return HttpEndpoints.Response.text(
               r.ready() ? 200 : 503, r.ready() ? "ready\n" : "not ready: " + r.reason() + "\n");
+        });
+    StatusPage.register(
+        endpoints,
+        new StatusPage.Source() {
+          @Override
+          public ClusterStatusResponse clusterStatus() {
+            return ClusterService.clusterStatus(db);
+          }
+
+          @Override
+          public AlarmsResponse alarms() {
+            return ClusterService.alarms(db);
+          }
+
+          @Override
+          public Optional<GetClusteringSettingsResponse> settings() {
+            return Optional.of(ClusterService.clusteringSettings(db));
+          }
         });
   }
 

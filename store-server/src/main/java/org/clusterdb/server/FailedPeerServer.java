@@ -33,20 +33,24 @@ import org.clusterdb.proto.api.v1.AlarmsResponse;
 import org.clusterdb.proto.api.v1.ClusterGrpc;
 import org.clusterdb.proto.api.v1.ClusterStatusRequest;
 import org.clusterdb.proto.api.v1.ClusterStatusResponse;
+import org.clusterdb.proto.api.v1.GetClusteringSettingsResponse;
 import org.clusterdb.proto.wire.WireCodec;
 import org.clusterdb.proto.wire.WireErrors;
 import org.clusterdb.server.auth.ClientPortTls;
 import org.clusterdb.server.config.PeerEndpoint;
 import org.clusterdb.server.config.ServerConfig;
+import org.clusterdb.server.http.HttpEndpoints;
+import org.clusterdb.server.http.StatusPage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What a peer whose database failed at start-up serves instead of its database, so that operators
  * see why: its clustering status (database Stopped) and its alarms, "Database failure" among them.
- * Every other call fails UNAVAILABLE with the damage and the recovery; health is NOT_SERVING.
- * Answered without accounts: the peer's accounts are in the database that failed, and nothing here
- * reads or changes data.
+ * Every other call fails UNAVAILABLE with the damage and the recovery; health is NOT_SERVING. With
+ * {@code server.httpPort} set, the HTTP listener serves the status page, {@code /health} (200) and
+ * {@code /ready} (503). Answered without accounts: the peer's accounts are in the database that
+ * failed, and nothing here reads or changes data.
  */
 public final class FailedPeerServer {
   private static final Logger LOG = LoggerFactory.getLogger(FailedPeerServer.class);
@@ -59,9 +63,11 @@ public final class FailedPeerServer {
           "grpc.health.v1.Health/Watch");
 
   private final Server grpc;
+  private final HttpEndpoints http;
 
-  private FailedPeerServer(Server grpc) {
+  private FailedPeerServer(Server grpc, HttpEndpoints http) {
     this.grpc = grpc;
+    this.http = http;
   }
 
   /** Listens on the peer's client port and answers as above until shut down. */
@@ -73,6 +79,7 @@ public final class FailedPeerServer {
     PeerEndpoint self = config.self();
     ClusterDbException refusal =
         new ClusterDbException(ErrorCode.UNAVAILABLE, failure.getMessage(), null, true, null);
+    Status status = new Status(config, failure);
     Server grpc =
         NettyServerBuilder.forAddress(
                 new InetSocketAddress(config.clientBindHost(), self.clientPort()))
@@ -80,16 +87,50 @@ public final class FailedPeerServer {
             .intercept(new Refuse(refusal))
             // Services not registered here, refused the same way rather than UNIMPLEMENTED.
             .fallbackHandlerRegistry(new Unregistered())
-            .addService(new Status(config, failure))
+            .addService(status)
             .addService(health.getHealthService())
             .build();
     grpc.start();
+    HttpEndpoints http = null;
+    if (config.httpPort() != 0) {
+      try {
+        http =
+            HttpEndpoints.start(
+                new InetSocketAddress(config.httpBindHost(), config.httpPort()), config.memberId());
+      } catch (IOException e) {
+        grpc.shutdownNow();
+        throw e;
+      }
+      // Alive (a supervisor must not restart it in a loop), never ready, and the status page
+      // shows why.
+      http.register("/health", request -> HttpEndpoints.Response.text(200, "OK\n"));
+      http.register(
+          "/ready", request -> HttpEndpoints.Response.text(503, "not ready: database failed\n"));
+      StatusPage.register(
+          http,
+          new StatusPage.Source() {
+            @Override
+            public ClusterStatusResponse clusterStatus() {
+              return status.clusterStatus();
+            }
+
+            @Override
+            public AlarmsResponse alarms() {
+              return status.alarms();
+            }
+
+            @Override
+            public Optional<GetClusteringSettingsResponse> settings() {
+              return Optional.empty();
+            }
+          });
+    }
     LOG.error(
         "Detail=\"Database failure: serving status and alarms only\" Member=\"{}\""
             + " ClientAddress=\"{}\"",
         config.memberId(),
         self.clientAddress());
-    return new FailedPeerServer(grpc);
+    return new FailedPeerServer(grpc, http);
   }
 
   public void awaitTermination() throws InterruptedException {
@@ -98,6 +139,9 @@ public final class FailedPeerServer {
 
   public void shutdown() {
     grpc.shutdownNow();
+    if (http != null) {
+      http.close();
+    }
   }
 
   /** Fails every call but status, alarms and health, with the failure's own message. */
@@ -164,6 +208,11 @@ public final class FailedPeerServer {
     @Override
     public void clusterStatus(
         ClusterStatusRequest request, StreamObserver<ClusterStatusResponse> out) {
+      out.onNext(clusterStatus());
+      out.onCompleted();
+    }
+
+    ClusterStatusResponse clusterStatus() {
       List<PeerStatus> peers = new ArrayList<>();
       int i = 1;
       for (PeerEndpoint p : config.peers()) {
@@ -193,16 +242,19 @@ public final class FailedPeerServer {
               0,
               -1,
               peers);
-      out.onNext(WireCodec.clusterStatus(header, s));
-      out.onCompleted();
+      return WireCodec.clusterStatus(header, s);
     }
 
     @Override
     public void alarms(AlarmsRequest request, StreamObserver<AlarmsResponse> out) {
+      out.onNext(alarms());
+      out.onCompleted();
+    }
+
+    AlarmsResponse alarms() {
       AlarmsResponse.Builder b = AlarmsResponse.newBuilder().setHeader(WireCodec.header(header));
       failure.alarms().forEach(a -> b.addAlarms(WireCodec.alarm(a)));
-      out.onNext(b.build());
-      out.onCompleted();
+      return b.build();
     }
   }
 }

@@ -125,7 +125,7 @@ final class LocalClusterCommand implements Callable<Integer> {
       processes.add(proc);
       clientAddresses.add(p.clientAddress());
       out.printf(
-          "started %s pid=%d raft=%s client=%s http=http://%s:%d log=%s%n",
+          "started %s pid=%d raft=%s client=%s http=http://%s:%d/ log=%s%n",
           p.id(),
           proc.pid(),
           p.peerAddress().address(),

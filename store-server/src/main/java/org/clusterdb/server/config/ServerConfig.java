@@ -88,7 +88,7 @@ import org.yaml.snakeyaml.Yaml;
  *     null means this member's own peer host, and the constructor puts that in its place (it stays
  *     null only when {@code memberId} names no peer with a host, which {@link #problems()} reports)
  * @param httpPort {@code server.httpPort}: the port of the HTTP listener ({@code /metrics}, {@code
- *     /health}, {@code /ready}); 0 means no listener
+ *     /health}, {@code /ready}, the status page at {@code /}); 0 means no listener
  * @param httpBindHost {@code server.httpBindHost}: the address the HTTP listener binds; null means
  *     {@code clientBindHost}, and the constructor puts that in its place
  * @param tls {@code tls}: this peer's {@code certificate} and {@code privateKey} and the {@code

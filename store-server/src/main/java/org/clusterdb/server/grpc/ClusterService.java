@@ -83,23 +83,35 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   @Override
   public void clusterStatus(
       ClusterStatusRequest request, StreamObserver<ClusterStatusResponse> out) {
-    Calls.answer(
-        out,
-        () ->
-            CompletableFuture.completedFuture(
-                WireCodec.clusterStatus(db.currentHeader(), db.clusterStatus())));
+    Calls.answer(out, () -> CompletableFuture.completedFuture(clusterStatus(db)));
+  }
+
+  /** What {@code ClusterStatus} answers on {@code db}'s peer. */
+  public static ClusterStatusResponse clusterStatus(ClusterDb db) {
+    return WireCodec.clusterStatus(db.currentHeader(), db.clusterStatus());
+  }
+
+  /** What {@code Alarms} answers on {@code db}'s peer. */
+  public static AlarmsResponse alarms(ClusterDb db) {
+    AlarmsResponse.Builder b =
+        AlarmsResponse.newBuilder().setHeader(WireCodec.header(db.currentHeader()));
+    db.alarms().forEach(a -> b.addAlarms(WireCodec.alarm(a)));
+    return b.build();
+  }
+
+  /** What {@code GetClusteringSettings} answers on {@code db}'s peer. */
+  public static GetClusteringSettingsResponse clusteringSettings(ClusterDb db) {
+    return WireCodec.clusteringSettingsResponse(
+        db.currentHeader(),
+        db.config().memberId(),
+        db.clusteringSettings(),
+        db.clusterClusteringSettings(),
+        Optional.of(db.listenAddress()));
   }
 
   @Override
   public void alarms(AlarmsRequest request, StreamObserver<AlarmsResponse> out) {
-    Calls.answer(
-        out,
-        () -> {
-          AlarmsResponse.Builder b =
-              AlarmsResponse.newBuilder().setHeader(WireCodec.header(db.currentHeader()));
-          db.alarms().forEach(a -> b.addAlarms(WireCodec.alarm(a)));
-          return CompletableFuture.completedFuture(b.build());
-        });
+    Calls.answer(out, () -> CompletableFuture.completedFuture(alarms(db)));
   }
 
   @Override
@@ -154,16 +166,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   @Override
   public void getClusteringSettings(
       GetClusteringSettingsRequest request, StreamObserver<GetClusteringSettingsResponse> out) {
-    Calls.answer(
-        out,
-        () ->
-            CompletableFuture.completedFuture(
-                WireCodec.clusteringSettingsResponse(
-                    db.currentHeader(),
-                    db.config().memberId(),
-                    db.clusteringSettings(),
-                    db.clusterClusteringSettings(),
-                    Optional.of(db.listenAddress()))));
+    Calls.answer(out, () -> CompletableFuture.completedFuture(clusteringSettings(db)));
   }
 
   @Override

@@ -6,13 +6,21 @@ import static org.clusterdb.server.it.MembershipIT.activeAlarms;
 import static org.clusterdb.server.it.MembershipIT.allActive;
 import static org.clusterdb.server.it.MembershipIT.cli;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.clusterdb.api.Bytes;
 import org.clusterdb.api.Consistency;
 import org.clusterdb.api.TableScope;
 import org.clusterdb.client.ClusterDbClient;
 import org.clusterdb.core.CorruptionTest;
+import org.clusterdb.core.MiniCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,9 +45,20 @@ class DatabaseFailureIT {
     }
   }
 
+  private static HttpResponse<String> get(String uri) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(uri)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   void aDamagedPeerRefusesToServeAndThePurgeRecoveryBringsItBack() throws Exception {
-    try (ServerProcesses cluster = ServerProcesses.start(3, dir)) {
+    List<Integer> httpPorts = MiniCluster.freePorts(3);
+    try (ServerProcesses cluster =
+        ServerProcesses.prepare(3, dir, (i, b) -> b.httpPort(httpPorts.get(i)))) {
+      for (int i = 0; i < 3; i++) {
+        cluster.restart(i);
+      }
       cluster.awaitLeader();
       await().atMost(WAIT).pollInterval(POLL).until(() -> allActive(cluster, 0));
       try (ClusterDbClient c = cluster.client(0)) {
@@ -65,6 +84,17 @@ class DatabaseFailureIT {
       assertThat(cluster.isAlive(2)).as("the damaged peer stays up to say why").isTrue();
       Cli page = cli(cluster, 2, "xstatus");
       assertThat(page.out()).contains("Stopped").contains("20010");
+      // Its status page says so too, and it is alive but never ready.
+      String http = "http://127.0.0.1:" + httpPorts.get(2);
+      JsonObject status =
+          JsonParser.parseString(get(http + "/status.json").body()).getAsJsonObject();
+      assertThat(status.getAsJsonObject("status").get("database").getAsString())
+          .isEqualTo("STOPPED");
+      assertThat(status.getAsJsonObject("alarms").getAsJsonArray("alarms").toString())
+          .contains("\"id\":20010");
+      assertThat(get(http + "/").body()).contains("System &gt; Clustering");
+      assertThat(get(http + "/ready").statusCode()).isEqualTo(503);
+      assertThat(get(http + "/health").statusCode()).isEqualTo(200);
       Cli read = cli(cluster, 2, "get", "zones", "k1", "--local");
       assertThat(read.exit()).isNotZero();
       assertThat(read.err()).contains("is damaged").contains("purge");

@@ -78,7 +78,7 @@ class LocalClusterIT {
         }
       }
       assertThat(pids).hasSize(3);
-      // Each peer's HTTP listener, as printed, answers its liveness probe.
+      // Each peer's status page, as printed, is served, and so is its liveness probe.
       java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
       List<String> urls = new ArrayList<>();
       for (String line : lines) {
@@ -89,13 +89,17 @@ class LocalClusterIT {
       }
       assertThat(urls).hasSize(3);
       for (String url : urls) {
-        assertThat(
-                http.send(
-                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/health"))
-                            .build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString())
-                    .statusCode())
-            .isEqualTo(200);
+        assertThat(url).endsWith("/");
+        for (String path : List.of("", "health")) {
+          assertThat(
+                  http.send(
+                          java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + path))
+                              .build(),
+                          java.net.http.HttpResponse.BodyHandlers.ofString())
+                      .statusCode())
+              .as(url + path)
+              .isEqualTo(200);
+        }
       }
       assertThat(lines).anyMatch(l -> l.contains("cluster ready"));
       assertThat(lines).anyMatch(l -> l.matches("^1\\s+p1\\s.*This system.*"));
