@@ -618,5 +618,15 @@ public final class MembershipManager implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // A mapping the primary saved since the last round must survive a restart: the next start
+    // resolves this peer's own name through it before its replica is readable.
+    try {
+      clusterSettings().ifPresent(settings::rememberCluster);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "cluster settings not remembered at stop member={} error={}",
+          config.memberId(),
+          e.toString());
+    }
   }
 }
