@@ -40,6 +40,10 @@ public final class BlockingKeyValueStore {
     return await(store.put(table, key, value));
   }
 
+  public PutResult put(String table, Bytes key, Bytes value, long lease) {
+    return await(store.put(table, key, value, lease));
+  }
+
   public PutResult put(String table, String key, String value) {
     return put(table, Bytes.of(key), Bytes.of(value));
   }

@@ -20,6 +20,11 @@ public enum ErrorCode {
   COMPACTED(5, Action.RESYNC, true),
   /** A watch listener fell too far behind and was stopped. Resume from its next revision. */
   SLOW_WATCHER(6, Action.RETRY, true),
+  /**
+   * The lease does not exist: it expired, was revoked, or was never granted. Its keys are gone;
+   * grant a new lease and write them again.
+   */
+  LEASE_NOT_FOUND(7, Action.FIX_REQUEST, true),
   /** This member is not the leader; the exception carries the leader if known. */
   NOT_LEADER(10, Action.RETRY_ELSEWHERE, true),
   /** No leader is elected, or this member cannot reach a quorum. */

@@ -38,8 +38,20 @@ public interface KeyValueStore {
   /** Every table this member knows, cluster tables first, then peer tables, each by name. */
   CompletableFuture<List<Table>> listTables(Consistency consistency);
 
-  /** Sets {@code key} to {@code value}, creating the key if needed. */
-  CompletableFuture<PutResult> put(String table, Bytes key, Bytes value);
+  /**
+   * Sets {@code key} to {@code value}, creating the key if needed, attached to no lease (detaching
+   * it from any it had).
+   */
+  default CompletableFuture<PutResult> put(String table, Bytes key, Bytes value) {
+    return put(table, key, value, 0);
+  }
+
+  /**
+   * Sets {@code key} to {@code value}, attached to {@code lease} (see {@link Leases}); 0 attaches
+   * it to none. Fails LEASE_NOT_FOUND when the lease is gone, and INVALID_ARGUMENT for a lease on a
+   * peer table.
+   */
+  CompletableFuture<PutResult> put(String table, Bytes key, Bytes value, long lease);
 
   /** Reads one key, linearizably. */
   default CompletableFuture<Optional<KeyValue>> get(String table, Bytes key) {

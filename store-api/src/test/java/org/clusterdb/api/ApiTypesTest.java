@@ -259,6 +259,7 @@ class ApiTypesTest {
             Map.entry(ErrorCode.LIMIT_EXCEEDED, 4),
             Map.entry(ErrorCode.COMPACTED, 5),
             Map.entry(ErrorCode.SLOW_WATCHER, 6),
+            Map.entry(ErrorCode.LEASE_NOT_FOUND, 7),
             Map.entry(ErrorCode.NOT_LEADER, 10),
             Map.entry(ErrorCode.NO_LEADER, 11),
             Map.entry(ErrorCode.TIMEOUT, 12),
@@ -289,7 +290,7 @@ class ApiTypesTest {
   @Test
   void fromUnknownNumberIsInternal() {
     assertThat(ErrorCode.fromNumber(0)).isEqualTo(ErrorCode.INTERNAL);
-    assertThat(ErrorCode.fromNumber(7)).isEqualTo(ErrorCode.INTERNAL);
+    assertThat(ErrorCode.fromNumber(8)).isEqualTo(ErrorCode.INTERNAL);
     assertThat(ErrorCode.fromNumber(-1)).isEqualTo(ErrorCode.INTERNAL);
   }
 

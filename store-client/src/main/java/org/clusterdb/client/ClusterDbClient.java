@@ -36,6 +36,9 @@ import org.clusterdb.api.DeleteResult;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.api.KeyRange;
 import org.clusterdb.api.KeyValueStore;
+import org.clusterdb.api.Lease;
+import org.clusterdb.api.LeaseStatus;
+import org.clusterdb.api.Leases;
 import org.clusterdb.api.MemberStatus;
 import org.clusterdb.api.PutResult;
 import org.clusterdb.api.RangeResult;
@@ -65,6 +68,11 @@ import org.clusterdb.proto.api.v1.GetClusteringSettingsRequest;
 import org.clusterdb.proto.api.v1.KVGrpc;
 import org.clusterdb.proto.api.v1.LeaderRequest;
 import org.clusterdb.proto.api.v1.LeaderResponse;
+import org.clusterdb.proto.api.v1.LeaseGrantRequest;
+import org.clusterdb.proto.api.v1.LeaseGrpc;
+import org.clusterdb.proto.api.v1.LeaseKeepAliveRequest;
+import org.clusterdb.proto.api.v1.LeaseRevokeRequest;
+import org.clusterdb.proto.api.v1.LeaseTimeToLiveRequest;
 import org.clusterdb.proto.api.v1.ListAccountsRequest;
 import org.clusterdb.proto.api.v1.ListTablesRequest;
 import org.clusterdb.proto.api.v1.MaintenanceGrpc;
@@ -178,6 +186,72 @@ public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
     return blocking;
   }
 
+  /**
+   * Leases over this client's endpoints: each command is retried across members under one request
+   * id, so it applies once; {@link LeaseKeeper} keeps one alive in the background.
+   */
+  public Leases leases() {
+    return leases;
+  }
+
+  private final Leases leases =
+      new Leases() {
+        @Override
+        public CompletableFuture<Lease> grant(Duration ttl) {
+          return guard(
+              () -> {
+                Objects.requireNonNull(ttl, "ttl");
+                return write(
+                    LeaseGrpc.getGrantMethod(),
+                    id ->
+                        LeaseGrantRequest.newBuilder()
+                            .setTtlMillis(ttl.toMillis())
+                            .setRequestId(WireCodec.requestId(id))
+                            .build(),
+                    r -> new Lease(r.getId(), Duration.ofMillis(r.getTtlMillis())));
+              });
+        }
+
+        @Override
+        public CompletableFuture<Lease> keepAlive(long lease) {
+          return guard(
+              () ->
+                  write(
+                      LeaseGrpc.getKeepAliveMethod(),
+                      id ->
+                          LeaseKeepAliveRequest.newBuilder()
+                              .setId(lease)
+                              .setRequestId(WireCodec.requestId(id))
+                              .build(),
+                      r -> new Lease(r.getId(), Duration.ofMillis(r.getTtlMillis()))));
+        }
+
+        @Override
+        public CompletableFuture<Long> revoke(long lease) {
+          return guard(
+              () ->
+                  write(
+                      LeaseGrpc.getRevokeMethod(),
+                      id ->
+                          LeaseRevokeRequest.newBuilder()
+                              .setId(lease)
+                              .setRequestId(WireCodec.requestId(id))
+                              .build(),
+                      r -> r.getHeader().getRevision()));
+        }
+
+        @Override
+        public CompletableFuture<LeaseStatus> timeToLive(long lease) {
+          return guard(
+              () ->
+                  read(
+                      LeaseGrpc.getTimeToLiveMethod(),
+                      LeaseTimeToLiveRequest.newBuilder().setId(lease).build(),
+                      Consistency.LINEARIZABLE,
+                      WireCodec::leaseStatus));
+        }
+      };
+
   // ---- tables ----
 
   @Override
@@ -233,7 +307,7 @@ public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
   // ---- rows ----
 
   @Override
-  public CompletableFuture<PutResult> put(String table, Bytes key, Bytes value) {
+  public CompletableFuture<PutResult> put(String table, Bytes key, Bytes value, long lease) {
     return guard(
         () -> {
           Objects.requireNonNull(table, "table");
@@ -243,6 +317,7 @@ public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
               KVGrpc.getPutMethod(),
               id ->
                   WireCodec.putRequest(table, key, value).toBuilder()
+                      .setLease(lease)
                       .setRequestId(WireCodec.requestId(id))
                       .build(),
               WireCodec::putResult);

@@ -32,6 +32,7 @@ import org.clusterdb.api.ErrorCode;
 import org.clusterdb.api.Header;
 import org.clusterdb.api.KeyRange;
 import org.clusterdb.api.KeyValueStore;
+import org.clusterdb.api.Leases;
 import org.clusterdb.api.MemberStatus;
 import org.clusterdb.api.PeerAddress;
 import org.clusterdb.api.PeerStatus;
@@ -132,6 +133,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   private final BlockingKeyValueStore blocking;
   private final Instant startedAt = Instant.now();
   private final MemberMetrics metrics;
+  private final ClusterLeases leases;
 
   private ClusterDb(
       ClusterDbConfig config,
@@ -174,6 +176,24 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     this.resolver = resolver;
     this.resync = resync;
     this.blocking = new BlockingKeyValueStore(this);
+    this.leases = new ClusterLeases(config, node);
+  }
+
+  /** Leases: keys that live as long as their writer keeps them alive. See {@link Leases}. */
+  public Leases leases() {
+    return leases(new Stamp(null, Origin.LOCAL));
+  }
+
+  /**
+   * {@link #leases()} for a remote caller: each command deduplicated under {@code id} (when not
+   * null) and audited as {@code origin}'s.
+   */
+  public Leases leases(RequestId id, Origin origin) {
+    return leases(new Stamp(id, Objects.requireNonNull(origin, "origin")));
+  }
+
+  private Leases leases(Stamp stamp) {
+    return leases.view(e -> apply(TableScope.CLUSTER, stamped(e, stamp)));
   }
 
   /**
@@ -460,8 +480,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
       }
 
       @Override
-      public CompletableFuture<PutResult> put(String table, Bytes key, Bytes value) {
-        return timed(Operation.PUT, () -> putNow(table, key, value, stamp));
+      public CompletableFuture<PutResult> put(String table, Bytes key, Bytes value, long lease) {
+        return timed(Operation.PUT, () -> putNow(table, key, value, lease, stamp));
       }
 
       @Override
@@ -1034,12 +1054,20 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   }
 
   @Override
-  public CompletableFuture<PutResult> put(String table, Bytes key, Bytes value) {
-    return timed(Operation.PUT, () -> putNow(table, key, value, LOCAL));
+  public CompletableFuture<PutResult> put(String table, Bytes key, Bytes value, long lease) {
+    return timed(Operation.PUT, () -> putNow(table, key, value, lease, LOCAL));
   }
 
-  private CompletableFuture<PutResult> putNow(String table, Bytes key, Bytes value, Stamp stamp) {
-    Op op = values.seal(Op.newBuilder().setPut(ApiCodec.put(table, key, value)).build());
+  private CompletableFuture<PutResult> putNow(
+      String table, Bytes key, Bytes value, long lease, Stamp stamp) {
+    if (lease != 0 && scopeOf(table) == TableScope.PEER) {
+      return failed(peerTableLease("lease", table));
+    }
+    Op op =
+        values.seal(
+            Op.newBuilder()
+                .setPut(ApiCodec.put(table, key, value).toBuilder().setLease(lease))
+                .build());
     return single(op, table, stamp)
         .thenApply(
             r ->
@@ -1123,6 +1151,15 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
                 "txn", "mixes cluster and peer tables ('" + tables.get(0) + "', '" + t + "')"));
       }
     }
+    if (scope == TableScope.PEER) {
+      List<org.clusterdb.api.Op> ops = new ArrayList<>(txn.success());
+      ops.addAll(txn.failure());
+      for (org.clusterdb.api.Op op : ops) {
+        if (op instanceof org.clusterdb.api.Op.Put p && p.lease() != 0) {
+          return failed(peerTableLease("txn", p.table()));
+        }
+      }
+    }
     LogEntry entry =
         LogEntry.newBuilder()
             .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
@@ -1165,6 +1202,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   public void close() {
     LOG.info("stopping clusterdb member={}", config.memberId());
     resync.ifPresent(ResyncCheck::close);
+    leases.close();
     metrics.close();
     accountsTicker.shutdownNow();
     try {
@@ -1316,6 +1354,15 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   private static ClusterDbException privateTable(String field, String name) {
     return ClusterDbException.invalid(
         field, "'" + name + "' is private to clusterdb: use the account calls");
+  }
+
+  private static ClusterDbException peerTableLease(String field, String table) {
+    return ClusterDbException.invalid(
+        field,
+        "'"
+            + table
+            + "' is a peer table: leases attach keys of cluster tables only (a peer's own rows"
+            + " live as long as the peer)");
   }
 
   private static ClusterDbException reserved(String field, String name) {

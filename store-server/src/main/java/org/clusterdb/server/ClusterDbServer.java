@@ -32,6 +32,7 @@ import org.clusterdb.server.config.ServerConfig;
 import org.clusterdb.server.grpc.AuthService;
 import org.clusterdb.server.grpc.ClusterService;
 import org.clusterdb.server.grpc.KvService;
+import org.clusterdb.server.grpc.LeaseService;
 import org.clusterdb.server.grpc.MaintenanceService;
 import org.clusterdb.server.grpc.WatchService;
 import org.clusterdb.server.http.HttpEndpoints;
@@ -183,6 +184,7 @@ public final class ClusterDbServer implements AutoCloseable {
             .addService(new ClusterService(db, members(config), restarter))
             .addService(new MaintenanceService(db, restarter))
             .addService(new AuthService(db))
+            .addService(new LeaseService(db))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             // Older tools still ask the alpha reflection service.

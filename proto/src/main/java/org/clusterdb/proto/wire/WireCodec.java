@@ -73,6 +73,7 @@ public final class WireCodec {
         .setCreateRevision(kv.createRevision())
         .setModRevision(kv.modRevision())
         .setVersion(kv.version())
+        .setLease(kv.lease())
         .build();
   }
 
@@ -82,7 +83,8 @@ public final class WireCodec {
         bytes(kv.getValue()),
         kv.getCreateRevision(),
         kv.getModRevision(),
-        kv.getVersion());
+        kv.getVersion(),
+        kv.getLease());
   }
 
   public static ResponseHeader header(Header h) {
@@ -142,6 +144,35 @@ public final class WireCodec {
   }
 
   // ---- request ids ----
+
+  /** A lease's status as {@code Lease.TimeToLive} answers it, without the header. */
+  public static org.clusterdb.proto.api.v1.LeaseTimeToLiveResponse.Builder leaseStatus(
+      org.clusterdb.api.LeaseStatus s) {
+    org.clusterdb.proto.api.v1.LeaseTimeToLiveResponse.Builder b =
+        org.clusterdb.proto.api.v1.LeaseTimeToLiveResponse.newBuilder()
+            .setId(s.id())
+            .setTtlMillis(s.ttl().toMillis())
+            .setRemainingMillis(s.remaining().toMillis());
+    s.keys()
+        .forEach(
+            k ->
+                b.addKeys(
+                    org.clusterdb.proto.api.v1.LeasedKey.newBuilder()
+                        .setTable(k.table())
+                        .setKey(bytes(k.key()))));
+    return b;
+  }
+
+  public static org.clusterdb.api.LeaseStatus leaseStatus(
+      org.clusterdb.proto.api.v1.LeaseTimeToLiveResponse r) {
+    return new org.clusterdb.api.LeaseStatus(
+        r.getId(),
+        java.time.Duration.ofMillis(r.getTtlMillis()),
+        java.time.Duration.ofMillis(r.getRemainingMillis()),
+        r.getKeysList().stream()
+            .map(k -> new org.clusterdb.api.LeaseStatus.LeasedKey(k.getTable(), bytes(k.getKey())))
+            .toList());
+  }
 
   public static org.clusterdb.proto.api.v1.RequestId requestId(RequestId id) {
     return org.clusterdb.proto.api.v1.RequestId.newBuilder()
@@ -274,7 +305,7 @@ public final class WireCodec {
   public static RequestOp requestOp(Op op) {
     RequestOp.Builder b = RequestOp.newBuilder();
     if (op instanceof Op.Put p) {
-      b.setPut(putRequest(p.table(), p.key(), p.value()));
+      b.setPut(putRequest(p.table(), p.key(), p.value()).toBuilder().setLease(p.lease()));
     } else if (op instanceof Op.Delete d) {
       b.setDeleteRange(deleteRequest(d.table(), d.range()));
     } else if (op instanceof Op.Range r) {
@@ -287,7 +318,10 @@ public final class WireCodec {
     return switch (op.getRequestCase()) {
       case PUT ->
           new Op.Put(
-              op.getPut().getTable(), bytes(op.getPut().getKey()), bytes(op.getPut().getValue()));
+              op.getPut().getTable(),
+              bytes(op.getPut().getKey()),
+              bytes(op.getPut().getValue()),
+              op.getPut().getLease());
       case DELETE_RANGE ->
           new Op.Delete(
               op.getDeleteRange().getTable(),

@@ -27,7 +27,7 @@ public final class WireErrors {
   public static Status.Code grpcCode(ErrorCode code) {
     return switch (code) {
       case INVALID_ARGUMENT, LIMIT_EXCEEDED -> Status.Code.INVALID_ARGUMENT;
-      case UNKNOWN_TABLE -> Status.Code.NOT_FOUND;
+      case UNKNOWN_TABLE, LEASE_NOT_FOUND -> Status.Code.NOT_FOUND;
       case TABLE_EXISTS -> Status.Code.ALREADY_EXISTS;
       case COMPACTED -> Status.Code.OUT_OF_RANGE;
       case SLOW_WATCHER -> Status.Code.RESOURCE_EXHAUSTED;

@@ -84,7 +84,7 @@ public final class ApiCodec {
   public static org.clusterdb.proto.log.v1.Op op(Op op) {
     var b = org.clusterdb.proto.log.v1.Op.newBuilder();
     if (op instanceof Op.Put p) {
-      b.setPut(put(p.table(), p.key(), p.value()));
+      b.setPut(put(p.table(), p.key(), p.value()).toBuilder().setLease(p.lease()));
     } else if (op instanceof Op.Delete d) {
       b.setDeleteRange(deleteRange(d.table(), d.range()));
     } else if (op instanceof Op.Range r) {
@@ -121,7 +121,8 @@ public final class ApiCodec {
         bytes(kv.getValue()),
         kv.getCreateRevision(),
         kv.getModRevision(),
-        kv.getVersion());
+        kv.getVersion(),
+        kv.getLease());
   }
 
   public static RangeResult rangeResult(Header header, org.clusterdb.proto.log.v1.RangeResult r) {

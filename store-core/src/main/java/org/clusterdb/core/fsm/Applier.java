@@ -24,6 +24,9 @@ import org.clusterdb.proto.log.v1.Event;
 import org.clusterdb.proto.log.v1.Failure;
 import org.clusterdb.proto.log.v1.HistoryRecord;
 import org.clusterdb.proto.log.v1.KeyValue;
+import org.clusterdb.proto.log.v1.LeaseGrant;
+import org.clusterdb.proto.log.v1.LeaseRecord;
+import org.clusterdb.proto.log.v1.LeaseResult;
 import org.clusterdb.proto.log.v1.LogEntry;
 import org.clusterdb.proto.log.v1.Op;
 import org.clusterdb.proto.log.v1.OpResult;
@@ -232,6 +235,9 @@ public final class Applier {
                   : TableNames.KEY_GRANT_PREFIX + entry.getPublishPeerKey().getMemberId(),
               state,
               AuditTrail.NONE);
+      case LEASE_GRANT -> leaseGrant(entry.getLeaseGrant(), state);
+      case LEASE_KEEP_ALIVE -> leaseKeepAlive(entry.getLeaseKeepAlive().getId(), state);
+      case LEASE_REVOKE -> leaseRevoke(entry.getLeaseRevoke().getId(), state, trail);
       case GRANT_SYSTEM_KEY ->
           reservedPut(
               TableNames.CLUSTER,
@@ -515,6 +521,10 @@ public final class Applier {
     if (unsealed.isPresent()) {
       return failed(state, unsealed.get());
     }
+    Optional<Failure> noLease = missingLease(txn, state);
+    if (noLease.isPresent()) {
+      return failed(state, noLease.get());
+    }
     boolean succeeded = true;
     for (Compare c : txn.getComparesList()) {
       if (!holds(c, state)) {
@@ -607,6 +617,130 @@ public final class Applier {
     return Optional.empty();
   }
 
+  /** Both branches are checked, as for tables: a refusal must not depend on the comparisons. */
+  private static Optional<Failure> missingLease(Txn txn, StateReader state) {
+    Optional<Failure> f = missingLease(txn.getSuccessList(), "txn.success", state);
+    return f.isPresent() ? f : missingLease(txn.getFailureList(), "txn.failure", state);
+  }
+
+  private static Optional<Failure> missingLease(List<Op> ops, String name, StateReader state) {
+    for (int i = 0; i < ops.size(); i++) {
+      if (!ops.get(i).hasPut()) {
+        continue;
+      }
+      long lease = ops.get(i).getPut().getLease();
+      if (lease != 0 && leaseRecord(lease, state).isEmpty()) {
+        return Optional.of(leaseNotFound(lease, name + "[" + i + "].put.lease"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  static Failure leaseNotFound(long lease, String field) {
+    return CommandValidator.fail(
+            ErrorCode.LEASE_NOT_FOUND,
+            field,
+            "lease " + lease + " does not exist: it expired, was revoked, or was never granted")
+        .orElseThrow();
+  }
+
+  /** The record of lease {@code id}, if it is granted and not yet revoked or expired. */
+  public static Optional<LeaseRecord> leaseRecord(long id, StateReader state) {
+    return state
+        .get(TableNames.LEASES, LeaseKeys.lease(id))
+        .map(v -> parse(v.getValue(), LeaseRecord.parser()));
+  }
+
+  private ApplyOutcome leaseGrant(LeaseGrant grant, StateWriter state) {
+    if (leaseRecord(grant.getId(), state).isPresent()) {
+      return failed(
+          state,
+          CommandValidator.fail(
+                  ErrorCode.INVALID_ARGUMENT, "id", "lease " + grant.getId() + " already exists")
+              .orElseThrow());
+    }
+    ensureTable(TableNames.LEASES, state);
+    ensureTable(TableNames.LEASE_KEYS, state);
+    LeaseRecord record =
+        LeaseRecord.newBuilder()
+            .setId(grant.getId())
+            .setTtlMillis(grant.getTtlMillis())
+            .setGrantedRevision(state.revision())
+            .setMemberId(grant.getMemberId())
+            .build();
+    // Leases live outside the revision: granting one changes no key a client can watch.
+    state.put(
+        TableNames.LEASES,
+        LeaseKeys.lease(grant.getId()),
+        StoredValue.newBuilder().setValue(record.toByteString()).build());
+    return leaseResult(state, grant.getId(), grant.getTtlMillis(), 0, state.revision());
+  }
+
+  private ApplyOutcome leaseKeepAlive(long id, StateWriter state) {
+    Optional<LeaseRecord> record = leaseRecord(id, state);
+    if (record.isEmpty()) {
+      return failed(state, leaseNotFound(id, "id"));
+    }
+    return leaseResult(state, id, record.get().getTtlMillis(), 0, state.revision());
+  }
+
+  /** Deletes the lease and, at one new revision, every key still attached to it. */
+  private ApplyOutcome leaseRevoke(long id, StateWriter state, AuditTrail trail) {
+    Optional<LeaseRecord> record = leaseRecord(id, state);
+    if (record.isEmpty()) {
+      return failed(state, leaseNotFound(id, "id"));
+    }
+    long revision = state.revision() + 1;
+    List<Event> events = new ArrayList<>();
+    List<byte[]> index = new ArrayList<>();
+    state.scan(
+        TableNames.LEASE_KEYS,
+        LeaseKeys.first(id),
+        LeaseKeys.end(id),
+        (row, value) -> {
+          index.add(row);
+          return true;
+        });
+    for (byte[] row : index) {
+      LeaseKeys.Attached a = LeaseKeys.decode(row);
+      state.delete(TableNames.LEASE_KEYS, row);
+      // A table dropped and created again, or a key put since without this lease, keeps its key.
+      Optional<StoredValue> current =
+          state.table(a.table()).isPresent() ? state.get(a.table(), a.key()) : Optional.empty();
+      if (current.isPresent() && current.get().getLease() == id) {
+        state.delete(a.table(), a.key());
+        trail.delete(a.table(), a.key(), current.get(), state);
+        events.add(deleteEvent(a.table(), a.key(), revision));
+      }
+    }
+    state.delete(TableNames.LEASES, LeaseKeys.lease(id));
+    if (events.isEmpty()) {
+      return leaseResult(state, id, record.get().getTtlMillis(), 0, state.revision());
+    }
+    List<AuditRecord> audit = commitRevision(state, revision, events, trail);
+    ApplyOutcome o = leaseResult(state, id, record.get().getTtlMillis(), events.size(), revision);
+    return new ApplyOutcome(o.result(), revision, events, audit);
+  }
+
+  private static ApplyOutcome leaseResult(
+      StateReader state, long id, long ttlMillis, long deleted, long revision) {
+    return new ApplyOutcome(
+        ApplyResult.newBuilder()
+            .setRevision(revision)
+            .setLease(
+                LeaseResult.newBuilder().setId(id).setTtlMillis(ttlMillis).setDeleted(deleted))
+            .build(),
+        revision,
+        List.of());
+  }
+
+  private static void ensureTable(String table, StateWriter state) {
+    if (state.table(table).isEmpty()) {
+      state.putTable(
+          TableMeta.newBuilder().setName(table).setCreateRevision(state.revision()).build());
+    }
+  }
+
   private static boolean sensitive(String table, StateReader state) {
     return state.table(table).map(TableMeta::getSensitive).orElse(false);
   }
@@ -675,8 +809,19 @@ public final class Applier {
             .setCreateRevision(prev.map(StoredValue::getCreateRevision).orElse(revision))
             .setModRevision(revision)
             .setVersion(prev.map(StoredValue::getVersion).orElse(0L) + 1)
+            .setLease(put.getLease())
             .build();
     state.put(put.getTable(), key, next);
+    long prevLease = prev.map(StoredValue::getLease).orElse(0L);
+    if (prevLease != 0 && prevLease != put.getLease()) {
+      state.delete(TableNames.LEASE_KEYS, LeaseKeys.attached(prevLease, put.getTable(), key));
+    }
+    if (put.getLease() != 0 && prevLease != put.getLease()) {
+      state.put(
+          TableNames.LEASE_KEYS,
+          LeaseKeys.attached(put.getLease(), put.getTable(), key),
+          StoredValue.getDefaultInstance());
+    }
     trail.put(put.getTable(), key, prev, put.getValue(), state);
     events.add(
         Event.newBuilder()
@@ -701,6 +846,7 @@ public final class Applier {
       return false;
     }
     state.delete(table, key);
+    detach(table, key, old.get(), state);
     trail.delete(table, key, old.get(), state);
     events.add(deleteEvent(table, key, revision));
     return true;
@@ -728,10 +874,17 @@ public final class Applier {
     for (int i = 0; i < keys.size(); i++) {
       byte[] key = keys.get(i);
       state.delete(table, key);
+      detach(table, key, values.get(i), state);
       trail.delete(table, key, values.get(i), state);
       events.add(deleteEvent(table, key, revision));
     }
     return keys.size();
+  }
+
+  private static void detach(String table, byte[] key, StoredValue old, StateWriter state) {
+    if (old.getLease() != 0) {
+      state.delete(TableNames.LEASE_KEYS, LeaseKeys.attached(old.getLease(), table, key));
+    }
   }
 
   private static Event deleteEvent(String table, byte[] key, long revision) {

@@ -15,6 +15,7 @@ import org.clusterdb.proto.log.v1.Compare;
 import org.clusterdb.proto.log.v1.DeleteRange;
 import org.clusterdb.proto.log.v1.Failure;
 import org.clusterdb.proto.log.v1.FormatVersion;
+import org.clusterdb.proto.log.v1.LeaseGrant;
 import org.clusterdb.proto.log.v1.LogEntry;
 import org.clusterdb.proto.log.v1.Op;
 import org.clusterdb.proto.log.v1.Put;
@@ -106,9 +107,46 @@ public final class CommandValidator {
                   || entry.getGrantSystemKey().getWrappedKey().isEmpty()
               ? fail(ErrorCode.INVALID_ARGUMENT, "grant", "a member id and a key are required")
               : Optional.empty();
+      case LEASE_GRANT -> validateGrant(entry.getLeaseGrant());
+      case LEASE_KEEP_ALIVE -> leaseId(entry.getLeaseKeepAlive().getId(), "id");
+      case LEASE_REVOKE -> leaseId(entry.getLeaseRevoke().getId(), "id");
       case BATCH -> validateBatch(entry);
       case COMMAND_NOT_SET -> fail(ErrorCode.INVALID_ARGUMENT, "command", "no command set");
     };
+  }
+
+  /** The shortest TTL a lease may have, whatever the election timeout. */
+  public static final long MIN_LEASE_TTL_MILLIS = 1_000;
+
+  /** The longest TTL a lease may have: 30 days. */
+  public static final long MAX_LEASE_TTL_MILLIS = 30L * 24 * 3600 * 1000;
+
+  private static Optional<Failure> validateGrant(LeaseGrant grant) {
+    Optional<Failure> id = leaseId(grant.getId(), "id");
+    if (id.isPresent()) {
+      return id;
+    }
+    long ttl = grant.getTtlMillis();
+    if (ttl < MIN_LEASE_TTL_MILLIS || ttl > MAX_LEASE_TTL_MILLIS) {
+      return fail(
+          ErrorCode.INVALID_ARGUMENT,
+          "ttl",
+          "must be "
+              + MIN_LEASE_TTL_MILLIS
+              + " ms to "
+              + MAX_LEASE_TTL_MILLIS
+              + " ms (30 days); got "
+              + ttl
+              + " ms");
+    }
+    return Optional.empty();
+  }
+
+  /** Lease ids are positive: 0 means no lease. */
+  private static Optional<Failure> leaseId(long id, String field) {
+    return id > 0
+        ? Optional.empty()
+        : fail(ErrorCode.INVALID_ARGUMENT, field, "a lease id is positive; got " + id);
   }
 
   private static Optional<Failure> validatePutAccount(PutAccount put) {
@@ -174,6 +212,7 @@ public final class CommandValidator {
     return switch (query.getQueryCase()) {
       case RANGE -> validateRange(query.getRange(), "");
       case LIST_TABLES -> Optional.empty();
+      case LEASE -> leaseId(query.getLease().getId(), "id");
       case QUERY_NOT_SET -> fail(ErrorCode.INVALID_ARGUMENT, "query", "no query set");
     };
   }
@@ -303,6 +342,9 @@ public final class CommandValidator {
     Optional<Failure> f = tableName(put.getTable(), prefix + "table");
     if (f.isEmpty()) {
       f = singleKey(put.getKey(), prefix + "key");
+    }
+    if (f.isEmpty() && put.getLease() < 0) {
+      f = leaseId(put.getLease(), prefix + "lease");
     }
     if (f.isEmpty() && put.getValue().size() > limits.maxValueBytes()) {
       f =

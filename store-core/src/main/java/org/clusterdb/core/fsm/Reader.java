@@ -2,9 +2,13 @@ package org.clusterdb.core.fsm;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import java.util.Optional;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.proto.log.v1.Failure;
 import org.clusterdb.proto.log.v1.KeyValue;
+import org.clusterdb.proto.log.v1.LeaseInfo;
+import org.clusterdb.proto.log.v1.LeaseRecord;
+import org.clusterdb.proto.log.v1.LeasedKey;
 import org.clusterdb.proto.log.v1.Query;
 import org.clusterdb.proto.log.v1.QueryResult;
 import org.clusterdb.proto.log.v1.Range;
@@ -29,12 +33,43 @@ public final class Reader {
         }
       }
       case LIST_TABLES -> result.setTables(TableList.newBuilder().addAllTables(state.tables()));
+      case LEASE -> {
+        long id = query.getLease().getId();
+        Optional<LeaseRecord> record = Applier.leaseRecord(id, state);
+        if (record.isEmpty()) {
+          result.setError(Applier.leaseNotFound(id, "id"));
+        } else {
+          result.setLease(leaseInfo(record.get(), state));
+        }
+      }
       case QUERY_NOT_SET ->
           result.setError(
               CommandValidator.fail(ErrorCode.INVALID_ARGUMENT, "query", "no query set")
                   .orElseThrow());
     }
     return result.build();
+  }
+
+  /** A lease's record and the keys still attached to it, in index order. */
+  static LeaseInfo leaseInfo(LeaseRecord record, StateReader state) {
+    LeaseInfo.Builder info = LeaseInfo.newBuilder().setRecord(record);
+    state.scan(
+        TableNames.LEASE_KEYS,
+        LeaseKeys.first(record.getId()),
+        LeaseKeys.end(record.getId()),
+        (row, value) -> {
+          LeaseKeys.Attached a = LeaseKeys.decode(row);
+          // The index may outlive a dropped table; only the keys still attached count.
+          if (state.table(a.table()).isPresent()
+              && state
+                  .get(a.table(), a.key())
+                  .map(v -> v.getLease() == record.getId())
+                  .orElse(false)) {
+            info.addKeys(LeasedKey.newBuilder().setTable(a.table()).setKey(wrap(a.key())));
+          }
+          return true;
+        });
+    return info.build();
   }
 
   /** Reads a range of an existing table; the caller checks that the table exists. */
@@ -81,6 +116,7 @@ public final class Reader {
         .setCreateRevision(v.getCreateRevision())
         .setModRevision(v.getModRevision())
         .setVersion(v.getVersion())
+        .setLease(v.getLease())
         .build();
   }
 

@@ -44,6 +44,18 @@ public final class TableNames {
   /** The peer tables' own audit table, beside {@link #AUDIT} of the cluster tables. */
   public static final String PEER_AUDIT = RESERVED_PREFIX + "peer-audit";
 
+  /**
+   * The cluster table of granted leases, one {@code LeaseRecord} under each lease id (8 bytes,
+   * big-endian). Clients read it; only the apply logic writes it.
+   */
+  public static final String LEASES = RESERVED_PREFIX + "leases";
+
+  /**
+   * The cluster table indexing the keys attached to each lease: under the lease id (8 bytes,
+   * big-endian), the table name, a zero byte and the key, an empty row. See {@link LeaseKeys}.
+   */
+  public static final String LEASE_KEYS = RESERVED_PREFIX + "lease-keys";
+
   /** Reserved tables no client may read, list or watch. */
   public static boolean isPrivate(String name) {
     return ACCOUNTS.equals(name);

@@ -65,6 +65,7 @@ import org.clusterdb.core.config.WritePolicy;
 import org.clusterdb.core.fsm.Applier;
 import org.clusterdb.core.fsm.CommandValidator;
 import org.clusterdb.core.fsm.StateReader;
+import org.clusterdb.core.lease.Lessor;
 import org.clusterdb.core.security.CertificateCheck;
 import org.clusterdb.core.security.PeerResolver;
 import org.clusterdb.core.security.PeerTls;
@@ -1310,6 +1311,26 @@ public final class RaftNode implements AutoCloseable {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /**
+   * The term this member leads in, once it is ready to lead (it applied an entry of its own term,
+   * so its state holds everything committed before it); empty otherwise.
+   */
+  public java.util.OptionalLong readyLeaderTerm() {
+    try {
+      DivisionInfo info = server.getDivision(groupId).getInfo();
+      return info.isLeader() && info.isLeaderReady()
+          ? java.util.OptionalLong.of(info.getCurrentTerm())
+          : java.util.OptionalLong.empty();
+    } catch (IOException e) {
+      return java.util.OptionalLong.empty();
+    }
+  }
+
+  /** This member's clock of leases, fed by what it applies. */
+  public Lessor lessor() {
+    return stateMachine.lessor();
   }
 
   /** Sets who decides the join requests this member receives while it leads. */

@@ -42,6 +42,7 @@ import org.clusterdb.core.fsm.CommandValidator;
 import org.clusterdb.core.fsm.Reader;
 import org.clusterdb.core.fsm.StateDigest;
 import org.clusterdb.core.fsm.StateReader;
+import org.clusterdb.core.lease.Lessor;
 import org.clusterdb.core.storage.FileOps;
 import org.clusterdb.core.storage.ReadView;
 import org.clusterdb.core.storage.StateStore;
@@ -107,6 +108,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
   /** Set while the store is being closed or replaced: running digests give up. */
   private volatile boolean stopDigests;
 
+  private final Lessor lessor = new Lessor(System::nanoTime);
   private volatile SyncListener syncListener = SyncListener.NONE;
 
   private volatile RaftMetrics metrics = RaftMetrics.NONE;
@@ -269,7 +271,9 @@ final class ReplicatedStateMachine extends BaseStateMachine {
     trx.setStateMachineContext(System.nanoTime());
     Optional<Failure> refused;
     String primaryId = currentPrimary();
-    if (writePolicy == WritePolicy.PRIMARY_ONLY && !memberId.equals(primaryId)) {
+    if (writePolicy == WritePolicy.PRIMARY_ONLY
+        && !memberId.equals(primaryId)
+        && !leaseCommand(request)) {
       refused =
           Optional.of(
               Failure.newBuilder()
@@ -287,6 +291,24 @@ final class ReplicatedStateMachine extends BaseStateMachine {
     }
     refused.ifPresent(f -> trx.setException(RejectedCommand.of(f)));
     return trx;
+  }
+
+  /**
+   * Leases are not configuration: every peer keeps its own alive, so they are exempt from {@link
+   * WritePolicy#PRIMARY_ONLY} and work while the primary is down.
+   */
+  private static boolean leaseCommand(RaftClientRequest request) {
+    try {
+      LogEntry entry = LogEntry.parseFrom(request.getMessage().getContent().asReadOnlyByteBuffer());
+      return entry.hasLeaseGrant() || entry.hasLeaseKeepAlive() || entry.hasLeaseRevoke();
+    } catch (InvalidProtocolBufferException e) {
+      return false;
+    }
+  }
+
+  /** This replica's clock of leases. */
+  Lessor lessor() {
+    return lessor;
   }
 
   @Override
@@ -437,11 +459,34 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       AuditLog.log(memberId, o.audit());
       hub.publish(o.revision(), o.events());
     }
+    if (!command.hasBatch()) {
+      tellLessor(command, reply);
+    }
     if (bytesSinceSnapshot >= snapshotEveryBytes && snapshotAsked.compareAndSet(false, true)) {
       snapshotAsker.run();
     }
     metrics.applied(System.nanoTime() - started);
     return CompletableFuture.completedFuture(Message.valueOf(shaded(reply.toByteArray())));
+  }
+
+  /** Every replica's lessor follows the leases it applies; only a leader's acts on them. */
+  private void tellLessor(LogEntry command, ApplyResult reply) {
+    long id =
+        switch (command.getCommandCase()) {
+          case LEASE_GRANT -> command.getLeaseGrant().getId();
+          case LEASE_KEEP_ALIVE -> command.getLeaseKeepAlive().getId();
+          case LEASE_REVOKE -> command.getLeaseRevoke().getId();
+          default -> 0;
+        };
+    if (id == 0) {
+      return;
+    }
+    if (reply.hasLease() && !command.hasLeaseRevoke()) {
+      lessor.refreshed(id, reply.getLease().getTtlMillis());
+    } else if (reply.hasLease()
+        || reply.getError().getCode() == ErrorCode.LEASE_NOT_FOUND.number()) {
+      lessor.revoked(id);
+    }
   }
 
   /** Ratis's own entries (configuration, metadata) advance the applied index, until halted. */

@@ -32,6 +32,7 @@ import org.clusterdb.core.security.CertificateCheck;
 import org.clusterdb.proto.api.v1.AuthGrpc;
 import org.clusterdb.proto.api.v1.ClusterGrpc;
 import org.clusterdb.proto.api.v1.KVGrpc;
+import org.clusterdb.proto.api.v1.LeaseGrpc;
 import org.clusterdb.proto.api.v1.MaintenanceGrpc;
 import org.clusterdb.proto.api.v1.RequestOp;
 import org.clusterdb.proto.api.v1.TxnRequest;
@@ -74,7 +75,8 @@ public final class AuthInterceptor implements ServerInterceptor {
           ClusterGrpc.getAlarmsMethod().getFullMethodName(),
           ClusterGrpc.getGetClusteringSettingsMethod().getFullMethodName(),
           MaintenanceGrpc.getStatusMethod().getFullMethodName(),
-          AuthGrpc.getWhoAmIMethod().getFullMethodName());
+          AuthGrpc.getWhoAmIMethod().getFullMethodName(),
+          LeaseGrpc.getTimeToLiveMethod().getFullMethodName());
 
   private static final String TXN = KVGrpc.getTxnMethod().getFullMethodName();
 

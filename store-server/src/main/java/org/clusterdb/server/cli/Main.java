@@ -37,6 +37,7 @@ import picocli.CommandLine.Command;
       RollingRestartCommand.class,
       CertCommand.class,
       AccountCommand.class,
+      LeaseCommand.class,
       AuthCommand.class,
       ClassArchiveTrainingCommand.class,
       CommandLine.HelpCommand.class

@@ -24,12 +24,18 @@ final class PutCommand implements Callable<Integer> {
   @Parameters(index = "2", paramLabel = "VALUE")
   String value;
 
+  @picocli.CommandLine.Option(
+      names = "--lease",
+      paramLabel = "ID",
+      description = "Attach the key to this lease: it is deleted when the lease ends.")
+  long lease;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     try (ClusterDbClient db = client.connect()) {
-      PutResult r = db.blocking().put(table, Bytes.of(key), Bytes.of(value));
+      PutResult r = db.blocking().put(table, Bytes.of(key), Bytes.of(value), lease);
       Output out = new Output(spec.commandLine().getOut(), client.json);
       if (out.json()) {
         out.message(WireCodec.putResponse(r));

@@ -102,7 +102,11 @@ public final class KvService extends KVGrpc.KVImplBase {
         out,
         () ->
             store(r.getRequestId())
-                .put(r.getTable(), WireCodec.bytes(r.getKey()), WireCodec.bytes(r.getValue()))
+                .put(
+                    r.getTable(),
+                    WireCodec.bytes(r.getKey()),
+                    WireCodec.bytes(r.getValue()),
+                    r.getLease())
                 .thenApply(WireCodec::putResponse));
   }
 
