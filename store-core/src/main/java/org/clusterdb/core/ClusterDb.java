@@ -1204,12 +1204,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     resync.ifPresent(ResyncCheck::close);
     leases.close();
     metrics.close();
-    accountsTicker.shutdownNow();
-    try {
-      accountsTicker.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    DaemonThreads.stop(accountsTicker);
     // The copy a factory reset keeps is then as new as the accounts at shutdown.
     syncAccounts();
     monitor.close();

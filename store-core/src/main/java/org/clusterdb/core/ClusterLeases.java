@@ -249,11 +249,6 @@ final class ClusterLeases implements AutoCloseable {
 
   @Override
   public void close() {
-    ticker.shutdownNow();
-    try {
-      ticker.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    DaemonThreads.stop(ticker);
   }
 }

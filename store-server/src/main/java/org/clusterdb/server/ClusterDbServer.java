@@ -21,9 +21,6 @@ import org.clusterdb.api.ErrorCode;
 import org.clusterdb.core.ClusterDb;
 import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.core.util.DaemonThreads;
-import org.clusterdb.proto.api.v1.AlarmsResponse;
-import org.clusterdb.proto.api.v1.ClusterStatusResponse;
-import org.clusterdb.proto.api.v1.GetClusteringSettingsResponse;
 import org.clusterdb.proto.api.v1.Member;
 import org.clusterdb.server.auth.AuthInterceptor;
 import org.clusterdb.server.auth.ClientPortTls;
@@ -254,22 +251,10 @@ public final class ClusterDbServer implements AutoCloseable {
         });
     StatusPage.register(
         endpoints,
-        new StatusPage.Source() {
-          @Override
-          public ClusterStatusResponse clusterStatus() {
-            return ClusterService.clusterStatus(db);
-          }
-
-          @Override
-          public AlarmsResponse alarms() {
-            return ClusterService.alarms(db);
-          }
-
-          @Override
-          public Optional<GetClusteringSettingsResponse> settings() {
-            return Optional.of(ClusterService.clusteringSettings(db));
-          }
-        });
+        new StatusPage.Source(
+            () -> ClusterService.clusterStatus(db),
+            () -> ClusterService.alarms(db),
+            () -> Optional.of(ClusterService.clusteringSettings(db))));
   }
 
   /** Whether this member should get traffic now; see {@link Readiness}. */

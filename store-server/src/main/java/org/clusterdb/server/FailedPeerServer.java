@@ -33,7 +33,6 @@ import org.clusterdb.proto.api.v1.AlarmsResponse;
 import org.clusterdb.proto.api.v1.ClusterGrpc;
 import org.clusterdb.proto.api.v1.ClusterStatusRequest;
 import org.clusterdb.proto.api.v1.ClusterStatusResponse;
-import org.clusterdb.proto.api.v1.GetClusteringSettingsResponse;
 import org.clusterdb.proto.wire.WireCodec;
 import org.clusterdb.proto.wire.WireErrors;
 import org.clusterdb.server.auth.ClientPortTls;
@@ -107,23 +106,7 @@ public final class FailedPeerServer {
       http.register(
           "/ready", request -> HttpEndpoints.Response.text(503, "not ready: database failed\n"));
       StatusPage.register(
-          http,
-          new StatusPage.Source() {
-            @Override
-            public ClusterStatusResponse clusterStatus() {
-              return status.clusterStatus();
-            }
-
-            @Override
-            public AlarmsResponse alarms() {
-              return status.alarms();
-            }
-
-            @Override
-            public Optional<GetClusteringSettingsResponse> settings() {
-              return Optional.empty();
-            }
-          });
+          http, new StatusPage.Source(status::clusterStatus, status::alarms, Optional::empty));
     }
     LOG.error(
         "Detail=\"Database failure: serving status and alarms only\" Member=\"{}\""
@@ -252,9 +235,7 @@ public final class FailedPeerServer {
     }
 
     AlarmsResponse alarms() {
-      AlarmsResponse.Builder b = AlarmsResponse.newBuilder().setHeader(WireCodec.header(header));
-      failure.alarms().forEach(a -> b.addAlarms(WireCodec.alarm(a)));
-      return b.build();
+      return WireCodec.alarms(failure.alarms()).setHeader(WireCodec.header(header)).build();
     }
   }
 }

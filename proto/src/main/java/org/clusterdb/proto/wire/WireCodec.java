@@ -558,6 +558,14 @@ public final class WireCodec {
         peers);
   }
 
+  /** {@code alarms} as {@code Cluster.Alarms} answers them, without the header. */
+  public static org.clusterdb.proto.api.v1.AlarmsResponse.Builder alarms(List<Alarm> alarms) {
+    org.clusterdb.proto.api.v1.AlarmsResponse.Builder b =
+        org.clusterdb.proto.api.v1.AlarmsResponse.newBuilder();
+    alarms.forEach(a -> b.addAlarms(alarm(a)));
+    return b;
+  }
+
   public static org.clusterdb.proto.api.v1.Alarm alarm(Alarm a) {
     return org.clusterdb.proto.api.v1.Alarm.newBuilder()
         .setId(a.id())

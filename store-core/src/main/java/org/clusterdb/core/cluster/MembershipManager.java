@@ -612,12 +612,7 @@ public final class MembershipManager implements AutoCloseable {
 
   @Override
   public void close() {
-    ticker.shutdownNow();
-    try {
-      ticker.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    DaemonThreads.stop(ticker);
     // A mapping the primary saved since the last round must survive a restart: the next start
     // resolves this peer's own name through it before its replica is readable.
     try {

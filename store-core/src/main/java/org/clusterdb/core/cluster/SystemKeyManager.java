@@ -434,11 +434,6 @@ public final class SystemKeyManager implements AutoCloseable {
 
   @Override
   public void close() {
-    ticker.shutdownNow();
-    try {
-      ticker.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    DaemonThreads.stop(ticker);
   }
 }

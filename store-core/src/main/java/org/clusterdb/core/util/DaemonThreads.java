@@ -1,6 +1,8 @@
 package org.clusterdb.core.util;
 
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Threads of clusterdb's own: daemons, so that an embedding process can always exit. */
@@ -16,6 +18,19 @@ public final class DaemonThreads {
   public static ThreadFactory numbered(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> daemon(r, prefix + "-" + n.incrementAndGet());
+  }
+
+  /**
+   * Stops {@code executor}'s tasks and waits up to 5 s for them to end, so that a closed component
+   * leaves nothing running; an interrupt is kept for the caller.
+   */
+  public static void stop(ExecutorService executor) {
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static Thread daemon(Runnable r, String name) {

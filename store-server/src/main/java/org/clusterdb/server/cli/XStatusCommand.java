@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import org.clusterdb.api.Alarm;
 import org.clusterdb.api.ClusterStatus;
 import org.clusterdb.client.ClusterDbClient;
-import org.clusterdb.proto.api.v1.AlarmsResponse;
 import org.clusterdb.proto.wire.WireCodec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,9 +67,7 @@ final class XStatusCommand implements Callable<Integer> {
       }
       Output out = new Output(spec.commandLine().getOut(), client.json);
       if (out.json()) {
-        AlarmsResponse.Builder b = AlarmsResponse.newBuilder();
-        alarms.forEach(a -> b.addAlarms(WireCodec.alarm(a)));
-        out.message(b.build());
+        out.message(WireCodec.alarms(alarms).build());
         return Main.OK;
       }
       if (alarms.isEmpty()) {

@@ -93,10 +93,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
   /** What {@code Alarms} answers on {@code db}'s peer. */
   public static AlarmsResponse alarms(ClusterDb db) {
-    AlarmsResponse.Builder b =
-        AlarmsResponse.newBuilder().setHeader(WireCodec.header(db.currentHeader()));
-    db.alarms().forEach(a -> b.addAlarms(WireCodec.alarm(a)));
-    return b.build();
+    return WireCodec.alarms(db.alarms()).setHeader(WireCodec.header(db.currentHeader())).build();
   }
 
   /** What {@code GetClusteringSettings} answers on {@code db}'s peer. */

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.clusterdb.proto.api.v1.AlarmsResponse;
 import org.clusterdb.proto.api.v1.ClusterStatusResponse;
 import org.clusterdb.proto.api.v1.GetClusteringSettingsResponse;
@@ -33,15 +34,14 @@ public final class StatusPage {
   private static final JsonFormat.Printer JSON =
       JsonFormat.printer().alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace();
 
-  /** What the page shows, as the gRPC calls of the same names answer it. */
-  public interface Source {
-    ClusterStatusResponse clusterStatus();
-
-    AlarmsResponse alarms();
-
-    /** Empty where the peer cannot read its settings (a peer whose database failed). */
-    Optional<GetClusteringSettingsResponse> settings();
-  }
+  /**
+   * What the page shows, as the gRPC calls of the same names answer it; {@code settings} is empty
+   * where the peer cannot read them (a peer whose database failed).
+   */
+  public record Source(
+      Supplier<ClusterStatusResponse> clusterStatus,
+      Supplier<AlarmsResponse> alarms,
+      Supplier<Optional<GetClusteringSettingsResponse>> settings) {}
 
   private StatusPage() {}
 
@@ -59,11 +59,11 @@ public final class StatusPage {
   /** The page's data: one JSON object with {@code status}, {@code alarms} and {@code settings}. */
   static String json(Source source) throws InvalidProtocolBufferException {
     // Each part is printed by protobuf's own JSON printer; only the envelope is written here.
-    Optional<GetClusteringSettingsResponse> settings = source.settings();
+    Optional<GetClusteringSettingsResponse> settings = source.settings().get();
     return "{\"status\":"
-        + JSON.print(source.clusterStatus())
+        + JSON.print(source.clusterStatus().get())
         + ",\"alarms\":"
-        + JSON.print(source.alarms())
+        + JSON.print(source.alarms().get())
         + ",\"settings\":"
         + (settings.isPresent() ? JSON.print(settings.get()) : "null")
         + "}";

@@ -100,24 +100,7 @@ class StatusPageTest {
 
   private void serve(Optional<GetClusteringSettingsResponse> settings) throws IOException {
     http = HttpEndpoints.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "p1");
-    StatusPage.register(
-        http,
-        new StatusPage.Source() {
-          @Override
-          public ClusterStatusResponse clusterStatus() {
-            return STATUS;
-          }
-
-          @Override
-          public AlarmsResponse alarms() {
-            return ALARMS;
-          }
-
-          @Override
-          public Optional<GetClusteringSettingsResponse> settings() {
-            return settings;
-          }
-        });
+    StatusPage.register(http, new StatusPage.Source(() -> STATUS, () -> ALARMS, () -> settings));
   }
 
   private HttpResponse<String> get(String path) throws Exception {
