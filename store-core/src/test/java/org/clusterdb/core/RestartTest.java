@@ -3,6 +3,7 @@ package org.clusterdb.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.clusterdb.api.BlockingKeyValueStore;
@@ -48,7 +49,9 @@ class RestartTest {
       for (int i = 0; i < cluster.size(); i++) {
         cluster.restart(i);
       }
-      int leader = cluster.awaitLeader();
+      // A cold start of every member (log replay, elections, the primary taking the lead back)
+      // shares two cores with the other fork in CI: give it more than a single failover.
+      int leader = cluster.awaitLeader(Duration.ofSeconds(90));
       assertThat(cluster.awaitConverged()).isEqualTo(revision);
       assertThat(snapshotOfEveryPeer(cluster)).isEqualTo(before);
 
