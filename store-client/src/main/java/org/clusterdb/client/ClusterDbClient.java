@@ -267,6 +267,7 @@ public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
                       .setName(name)
                       .setScope(WireCodec.scope(options.scope()))
                       .setSensitive(options.sensitive())
+                      .setPeerOwnedRows(options.peerOwnedRows())
                       .setRequestId(WireCodec.requestId(id))
                       .build(),
               r -> WireCodec.table(r.getTable()));

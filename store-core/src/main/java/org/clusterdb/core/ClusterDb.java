@@ -41,6 +41,7 @@ import org.clusterdb.api.RangeResult;
 import org.clusterdb.api.ReadOptions;
 import org.clusterdb.api.RequestId;
 import org.clusterdb.api.Role;
+import org.clusterdb.api.SharedUsage;
 import org.clusterdb.api.Table;
 import org.clusterdb.api.TableOptions;
 import org.clusterdb.api.TableScope;
@@ -134,6 +135,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   private final Instant startedAt = Instant.now();
   private final MemberMetrics metrics;
   private final ClusterLeases leases;
+  private final Object usageLock = new Object();
+  private ClusterUsage usage;
 
   private ClusterDb(
       ClusterDbConfig config,
@@ -190,6 +193,30 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
    */
   public Leases leases(RequestId id, Origin origin) {
     return leases(new Stamp(id, Objects.requireNonNull(origin, "origin")));
+  }
+
+  /**
+   * This member's row of shared runtime state (usage, admission against the cluster's capacity and
+   * pooled licences). Its lease is granted on first use and revoked when the member closes.
+   */
+  public SharedUsage usage() {
+    synchronized (usageLock) {
+      if (usage == null) {
+        usage =
+            new ClusterUsage(
+                this,
+                config,
+                e ->
+                    apply(
+                        TableScope.CLUSTER, e.toBuilder().setProposer(config.memberId()).build()));
+      }
+      return usage;
+    }
+  }
+
+  /** Whether the cluster table {@code name} exists on this member's replica. */
+  boolean tableExists(String name) {
+    return clusterTableExists(name);
   }
 
   private Leases leases(Stamp stamp) {
@@ -988,17 +1015,23 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
       return failed(reserved("name", name));
     }
     if (scope == TableScope.PEER) {
+      if (options.peerOwnedRows()) {
+        return failed(
+            ClusterDbException.invalid(
+                "options.peerOwnedRows",
+                "a peer table is this member's alone: only cluster tables have peer-owned rows"));
+      }
       if (clusterTableExists(name)) {
         return failed(tableExists(name, TableScope.CLUSTER));
       }
       return peerStore
-          .apply(stamped(createEntry(name, options.sensitive()), stamp))
+          .apply(stamped(createEntry(name, options), stamp))
           .thenApply(r -> ApiCodec.table(check(r).getTable().getTable(), TableScope.PEER));
     }
     if (peerTableExists(name)) {
       return failed(tableExists(name, TableScope.PEER));
     }
-    return node.propose(stamped(createEntry(name, options.sensitive()), stamp))
+    return node.propose(stamped(createEntry(name, options), stamp))
         .thenApply(r -> ApiCodec.table(check(r).getTable().getTable(), TableScope.CLUSTER));
   }
 
@@ -1202,6 +1235,11 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   public void close() {
     LOG.info("stopping clusterdb member={}", config.memberId());
     resync.ifPresent(ResyncCheck::close);
+    synchronized (usageLock) {
+      if (usage != null) {
+        usage.close();
+      }
+    }
     leases.close();
     metrics.close();
     DaemonThreads.stop(accountsTicker);
@@ -1326,6 +1364,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   private LogEntry stamped(LogEntry entry, Stamp stamp) {
     LogEntry.Builder b =
         entry.toBuilder()
+            .setProposer(config.memberId())
             .setAudit(
                 AuditContexts.of(stamp.origin(), config.memberId(), System.currentTimeMillis()));
     RequestId id = stamp.id();
@@ -1339,10 +1378,14 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     return b.build();
   }
 
-  private static LogEntry createEntry(String name, boolean sensitive) {
+  private static LogEntry createEntry(String name, TableOptions options) {
     return LogEntry.newBuilder()
         .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
-        .setCreateTable(CreateTable.newBuilder().setName(name).setSensitive(sensitive))
+        .setCreateTable(
+            CreateTable.newBuilder()
+                .setName(name)
+                .setSensitive(options.sensitive())
+                .setPeerOwnedRows(options.peerOwnedRows()))
         .build();
   }
 

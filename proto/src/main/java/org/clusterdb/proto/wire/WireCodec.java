@@ -123,12 +123,17 @@ public final class WireCodec {
         .setScope(scope(t.scope()))
         .setCreateRevision(t.createRevision())
         .setSensitive(t.sensitive())
+        .setPeerOwnedRows(t.peerOwnedRows())
         .build();
   }
 
   public static Table table(org.clusterdb.proto.api.v1.Table t) {
     return new Table(
-        t.getName(), scope(t.getScope(), "table.scope"), t.getCreateRevision(), t.getSensitive());
+        t.getName(),
+        scope(t.getScope(), "table.scope"),
+        t.getCreateRevision(),
+        t.getSensitive(),
+        t.getPeerOwnedRows());
   }
 
   public static org.clusterdb.proto.api.v1.Consistency consistency(Consistency c) {

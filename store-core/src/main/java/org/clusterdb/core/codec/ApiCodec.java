@@ -157,7 +157,12 @@ public final class ApiCodec {
   }
 
   public static Table table(TableMeta meta, TableScope scope) {
-    return new Table(meta.getName(), scope, meta.getCreateRevision(), meta.getSensitive());
+    return new Table(
+        meta.getName(),
+        scope,
+        meta.getCreateRevision(),
+        meta.getSensitive(),
+        meta.getPeerOwnedRows());
   }
 
   public static WatchEvent event(Event e) {

@@ -322,6 +322,12 @@ public record ClusterDbConfig(
     }
     if (optionKeys == null) {
       p.add("optionKeys: required (may be empty)");
+    } else {
+      try {
+        org.clusterdb.core.usage.Licenses.pooled(optionKeys);
+      } catch (IllegalArgumentException e) {
+        p.add(e.getMessage());
+      }
     }
     if (softwareVersion == null || softwareVersion.isBlank()) {
       p.add("softwareVersion: must not be empty");

@@ -191,7 +191,7 @@ public final class Applier {
     return switch (entry.getCommandCase()) {
       case CREATE_TABLE -> createTable(entry.getCreateTable(), state, trail);
       case DROP_TABLE -> dropTable(entry.getDropTable().getName(), state, trail);
-      case TXN -> txn(entry.getTxn(), state, trail);
+      case TXN -> txn(entry.getTxn(), entry.getProposer(), state, trail);
       // Markers for the synchronisation check: they change nothing, not even the revision.
       case SYNC_CHECK, SYNC_REPORT ->
           new ApplyOutcome(
@@ -476,6 +476,7 @@ public final class Applier {
             .setName(name)
             .setCreateRevision(revision)
             .setSensitive(create.getSensitive())
+            .setPeerOwnedRows(create.getPeerOwnedRows())
             .build();
     state.putTable(meta);
     trail.table(AuditRecord.Action.CREATE_TABLE, meta);
@@ -512,10 +513,18 @@ public final class Applier {
         audit);
   }
 
-  private ApplyOutcome txn(Txn txn, StateWriter state, AuditTrail trail) {
+  private ApplyOutcome txn(Txn txn, String proposer, StateWriter state, AuditTrail trail) {
     Optional<Failure> missing = missingTable(txn, state);
     if (missing.isPresent()) {
       return failed(state, missing.get());
+    }
+    Optional<Failure> notOwned = PeerOwnedRows.refusal(txn, proposer, state);
+    if (notOwned.isPresent()) {
+      return failed(state, notOwned.get());
+    }
+    if (PeerOwnedRows.writesOnlyOwnedRows(txn, state)) {
+      // Runtime state a member publishes, not configuration: not audited.
+      trail = AuditTrail.NONE;
     }
     Optional<Failure> unsealed = sealing(txn, state);
     if (unsealed.isPresent()) {
@@ -746,7 +755,22 @@ public final class Applier {
   }
 
   private static boolean holds(Compare c, StateReader state) {
-    Optional<StoredValue> row = state.get(c.getTable(), c.getKey().toByteArray());
+    if (!c.getRangeEnd().isEmpty()) {
+      boolean[] all = {true};
+      state.scan(
+          c.getTable(),
+          c.getKey().toByteArray(),
+          KeyRanges.scanEnd(c.getRangeEnd().toByteArray()),
+          (key, value) -> {
+            all[0] = holds(c, Optional.of(value));
+            return all[0];
+          });
+      return all[0];
+    }
+    return holds(c, state.get(c.getTable(), c.getKey().toByteArray()));
+  }
+
+  private static boolean holds(Compare c, Optional<StoredValue> row) {
     if (c.getTarget() == Compare.Target.VALUE && row.isEmpty()) {
       // A missing key has no value: it is unequal to, and unordered with, every operand.
       return c.getResult() == Compare.Result.NOT_EQUAL;

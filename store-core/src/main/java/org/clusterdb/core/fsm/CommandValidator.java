@@ -307,6 +307,20 @@ public final class CommandValidator {
     if (f.isPresent()) {
       return f;
     }
+    if (!c.getRangeEnd().isEmpty()) {
+      if (c.getTarget() == Compare.Target.VALUE || c.getTarget() == Compare.Target.EXISTS) {
+        return fail(
+            ErrorCode.INVALID_ARGUMENT,
+            prefix + "range_end",
+            "only VERSION, CREATE_REVISION and MOD_REVISION compare over a range");
+      }
+      byte[] end = c.getRangeEnd().toByteArray();
+      if (!KeyRanges.isUnbounded(end)
+          && Arrays.compareUnsigned(end, c.getKey().toByteArray()) <= 0) {
+        return fail(
+            ErrorCode.INVALID_ARGUMENT, prefix + "range_end", "must be greater than the key");
+      }
+    }
     if (c.getResult() == Compare.Result.RESULT_UNSPECIFIED
         || c.getResult() == Compare.Result.UNRECOGNIZED) {
       return fail(ErrorCode.INVALID_ARGUMENT, prefix + "result", "comparison operator not set");

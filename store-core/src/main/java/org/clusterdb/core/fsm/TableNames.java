@@ -56,6 +56,12 @@ public final class TableNames {
    */
   public static final String LEASE_KEYS = RESERVED_PREFIX + "lease-keys";
 
+  /**
+   * The cluster table of shared runtime state: one {@code UsageRecord} under each member's id,
+   * owned by that member (peer-owned rows) and attached to its lease.
+   */
+  public static final String USAGE = RESERVED_PREFIX + "usage";
+
   /** Reserved tables no client may read, list or watch. */
   public static boolean isPrivate(String name) {
     return ACCOUNTS.equals(name);

@@ -39,6 +39,7 @@ import org.clusterdb.core.config.WritePolicy;
 import org.clusterdb.core.fsm.Applier;
 import org.clusterdb.core.fsm.ApplyOutcome;
 import org.clusterdb.core.fsm.CommandValidator;
+import org.clusterdb.core.fsm.PeerOwnedRows;
 import org.clusterdb.core.fsm.Reader;
 import org.clusterdb.core.fsm.StateDigest;
 import org.clusterdb.core.fsm.StateReader;
@@ -273,7 +274,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
     String primaryId = currentPrimary();
     if (writePolicy == WritePolicy.PRIMARY_ONLY
         && !memberId.equals(primaryId)
-        && !leaseCommand(request)) {
+        && !exemptFromPrimary(request)) {
       refused =
           Optional.of(
               Failure.newBuilder()
@@ -294,16 +295,35 @@ final class ReplicatedStateMachine extends BaseStateMachine {
   }
 
   /**
-   * Leases are not configuration: every peer keeps its own alive, so they are exempt from {@link
-   * WritePolicy#PRIMARY_ONLY} and work while the primary is down.
+   * Leases and rows of tables with peer-owned rows are not configuration: every peer keeps its own
+   * lease alive and publishes its own runtime state, so they are exempt from {@link
+   * WritePolicy#PRIMARY_ONLY} and work while the primary is down. Which rows a member may write is
+   * checked where the entry applies.
    */
-  private static boolean leaseCommand(RaftClientRequest request) {
+  private boolean exemptFromPrimary(RaftClientRequest request) {
+    LogEntry entry;
     try {
-      LogEntry entry = LogEntry.parseFrom(request.getMessage().getContent().asReadOnlyByteBuffer());
-      return entry.hasLeaseGrant() || entry.hasLeaseKeepAlive() || entry.hasLeaseRevoke();
+      entry = LogEntry.parseFrom(request.getMessage().getContent().asReadOnlyByteBuffer());
     } catch (InvalidProtocolBufferException e) {
       return false;
     }
+    if (!entry.hasBatch()) {
+      return exemptFromPrimary(entry);
+    }
+    for (LogEntry inner : entry.getBatch().getEntriesList()) {
+      if (!exemptFromPrimary(inner)) {
+        return false;
+      }
+    }
+    return entry.getBatch().getEntriesCount() > 0;
+  }
+
+  private boolean exemptFromPrimary(LogEntry entry) {
+    if (entry.hasLeaseGrant() || entry.hasLeaseKeepAlive() || entry.hasLeaseRevoke()) {
+      return true;
+    }
+    return entry.hasTxn()
+        && read(state -> PeerOwnedRows.writesOnlyOwnedRows(entry.getTxn(), state));
   }
 
   /** This replica's clock of leases. */

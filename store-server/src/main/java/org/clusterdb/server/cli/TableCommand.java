@@ -56,12 +56,21 @@ final class TableCommand implements Runnable {
                 + " never in plain text in the Raft log, the database, snapshots or backups.")
     boolean sensitive;
 
+    @Option(
+        names = "--peer-owned-rows",
+        description =
+            "A cluster table of runtime state each peer publishes (usage, presence): a peer writes"
+                + " only the key of its member id and keys under '<id>/', and may while the"
+                + " configuration primary is down. Not audited.")
+    boolean peerOwnedRows;
+
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
       try (ClusterDbClient db = client.connect()) {
-        Table t = db.blocking().createTable(name, new TableOptions(scope, sensitive));
+        Table t =
+            db.blocking().createTable(name, new TableOptions(scope, sensitive, peerOwnedRows));
         Output out = new Output(spec.commandLine().getOut(), client.json);
         if (out.json()) {
           out.message(WireCodec.table(t));
@@ -69,6 +78,7 @@ final class TableCommand implements Runnable {
           out.line(
               "created "
                   + (t.sensitive() ? "sensitive " : "")
+                  + (t.peerOwnedRows() ? "peer-owned-rows " : "")
                   + t.scope().name().toLowerCase()
                   + " table "
                   + t.name());
@@ -103,7 +113,8 @@ final class TableCommand implements Runnable {
                 t.name()
                     + "\t"
                     + t.scope().name().toLowerCase()
-                    + (t.sensitive() ? "\tsensitive" : ""));
+                    + (t.sensitive() ? "\tsensitive" : "")
+                    + (t.peerOwnedRows() ? "\tpeer-owned-rows" : ""));
           }
         }
       }

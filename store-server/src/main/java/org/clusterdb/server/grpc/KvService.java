@@ -45,7 +45,10 @@ public final class KvService extends KVGrpc.KVImplBase {
             store(r.getRequestId())
                 .createTable(
                     r.getName(),
-                    new TableOptions(WireCodec.scope(r.getScope(), "scope"), r.getSensitive()))
+                    new TableOptions(
+                        WireCodec.scope(r.getScope(), "scope"),
+                        r.getSensitive(),
+                        r.getPeerOwnedRows()))
                 .thenApply(
                     t ->
                         CreateTableResponse.newBuilder()

@@ -44,7 +44,13 @@ class LeaseIT {
     try (ServerProcesses cluster = ServerProcesses.start(3, dir)) {
       int leader = cluster.awaitLeader();
       String endpoints = "--endpoints=" + String.join(",", cluster.endpoints());
-      assertThat(Cli.run("table", "create", "usage", endpoints).exit()).isZero();
+      String p2 = "--endpoints=" + cluster.endpoints().get(1);
+      Cli created = Cli.run("table", "create", "usage", "--peer-owned-rows", endpoints);
+      assertThat(created.out()).contains("created peer-owned-rows cluster table usage");
+      // Peer 2's rows are peer 2's: another's key is refused through it.
+      Cli forged = Cli.run("put", "usage", "p1/registrations", "1", p2);
+      assertThat(forged.exit()).isNotZero();
+      assertThat(forged.err()).contains("PERMISSION_DENIED").contains("peer-owned rows");
 
       Cli granted = Cli.run("lease", "grant", "--ttl", "4s", endpoints);
       assertThat(granted.exit()).as(granted.err()).isZero();
@@ -82,8 +88,7 @@ class LeaseIT {
                   })) {
         // The keeper holds the lease while the CLI's JVMs start.
         Cli put =
-            Cli.run(
-                "put", "usage", "p2/registrations", "12", "--lease", String.valueOf(id), endpoints);
+            Cli.run("put", "usage", "p2/registrations", "12", "--lease", String.valueOf(id), p2);
         assertThat(put.exit()).as(put.err()).isZero();
         Cli ttl = Cli.run("lease", "ttl", String.valueOf(id), endpoints);
         assertThat(ttl.out())
