@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -40,6 +41,7 @@ import org.clusterdb.api.Lease;
 import org.clusterdb.api.LeaseStatus;
 import org.clusterdb.api.Leases;
 import org.clusterdb.api.MemberStatus;
+import org.clusterdb.api.PeerUsage;
 import org.clusterdb.api.PutResult;
 import org.clusterdb.api.RangeResult;
 import org.clusterdb.api.ReadOptions;
@@ -49,6 +51,7 @@ import org.clusterdb.api.Table;
 import org.clusterdb.api.TableOptions;
 import org.clusterdb.api.Txn;
 import org.clusterdb.api.TxnResult;
+import org.clusterdb.api.UsageReport;
 import org.clusterdb.api.Watch;
 import org.clusterdb.api.WatchListener;
 import org.clusterdb.api.WatchRequest;
@@ -83,6 +86,11 @@ import org.clusterdb.proto.api.v1.SetAuthRequest;
 import org.clusterdb.proto.api.v1.SetPrimaryRequest;
 import org.clusterdb.proto.api.v1.SnapshotRequest;
 import org.clusterdb.proto.api.v1.StatusRequest;
+import org.clusterdb.proto.api.v1.UsageGrpc;
+import org.clusterdb.proto.api.v1.UsagePublishRequest;
+import org.clusterdb.proto.api.v1.UsagePublishResponse;
+import org.clusterdb.proto.api.v1.UsageReportRequest;
+import org.clusterdb.proto.api.v1.UsageReportResponse;
 import org.clusterdb.proto.api.v1.WhoAmIRequest;
 import org.clusterdb.proto.wire.WireCodec;
 import org.clusterdb.proto.wire.WireErrors;
@@ -480,6 +488,37 @@ public final class ClusterDbClient implements KeyValueStore, AutoCloseable {
                     SetPrimaryRequest.newBuilder().setPrimary(primary).build(),
                     Kind.MEMBER,
                     r -> null)));
+  }
+
+  /**
+   * Sets the usage counters of {@code memberId}'s row: the member this client talks to, which must
+   * be {@code memberId} (the call is refused with {@code INVALID_ARGUMENT} on field {@code
+   * member_id} otherwise, so that usage never lands in another member's row). The row lives on that
+   * member's lease. Idempotent, so retried on that member only. Admission against the pooled
+   * licences is the embedding process's ({@code ClusterDb.usage().admit}).
+   */
+  public CompletableFuture<PeerUsage> publishUsage(String memberId, Map<String, Long> counters) {
+    return guard(
+        () ->
+            caller.call(
+                UsageGrpc.getPublishMethod(),
+                UsagePublishRequest.newBuilder()
+                    .setMemberId(Objects.requireNonNull(memberId, "memberId"))
+                    .putAllCounters(counters)
+                    .build(),
+                Kind.MEMBER,
+                (UsagePublishResponse r) -> WireCodec.peerUsage(r.getPeer())));
+  }
+
+  /** Every live member's usage row, the totals, capacity and what remains; a linearizable read. */
+  public CompletableFuture<UsageReport> usageReport() {
+    return guard(
+        () ->
+            read(
+                UsageGrpc.getReportMethod(),
+                UsageReportRequest.getDefaultInstance(),
+                Consistency.LINEARIZABLE,
+                (UsageReportResponse r) -> WireCodec.usageReport(r.getReport())));
   }
 
   /**

@@ -24,12 +24,14 @@ import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.api.KeyRange;
 import org.clusterdb.api.Lease;
+import org.clusterdb.api.ReadOptions;
 import org.clusterdb.api.TableOptions;
 import org.clusterdb.api.TableScope;
 import org.clusterdb.api.UsageReport;
 import org.clusterdb.api.WatchEvent;
 import org.clusterdb.api.WatchRequest;
 import org.clusterdb.core.fsm.TableNames;
+import org.clusterdb.proto.log.v1.AuditRecord;
 import org.clusterdb.proto.log.v1.UsageRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,7 +49,7 @@ class SharedUsageTest {
   }
 
   @Test
-  void aMemberWritesOnlyItsOwnRowsAndMayWhileThePrimaryIsDown() {
+  void aMemberWritesOnlyItsOwnRowsAndMayWhileThePrimaryIsDown() throws Exception {
     try (MiniCluster cluster = MiniCluster.start(3, dir)) {
       int leader = cluster.awaitLeader();
       BlockingKeyValueStore primary = cluster.member(leader).blocking();
@@ -86,6 +88,18 @@ class SharedUsageTest {
       sub.deleteRange("presence", KeyRange.prefix(me + "/"));
       assertThat(sub.get("presence", Bytes.of(me + "/calls"))).isEmpty();
       assertThat(primary.get("presence", Bytes.of(them))).isEmpty();
+      // Runtime state, not configuration: only the table's creation is audited.
+      List<AuditRecord> audited = new ArrayList<>();
+      for (org.clusterdb.api.KeyValue kv :
+          primary.range(TableNames.AUDIT, KeyRange.all(), ReadOptions.DEFAULT).kvs()) {
+        AuditRecord a = AuditRecord.parseFrom(kv.value().toByteArray());
+        if (a.getTable().equals("presence")) {
+          audited.add(a);
+        }
+      }
+      assertThat(audited)
+          .extracting(AuditRecord::getAction)
+          .containsExactly(AuditRecord.Action.CREATE_TABLE);
 
       // The primary stops: configuration is read-only, a member's own rows are not.
       cluster.stop(leader);

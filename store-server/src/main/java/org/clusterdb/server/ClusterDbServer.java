@@ -31,6 +31,7 @@ import org.clusterdb.server.grpc.ClusterService;
 import org.clusterdb.server.grpc.KvService;
 import org.clusterdb.server.grpc.LeaseService;
 import org.clusterdb.server.grpc.MaintenanceService;
+import org.clusterdb.server.grpc.UsageService;
 import org.clusterdb.server.grpc.WatchService;
 import org.clusterdb.server.http.HttpEndpoints;
 import org.clusterdb.server.http.PrometheusMeters;
@@ -182,6 +183,7 @@ public final class ClusterDbServer implements AutoCloseable {
             .addService(new MaintenanceService(db, restarter))
             .addService(new AuthService(db))
             .addService(new LeaseService(db))
+            .addService(new UsageService(db))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             // Older tools still ask the alpha reflection service.

@@ -151,6 +151,57 @@ public final class WireCodec {
   // ---- request ids ----
 
   /** A lease's status as {@code Lease.TimeToLive} answers it, without the header. */
+  public static org.clusterdb.proto.api.v1.PeerUsage peerUsage(org.clusterdb.api.PeerUsage p) {
+    return org.clusterdb.proto.api.v1.PeerUsage.newBuilder()
+        .setMemberId(p.memberId())
+        .setPlatform(p.platform())
+        .putAllLicenses(p.licenses())
+        .putAllCounters(p.counters())
+        .setLease(p.lease())
+        .setModRevision(p.modRevision())
+        .build();
+  }
+
+  public static org.clusterdb.api.PeerUsage peerUsage(org.clusterdb.proto.api.v1.PeerUsage p) {
+    return new org.clusterdb.api.PeerUsage(
+        p.getMemberId(),
+        p.getPlatform(),
+        p.getLicensesMap(),
+        p.getCountersMap(),
+        p.getLease(),
+        p.getModRevision());
+  }
+
+  public static org.clusterdb.proto.api.v1.UsageReport usageReport(
+      org.clusterdb.api.UsageReport r) {
+    org.clusterdb.proto.api.v1.UsageReport.Builder b =
+        org.clusterdb.proto.api.v1.UsageReport.newBuilder()
+            .setRevision(r.revision())
+            .putAllTotals(r.totals())
+            .putAllLicenses(r.licenses())
+            .setPlatform(r.platform())
+            .setConfiguredPeers(r.configuredPeers())
+            .putAllCapacity(r.capacity())
+            .putAllLiveCapacity(r.liveCapacity())
+            .putAllRemaining(r.remaining());
+    r.peers().forEach(p -> b.addPeers(peerUsage(p)));
+    return b.build();
+  }
+
+  public static org.clusterdb.api.UsageReport usageReport(
+      org.clusterdb.proto.api.v1.UsageReport r) {
+    return new org.clusterdb.api.UsageReport(
+        r.getRevision(),
+        r.getPeersList().stream().map(WireCodec::peerUsage).toList(),
+        r.getTotalsMap(),
+        r.getLicensesMap(),
+        r.getPlatform(),
+        r.getConfiguredPeers(),
+        r.getCapacityMap(),
+        r.getLiveCapacityMap(),
+        r.getRemainingMap());
+  }
+
   public static org.clusterdb.proto.api.v1.LeaseTimeToLiveResponse.Builder leaseStatus(
       org.clusterdb.api.LeaseStatus s) {
     org.clusterdb.proto.api.v1.LeaseTimeToLiveResponse.Builder b =

@@ -717,8 +717,12 @@ public final class Applier {
       Optional<StoredValue> current =
           state.table(a.table()).isPresent() ? state.get(a.table(), a.key()) : Optional.empty();
       if (current.isPresent() && current.get().getLease() == id) {
+        boolean runtimeState =
+            state.table(a.table()).map(TableMeta::getPeerOwnedRows).orElse(false);
         state.delete(a.table(), a.key());
-        trail.delete(a.table(), a.key(), current.get(), state);
+        if (!runtimeState) {
+          trail.delete(a.table(), a.key(), current.get(), state);
+        }
         events.add(deleteEvent(a.table(), a.key(), revision));
       }
     }

@@ -36,6 +36,7 @@ import org.clusterdb.proto.api.v1.LeaseGrpc;
 import org.clusterdb.proto.api.v1.MaintenanceGrpc;
 import org.clusterdb.proto.api.v1.RequestOp;
 import org.clusterdb.proto.api.v1.TxnRequest;
+import org.clusterdb.proto.api.v1.UsageGrpc;
 import org.clusterdb.proto.api.v1.WatchGrpc;
 import org.clusterdb.proto.wire.WireErrors;
 import org.slf4j.Logger;
@@ -76,7 +77,8 @@ public final class AuthInterceptor implements ServerInterceptor {
           ClusterGrpc.getGetClusteringSettingsMethod().getFullMethodName(),
           MaintenanceGrpc.getStatusMethod().getFullMethodName(),
           AuthGrpc.getWhoAmIMethod().getFullMethodName(),
-          LeaseGrpc.getTimeToLiveMethod().getFullMethodName());
+          LeaseGrpc.getTimeToLiveMethod().getFullMethodName(),
+          UsageGrpc.getReportMethod().getFullMethodName());
 
   private static final String TXN = KVGrpc.getTxnMethod().getFullMethodName();
 

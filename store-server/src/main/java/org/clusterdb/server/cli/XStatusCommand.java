@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.clusterdb.api.Alarm;
+import org.clusterdb.api.BlockingKeyValueStore;
 import org.clusterdb.api.ClusterStatus;
+import org.clusterdb.api.PeerUsage;
+import org.clusterdb.api.UsageReport;
 import org.clusterdb.client.ClusterDbClient;
 import org.clusterdb.proto.wire.WireCodec;
 import picocli.CommandLine.Command;
@@ -23,7 +26,11 @@ import picocli.CommandLine.Spec;
         "Show the cluster as the first reachable endpoint's peer sees it: each peer's status,"
             + " applied index and lag, this peer's database state and its active alarms. Exits 1"
             + " unless the database is Active and every peer is Active.",
-    subcommands = {XStatusCommand.Alarms.class})
+    subcommands = {
+      XStatusCommand.Alarms.class,
+      XStatusCommand.Usage.class,
+      XStatusCommand.Capacity.class
+    })
 final class XStatusCommand implements Callable<Integer> {
   @Mixin ClientOptions client;
 
@@ -91,5 +98,123 @@ final class XStatusCommand implements Callable<Integer> {
       }
       return Main.OK;
     }
+  }
+
+  /** {@code clusterdb xstatus usage}. */
+  @Command(
+      name = "usage",
+      mixinStandardHelpOptions = true,
+      description =
+          "Show the shared runtime state: each live peer's usage row (it goes with the peer's"
+              + " lease), the cluster's totals and its pooled licences.")
+  static final class Usage implements Callable<Integer> {
+    @Mixin ClientOptions client;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Output out = new Output(spec.commandLine().getOut(), client.json);
+      UsageReport r = usageReport(client, out);
+      if (out.json()) {
+        return Main.OK;
+      }
+      if (r.peers().isEmpty()) {
+        out.line("No peer publishes usage");
+      }
+      for (PeerUsage p : r.peers()) {
+        out.line(
+            "Peer "
+                + p.memberId()
+                + " ("
+                + p.platform()
+                + ", lease "
+                + p.lease()
+                + "): "
+                + counts(p.counters())
+                + (p.licenses().isEmpty() ? "" : "; licences " + counts(p.licenses())));
+      }
+      out.line("Cluster total: " + counts(r.totals()));
+      out.line("Pooled licences: " + counts(r.licenses()));
+      return Main.OK;
+    }
+  }
+
+  /** {@code clusterdb xstatus capacity}. */
+  @Command(
+      name = "capacity",
+      mixinStandardHelpOptions = true,
+      description =
+          "Show the cluster's capacity from the capacity table (a peer's share times the peers, up"
+              + " to four; a Small VM cluster gains none), the pooled licences, what is in use and"
+              + " what remains.")
+  static final class Capacity implements Callable<Integer> {
+    @Mixin ClientOptions client;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Output out = new Output(spec.commandLine().getOut(), client.json);
+      UsageReport r = usageReport(client, out);
+      if (out.json()) {
+        return Main.OK;
+      }
+      out.line("Platform: " + r.platform());
+      out.line(
+          "Peers: "
+              + r.configuredPeers()
+              + " configured, "
+              + r.peers().size()
+              + " publishing usage");
+      if (r.capacity().isEmpty()) {
+        out.line(
+            "The capacity table does not list this platform: only pooled licences limit usage");
+      }
+      out.line(
+          String.format(
+              "%-18s %10s %14s %8s %10s",
+              "Kind", "Capacity", "Live capacity", "In use", "Remaining"));
+      java.util.Set<String> kinds = new java.util.TreeSet<>(r.capacity().keySet());
+      kinds.addAll(r.remaining().keySet());
+      for (String kind : kinds) {
+        out.line(
+            String.format(
+                "%-18s %10s %14s %8d %10s",
+                kind,
+                figure(r.capacity().get(kind)),
+                figure(r.liveCapacity().get(kind)),
+                r.totals().getOrDefault(kind, 0L),
+                figure(r.remaining().get(kind))));
+      }
+      out.line("Pooled licences: " + counts(r.licenses()));
+      return Main.OK;
+    }
+  }
+
+  /** The endpoint's usage report; printed whole when JSON is asked for. */
+  private static UsageReport usageReport(ClientOptions client, Output out) {
+    UsageReport r;
+    try (ClusterDbClient db = client.connect()) {
+      r = BlockingKeyValueStore.await(db.usageReport());
+    }
+    if (out.json()) {
+      out.message(WireCodec.usageReport(r));
+    }
+    return r;
+  }
+
+  private static String figure(Long n) {
+    return n == null ? "-" : n.toString();
+  }
+
+  private static String counts(java.util.Map<String, Long> m) {
+    if (m.isEmpty()) {
+      return "none";
+    }
+    StringBuilder b = new StringBuilder();
+    new java.util.TreeMap<>(m)
+        .forEach((k, v) -> b.append(b.length() == 0 ? "" : " ").append(k).append('=').append(v));
+    return b.toString();
   }
 }

@@ -6,12 +6,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.clusterdb.api.Admission;
+import org.clusterdb.api.BlockingKeyValueStore;
 import org.clusterdb.api.Bytes;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ClusterStatus;
@@ -23,6 +27,7 @@ import org.clusterdb.api.PeerStatus;
 import org.clusterdb.api.RangeResult;
 import org.clusterdb.api.ReadOptions;
 import org.clusterdb.api.TableScope;
+import org.clusterdb.api.UsageReport;
 import org.clusterdb.api.Watch;
 import org.clusterdb.api.WatchEvent;
 import org.clusterdb.api.WatchListener;
@@ -42,6 +47,9 @@ import org.slf4j.LoggerFactory;
  *   <li>The routing view ({@link #zones()}, {@link #searchRules()}, {@link #route}) is rebuilt from
  *       watch events as replicated changes arrive, whichever peer they were made on.
  *   <li>{@link #clusteringPage()} is the data of this peer's System &gt; Clustering page.
+ *   <li>Endpoint registrations are shared runtime state: each peer counts its own in its usage row
+ *       (on its own lease, so a dead peer's go with it), and admits a new one only if the cluster's
+ *       pooled registration licences and capacity allow it ({@link #register}).
  * </ul>
  *
  * <p>Thread-safe. Close it to stop the peer; its data directory keeps everything for a restart.
@@ -104,6 +112,7 @@ public final class AppliancePeer implements AutoCloseable {
       ensureTables();
       follow(ZONES);
       follow(SEARCH_RULES);
+      joinUsage();
       ready.countDown();
       LOG.info("appliance peer ready member={}", db.config().memberId());
     } catch (ClusterDbException e) {
@@ -184,6 +193,58 @@ public final class AppliancePeer implements AutoCloseable {
         .map(kv -> kv.value().toString());
   }
 
+  // ---- shared runtime state: registrations against the pooled licences ----
+
+  /** The kind of usage a registration is, as the capacity table counts it. */
+  static final String REGISTRATIONS = "registrations";
+
+  /** The endpoints registered on this peer; guarded by itself. */
+  private final Set<String> registered = new TreeSet<>();
+
+  /**
+   * Registers {@code endpoint} on this peer if the cluster has a registration left: its pooled room
+   * and desktop registration licences and its capacity, across every live peer. Admission is one
+   * transaction on every peer's usage row, so peers admitting at once never exceed the pool.
+   *
+   * @return whether the endpoint is registered here
+   */
+  public boolean register(String endpoint) {
+    synchronized (registered) {
+      if (registered.contains(endpoint)) {
+        return true;
+      }
+      Admission a = BlockingKeyValueStore.await(db.usage().admit(REGISTRATIONS, 1));
+      if (a.admitted()) {
+        registered.add(endpoint);
+      } else {
+        LOG.info(
+            "registration refused endpoint={} used={} limit={}", endpoint, a.used(), a.limit());
+      }
+      return a.admitted();
+    }
+  }
+
+  /** Unregisters {@code endpoint}, giving its registration back to the cluster. */
+  public void unregister(String endpoint) {
+    synchronized (registered) {
+      if (registered.remove(endpoint)) {
+        BlockingKeyValueStore.await(db.usage().release(REGISTRATIONS, 1));
+      }
+    }
+  }
+
+  /** The endpoints registered on this peer. */
+  public Set<String> registrations() {
+    synchronized (registered) {
+      return Set.copyOf(registered);
+    }
+  }
+
+  /** The cluster's usage as the live peers publish it: totals, pooled licences, what remains. */
+  public UsageReport clusterUsage() {
+    return BlockingKeyValueStore.await(db.usage().report());
+  }
+
   // ---- System > Clustering ----
 
   /** This peer's clustering page: one line per peer, then the database state and alarms. */
@@ -237,6 +298,21 @@ public final class AppliancePeer implements AutoCloseable {
       createIfMissing(SEARCH_RULES, TableScope.CLUSTER);
     }
     createIfMissing(LAN, TableScope.PEER);
+  }
+
+  /** Publishes this peer's (empty) usage row, so its licences join the cluster's pool at once. */
+  private void joinUsage() {
+    while (true) {
+      try {
+        BlockingKeyValueStore.await(db.usage().publish(Map.of()));
+        return;
+      } catch (ClusterDbException e) {
+        if (!e.retryable() || closed) {
+          throw e;
+        }
+        pause();
+      }
+    }
   }
 
   private void createIfMissing(String table, TableScope scope) {

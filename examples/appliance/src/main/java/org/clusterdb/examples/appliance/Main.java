@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.PeerAddress;
+import org.clusterdb.api.UsageReport;
 import org.clusterdb.core.config.ClusterDbConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,6 +52,34 @@ public final class Main implements Callable<Integer> {
   List<String> zoneArgs = new ArrayList<>();
 
   @Option(
+      names = "--platform",
+      defaultValue = "Large VM",
+      description =
+          "This peer's platform, a row of the capacity table: CE1200, Large VM, Medium VM or Small"
+              + " VM (default: ${DEFAULT-VALUE}).")
+  String platform;
+
+  @Option(
+      names = "--option-key",
+      paramLabel = "KEY[=COUNT]",
+      description =
+          "An option key installed on this peer; room-registrations=N and"
+              + " desktop-registrations=N are pooled across the cluster.")
+  List<String> optionKeys = new ArrayList<>();
+
+  @Option(
+      names = "--endpoints",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Simulated endpoints that try to register on this peer, one a second, each admitted"
+              + " only if the cluster has a registration licence left.")
+  int endpoints;
+
+  /** Simulated endpoints that have asked to register so far. */
+  private int tried;
+
+  @Option(
       names = "--run-for",
       paramLabel = "SECONDS",
       description = "Stop after this many seconds; by default run until killed.")
@@ -72,6 +102,8 @@ public final class Main implements Callable<Integer> {
             .peers(addresses)
             .primary(primary)
             .dataDir(data)
+            .platform(platform)
+            .optionKeys(java.util.Set.copyOf(optionKeys))
             .build();
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch done = new CountDownLatch(1);
@@ -100,6 +132,7 @@ public final class Main implements Callable<Integer> {
         }
         List<String> lastPage = List.of();
         Map<String, String> lastZones = Map.of();
+        String lastUsage = "";
         long end = runFor == null ? Long.MAX_VALUE : System.nanoTime() + runFor * 1_000_000_000L;
         while (System.nanoTime() < end && !stop.await(1, TimeUnit.SECONDS)) {
           List<String> page = peer.clusteringPage();
@@ -113,12 +146,51 @@ public final class Main implements Callable<Integer> {
             System.out.println("-- zones (replicated) -- " + zones);
             lastZones = zones;
           }
+          try {
+            lastUsage = registrations(peer, lastUsage);
+          } catch (ClusterDbException e) {
+            // No quorum for now, say: the endpoint tries again on the next round.
+            System.out.println("registrations unavailable: " + e.getMessage());
+          }
         }
       }
     } finally {
       done.countDown();
     }
     return 0;
+  }
+
+  /**
+   * One round of the simulated endpoints: the next one (while fewer than {@code --endpoints} have
+   * tried) asks to register, then the cluster's registrations print if they changed.
+   */
+  private String registrations(AppliancePeer peer, String last) {
+    if (endpoints == 0 || !peer.isReady()) {
+      return last;
+    }
+    if (tried < endpoints) {
+      String endpoint = member + "-endpoint-" + tried;
+      System.out.println(
+          "register " + endpoint + ": " + (peer.register(endpoint) ? "admitted" : "refused"));
+      tried++;
+    }
+    UsageReport u = peer.clusterUsage();
+    String line =
+        "-- registrations -- here="
+            + peer.registrations().size()
+            + " cluster="
+            + u.totals().getOrDefault(AppliancePeer.REGISTRATIONS, 0L)
+            + " licences="
+            + (u.licenses().getOrDefault("room-registrations", 0L)
+                + u.licenses().getOrDefault("desktop-registrations", 0L))
+            + " remaining="
+            + u.remaining().getOrDefault(AppliancePeer.REGISTRATIONS, 0L)
+            + " peers="
+            + u.peers().size();
+    if (!line.equals(last)) {
+      System.out.println(line);
+    }
+    return line;
   }
 
   /** {@code id@host:port}; an IPv6 host in brackets. */

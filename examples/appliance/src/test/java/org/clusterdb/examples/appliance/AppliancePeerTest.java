@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.api.PeerAddress;
+import org.clusterdb.api.UsageReport;
 import org.clusterdb.core.MiniCluster;
 import org.clusterdb.core.config.ClusterDbConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -92,6 +94,60 @@ class AppliancePeerTest {
                     .anyMatch(l -> l.startsWith("Peer 2 address") && l.endsWith("This system")));
   }
 
+  /**
+   * Each peer holds four room registration licences: twelve for the cluster, while all three live.
+   * Endpoints register on every peer; the thirteenth is refused. When a peer dies its endpoints and
+   * licences leave together and the others refuse its endpoints; when it returns they come back.
+   */
+  @Test
+  void registrationsArePooledAndTheTotalsStayRightWhilePeersDieAndReturn() throws Exception {
+    List<ClusterDbConfig> configs = configs(3, Set.of("room-registrations=4", "expressway"));
+    for (ClusterDbConfig c : configs) {
+      peers.add(AppliancePeer.start(c));
+    }
+    for (AppliancePeer p : peers) {
+      assertThat(p.awaitReady(Duration.ofSeconds(60))).isTrue();
+    }
+    int[] perPeer = {5, 5, 2};
+    for (int i = 0; i < 3; i++) {
+      for (int e = 0; e < perPeer[i]; e++) {
+        assertThat(peers.get(i).register("p" + (i + 1) + "-ep" + e)).isTrue();
+      }
+    }
+    assertThat(peers.get(1).register("one-too-many")).isFalse();
+    UsageReport full = peers.get(0).clusterUsage();
+    assertThat(full.totals()).containsEntry("registrations", 12L);
+    assertThat(full.licenses()).containsEntry("room-registrations", 12L);
+    assertThat(full.remaining()).containsEntry("registrations", 0L);
+
+    // Peer 3 goes: its two registrations and four licences leave the cluster with it.
+    peers.get(2).close();
+    UsageReport two = peers.get(0).clusterUsage();
+    assertThat(two.peers()).hasSize(2);
+    assertThat(two.totals()).containsEntry("registrations", 10L);
+    assertThat(two.licenses()).containsEntry("room-registrations", 8L);
+    assertThat(two.remaining()).containsEntry("registrations", 0L);
+    // Its endpoints try the others: the pool, eight now, is over-full.
+    assertThat(peers.get(0).register("p3-ep0")).isFalse();
+    // One of peer 1's endpoints leaves: still no room (nine in use, eight licences).
+    peers.get(0).unregister("p1-ep4");
+    assertThat(peers.get(1).register("p3-ep0")).isFalse();
+
+    // Peer 3 returns: its licences come back, and its endpoints register on it again.
+    peers.set(2, AppliancePeer.start(configs.get(2)));
+    assertThat(peers.get(2).awaitReady(Duration.ofSeconds(60))).isTrue();
+    assertThat(peers.get(2).register("p3-ep0")).isTrue();
+    assertThat(peers.get(2).register("p3-ep1")).isTrue();
+    assertThat(peers.get(2).register("p3-ep2")).isTrue();
+    assertThat(peers.get(1).register("p3-ep3")).isFalse();
+    UsageReport back = peers.get(1).clusterUsage();
+    assertThat(back.peers()).hasSize(3);
+    assertThat(back.totals()).containsEntry("registrations", 12L);
+    assertThat(back.licenses()).containsEntry("room-registrations", 12L);
+    assertThat(back.remaining()).containsEntry("registrations", 0L);
+    assertThat(peers.get(2).registrations()).containsExactly("p3-ep0", "p3-ep1", "p3-ep2");
+  }
+
   @Test
   void peerAddressesParseAsTheMainExpectsThem() {
     assertThat(Main.peer("p1@10.0.0.1:7001")).isEqualTo(new PeerAddress("p1", "10.0.0.1", 7001));
@@ -109,6 +165,10 @@ class AppliancePeerTest {
   }
 
   private List<ClusterDbConfig> configs(int n) {
+    return configs(n, Set.of());
+  }
+
+  private List<ClusterDbConfig> configs(int n, Set<String> optionKeys) {
     List<PeerAddress> addresses = new ArrayList<>();
     for (int port : MiniCluster.freePorts(n)) {
       addresses.add(new PeerAddress("p" + (addresses.size() + 1), "127.0.0.1", port));
@@ -123,6 +183,8 @@ class AppliancePeerTest {
               .dataDir(dir.resolve(a.id()))
               .electionTimeout(MiniCluster.ELECTION_MIN, MiniCluster.ELECTION_MAX)
               .healthCheckInterval(Duration.ofMillis(300))
+              .platform("Large VM")
+              .optionKeys(optionKeys)
               .build());
     }
     return out;
