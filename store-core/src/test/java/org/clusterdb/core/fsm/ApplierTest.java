@@ -451,6 +451,36 @@ class ApplierTest {
     assertThat(out.revision()).isEqualTo(before + 1);
   }
 
+  /** A range compare holds when it holds for every key of the range, and for an empty range. */
+  @Test
+  void aRangeCompareMustHoldForEveryKeyInTheRange() {
+    compareFixture(); // k: mod 4, x: mod 3
+    Compare unchangedSince4 =
+        number("a", Compare.Target.MOD_REVISION, Compare.Result.LESS, 5).toBuilder()
+            .setRangeEnd(bs("z"))
+            .build();
+    Compare unchangedSince3 =
+        number("a", Compare.Target.MOD_REVISION, Compare.Result.LESS, 4).toBuilder()
+            .setRangeEnd(bs("z"))
+            .build();
+    Compare emptyRange =
+        number("y", Compare.Target.MOD_REVISION, Compare.Result.LESS, 1).toBuilder()
+            .setRangeEnd(bs("\0"))
+            .build();
+    assertThat(
+            apply(txn(List.of(unchangedSince4, emptyRange), List.of()))
+                .result()
+                .getTxn()
+                .getSucceeded())
+        .isTrue();
+    assertThat(apply(txn(List.of(unchangedSince3), List.of())).result().getTxn().getSucceeded())
+        .isFalse();
+    // A key that appears in the range after the read fails it too.
+    apply(put("t", "m", "new")); // 5
+    assertThat(apply(txn(List.of(unchangedSince4), List.of())).result().getTxn().getSucceeded())
+        .isFalse();
+  }
+
   @Test
   void everyCompareMustHoldForTheSuccessBranch() {
     compareFixture();

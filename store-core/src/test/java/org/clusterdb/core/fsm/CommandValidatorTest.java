@@ -282,6 +282,31 @@ class CommandValidatorTest {
   static Stream<Arguments> invalidCompares() {
     Compare.Builder base = Compare.newBuilder().setTable("t").setKey(bs("k"));
     return Stream.of(
+        // Range compares: revisions and versions only, over a range that is not empty.
+        Arguments.of(
+            base.clone()
+                .setTarget(Compare.Target.VALUE)
+                .setResult(Compare.Result.EQUAL)
+                .setValue(bs("v"))
+                .setRangeEnd(bs("z"))
+                .build(),
+            "txn.compare[0].range_end"),
+        Arguments.of(
+            base.clone()
+                .setTarget(Compare.Target.EXISTS)
+                .setResult(Compare.Result.EQUAL)
+                .setExists(true)
+                .setRangeEnd(bs("\0"))
+                .build(),
+            "txn.compare[0].range_end"),
+        Arguments.of(
+            base.clone()
+                .setTarget(Compare.Target.MOD_REVISION)
+                .setResult(Compare.Result.LESS)
+                .setNumber(5)
+                .setRangeEnd(bs("a"))
+                .build(),
+            "txn.compare[0].range_end"),
         Arguments.of(
             base.clone().setTarget(Compare.Target.VALUE).setResult(Compare.Result.EQUAL).build(),
             "txn.compare[0].value"),
