@@ -109,7 +109,9 @@ final class ClusterUsage implements SharedUsage, AutoCloseable {
   public CompletableFuture<PeerUsage> publish(Map<String, Long> values) {
     Map<String, Long> next = new TreeMap<>();
     for (Map.Entry<String, Long> e : values.entrySet()) {
-      checkKind(e.getKey(), "counters");
+      if (!isKind(e.getKey())) {
+        return badKind("counters", e.getKey());
+      }
       if (e.getValue() == null || e.getValue() < 0) {
         return CompletableFuture.failedFuture(
             ClusterDbException.invalid(
@@ -128,7 +130,9 @@ final class ClusterUsage implements SharedUsage, AutoCloseable {
 
   @Override
   public CompletableFuture<Admission> admit(String kind, long n) {
-    checkKind(kind, "kind");
+    if (!isKind(kind)) {
+      return badKind("kind", kind);
+    }
     if (n < 1) {
       return badCount(n);
     }
@@ -137,7 +141,9 @@ final class ClusterUsage implements SharedUsage, AutoCloseable {
 
   @Override
   public CompletableFuture<PeerUsage> release(String kind, long n) {
-    checkKind(kind, "kind");
+    if (!isKind(kind)) {
+      return badKind("kind", kind);
+    }
     if (n < 1) {
       return badCount(n);
     }
@@ -388,19 +394,24 @@ final class ClusterUsage implements SharedUsage, AutoCloseable {
     if (closed) {
       return;
     }
-    executor.execute(
-        () -> {
-          try {
-            if (leaseLost && !closed) {
-              writeOwn(counters);
-            }
-          } catch (RuntimeException e) {
-            LOG.warn(
-                "usage row not republished member={} error={}; the next write retries",
-                config.memberId(),
-                e.getMessage());
-          }
-        });
+    try {
+      executor.execute(this::republishNow);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // Closing: nothing to republish.
+    }
+  }
+
+  private void republishNow() {
+    try {
+      if (leaseLost && !closed) {
+        writeOwn(counters);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "usage row not republished member={} error={}; the next write retries",
+          config.memberId(),
+          e.getMessage());
+    }
   }
 
   private ApplyResult propose(LogEntry entry) {
@@ -429,11 +440,14 @@ final class ClusterUsage implements SharedUsage, AutoCloseable {
         ClusterDbException.invalid("n", "must be at least 1, got " + n));
   }
 
-  private static void checkKind(String kind, String field) {
-    if (kind == null || !KIND.matcher(kind).matches()) {
-      throw ClusterDbException.invalid(
-          field, "a usage kind is a lower-case letter, then letters, digits or '-': " + kind);
-    }
+  private static boolean isKind(String kind) {
+    return kind != null && KIND.matcher(kind).matches();
+  }
+
+  private static <T> CompletableFuture<T> badKind(String field, String kind) {
+    return CompletableFuture.failedFuture(
+        ClusterDbException.invalid(
+            field, "a usage kind is a lower-case letter, then letters, digits or '-': " + kind));
   }
 
   private <T> CompletableFuture<T> run(Supplier<T> work) {

@@ -318,9 +318,10 @@ class SharedUsageTest {
     try (MiniCluster cluster = MiniCluster.start(1, dir)) {
       cluster.awaitLeader();
       ClusterDb m = cluster.member(0);
-      assertThatThrownBy(() -> m.usage().admit("RMS!", 1))
-          .isInstanceOfSatisfying(
-              ClusterDbException.class, e -> assertThat(e.field()).contains("kind"));
+      assertThatThrownBy(() -> m.usage().admit("RMS!", 1).get())
+          .satisfies(e -> assertThat(BlockingKeyValueStore.unwrap(e).field()).contains("kind"));
+      assertThatThrownBy(() -> m.usage().publish(Map.of("Bad Kind", 1L)).get())
+          .satisfies(e -> assertThat(BlockingKeyValueStore.unwrap(e).field()).contains("counters"));
       assertThatThrownBy(() -> m.usage().admit("rms", 0).get())
           .satisfies(e -> assertThat(BlockingKeyValueStore.unwrap(e).field()).contains("n"));
       assertThatThrownBy(() -> m.usage().publish(Map.of("rms", -1L)).get())
