@@ -179,8 +179,10 @@ final class ClusterLeases implements AutoCloseable {
         lessor.demote();
         return;
       }
+      // This tick runs while a member leads: also the place to hand the lead to the primary.
+      node.yieldToPrimary();
       if (!lessor.leads(term.getAsLong())) {
-        Map<Long, Long> leases = node.readLocal(ClusterLeases::granted);
+        Map<Long, Lessor.Granted> leases = node.readLocal(ClusterLeases::granted);
         lessor.promote(term.getAsLong(), leases, config.electionTimeoutMax().toMillis());
         LOG.info(
             "leases extended on taking the lead member={} term={} leases={} extensionMs={}",
@@ -189,9 +191,17 @@ final class ClusterLeases implements AutoCloseable {
             leases.size(),
             config.electionTimeoutMax().toMillis());
       }
-      for (long id : lessor.expired()) {
+      for (Lessor.Expiry expiry : lessor.expired()) {
+        long id = expiry.id();
         LogEntry entry =
-            entry().setLeaseRevoke(LeaseRevoke.newBuilder().setId(id).setExpired(true)).build();
+            entry()
+                .setLeaseRevoke(
+                    LeaseRevoke.newBuilder()
+                        .setId(id)
+                        .setExpired(true)
+                        .setTerm(term.getAsLong())
+                        .setRenewals(expiry.renewals()))
+                .build();
         node.propose(entry)
             .whenComplete(
                 (r, e) -> {
@@ -206,6 +216,14 @@ final class ClusterLeases implements AutoCloseable {
                       && r.getError().getCode() == ErrorCode.LEASE_NOT_FOUND.number()) {
                     lessor.revoked(id);
                   } else {
+                    if (e == null) {
+                      // Kept alive since, or this member no longer leads: not expired.
+                      LOG.info(
+                          "lease expiry not applied member={} lease={} reason=\"{}\"",
+                          config.memberId(),
+                          id,
+                          r.getError().getMessage());
+                    }
                     lessor.revokeFailed(id);
                   }
                 });
@@ -216,9 +234,9 @@ final class ClusterLeases implements AutoCloseable {
     }
   }
 
-  /** Every granted lease of a state: id to TTL in milliseconds. */
-  private static Map<Long, Long> granted(org.clusterdb.core.fsm.StateReader view) {
-    Map<Long, Long> leases = new HashMap<>();
+  /** Every granted lease of a state, by id. */
+  private static Map<Long, Lessor.Granted> granted(org.clusterdb.core.fsm.StateReader view) {
+    Map<Long, Lessor.Granted> leases = new HashMap<>();
     if (view.table(TableNames.LEASES).isEmpty()) {
       return leases;
     }
@@ -228,8 +246,9 @@ final class ClusterLeases implements AutoCloseable {
         null,
         (key, value) -> {
           try {
+            LeaseRecord r = LeaseRecord.parseFrom(value.getValue());
             leases.put(
-                LeaseKeys.leaseId(key), LeaseRecord.parseFrom(value.getValue()).getTtlMillis());
+                LeaseKeys.leaseId(key), new Lessor.Granted(r.getTtlMillis(), r.getRenewals()));
           } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException(
                 "lease record unreadable: lease " + LeaseKeys.leaseId(key), e);

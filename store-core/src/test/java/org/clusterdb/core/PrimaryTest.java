@@ -6,11 +6,15 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.clusterdb.api.Bytes;
+import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.api.KeyValue;
 import org.clusterdb.api.MemberStatus;
 import org.clusterdb.api.PrimaryUnavailableException;
+import org.clusterdb.api.TableOptions;
 import org.clusterdb.api.TableScope;
 import org.clusterdb.core.config.WritePolicy;
 import org.junit.jupiter.api.Test;
@@ -43,6 +47,57 @@ class PrimaryTest {
           .until(() -> cluster.member(1).status().role() == MemberStatus.Role.LEADER);
       assertThat(cluster.member(0).blocking().put("zones", "b", "2").header().revision())
           .isPositive();
+    }
+  }
+
+  /**
+   * Lease keep-alives and peer-owned rows are written while the primary is down and go on when it
+   * is back: a log that never rests must not keep the lead from it.
+   */
+  @Test
+  void thePrimaryTakesTheLeadBackUnderWritesExemptFromThePolicy() throws Exception {
+    try (MiniCluster cluster = MiniCluster.start(3, dir)) {
+      cluster.awaitLeader();
+      cluster.member(1).blocking().createTable("presence", TableOptions.peerOwned());
+      cluster.stop(0);
+      int interim = cluster.awaitLeader();
+      java.util.concurrent.atomic.AtomicBoolean writing =
+          new java.util.concurrent.atomic.AtomicBoolean(true);
+      java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+      List<Thread> writers = new ArrayList<>();
+      for (int i = 1; i < 3; i++) {
+        ClusterDb m = cluster.member(i);
+        String me = cluster.config(i).memberId();
+        Thread t =
+            new Thread(
+                () -> {
+                  // Bounded by the flag and by the test's timeout.
+                  while (writing.get()) {
+                    try {
+                      m.blocking().put("presence", me, Long.toString(written.incrementAndGet()));
+                    } catch (ClusterDbException e) {
+                      // A change of leader: the next put goes on.
+                    }
+                  }
+                });
+        t.setDaemon(true);
+        t.start();
+        writers.add(t);
+      }
+      try {
+        await().atMost(Duration.ofSeconds(10)).until(() -> written.get() > 50);
+        cluster.restart(0);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> cluster.member(0).status().role() == MemberStatus.Role.LEADER);
+        assertThat(written.get()).as("writes went on throughout").isGreaterThan(50);
+      } finally {
+        writing.set(false);
+        for (Thread t : writers) {
+          t.join(10_000);
+        }
+      }
+      assertThat(interim).isNotZero();
     }
   }
 

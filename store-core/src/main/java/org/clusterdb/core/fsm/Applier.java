@@ -27,6 +27,7 @@ import org.clusterdb.proto.log.v1.KeyValue;
 import org.clusterdb.proto.log.v1.LeaseGrant;
 import org.clusterdb.proto.log.v1.LeaseRecord;
 import org.clusterdb.proto.log.v1.LeaseResult;
+import org.clusterdb.proto.log.v1.LeaseRevoke;
 import org.clusterdb.proto.log.v1.LogEntry;
 import org.clusterdb.proto.log.v1.Op;
 import org.clusterdb.proto.log.v1.OpResult;
@@ -104,8 +105,16 @@ public final class Applier {
    * request id already applied changes nothing and returns the first outcome.
    */
   public ApplyOutcome apply(LogEntry entry, StateWriter state) {
+    return apply(entry, state, 0);
+  }
+
+  /**
+   * As {@link #apply(LogEntry, StateWriter)}, for an entry of the Raft log appended in {@code
+   * term}: a lease's expiry applies only in the term of the leader that decided it.
+   */
+  public ApplyOutcome apply(LogEntry entry, StateWriter state, long term) {
     if (!entry.hasRequestId() || entry.getRequestId().getClientId().isEmpty()) {
-      return applyCommand(entry, state);
+      return applyCommand(entry, state, term);
     }
     RequestId id = entry.getRequestId();
     byte[] client = id.getClientId().toByteArray();
@@ -141,7 +150,7 @@ public final class Applier {
                       + "): a stale retry is not applied")
               .orElseThrow());
     }
-    ApplyOutcome outcome = applyCommand(entry, state);
+    ApplyOutcome outcome = applyCommand(entry, state, term);
     state.putDedup(
         client,
         id.getSeq(),
@@ -185,7 +194,7 @@ public final class Applier {
     return forgotten;
   }
 
-  private ApplyOutcome applyCommand(LogEntry entry, StateWriter state) {
+  private ApplyOutcome applyCommand(LogEntry entry, StateWriter state, long term) {
     AuditTrail trail =
         AuditTrail.of(entry.hasAudit() ? entry.getAudit() : null, AUDIT_ROWS_PER_COMMAND);
     return switch (entry.getCommandCase()) {
@@ -237,7 +246,7 @@ public final class Applier {
               AuditTrail.NONE);
       case LEASE_GRANT -> leaseGrant(entry.getLeaseGrant(), state);
       case LEASE_KEEP_ALIVE -> leaseKeepAlive(entry.getLeaseKeepAlive().getId(), state);
-      case LEASE_REVOKE -> leaseRevoke(entry.getLeaseRevoke().getId(), state, trail);
+      case LEASE_REVOKE -> leaseRevoke(entry.getLeaseRevoke(), term, state, trail);
       case GRANT_SYSTEM_KEY ->
           reservedPut(
               TableNames.CLUSTER,
@@ -266,10 +275,10 @@ public final class Applier {
    * #apply} would as its own log entry (its own revision, deduplication and result); the caller
    * commits once for all. Returns one outcome per entry.
    */
-  public List<ApplyOutcome> applyBatch(Batch batch, StateWriter state) {
+  public List<ApplyOutcome> applyBatch(Batch batch, StateWriter state, long term) {
     List<ApplyOutcome> outcomes = new ArrayList<>(batch.getEntriesCount());
     for (LogEntry entry : batch.getEntriesList()) {
-      outcomes.add(apply(entry, state));
+      outcomes.add(apply(entry, state, term));
     }
     return outcomes;
   }
@@ -682,7 +691,7 @@ public final class Applier {
         TableNames.LEASES,
         LeaseKeys.lease(grant.getId()),
         StoredValue.newBuilder().setValue(record.toByteString()).build());
-    return leaseResult(state, grant.getId(), grant.getTtlMillis(), 0, state.revision());
+    return leaseResult(state, grant.getId(), grant.getTtlMillis(), 0, 0, state.revision());
   }
 
   private ApplyOutcome leaseKeepAlive(long id, StateWriter state) {
@@ -690,14 +699,28 @@ public final class Applier {
     if (record.isEmpty()) {
       return failed(state, leaseNotFound(id, "id"));
     }
-    return leaseResult(state, id, record.get().getTtlMillis(), 0, state.revision());
+    LeaseRecord renewed =
+        record.get().toBuilder().setRenewals(record.get().getRenewals() + 1).build();
+    // Outside the revision, as the grant: a keep-alive changes no key a client can watch.
+    state.put(
+        TableNames.LEASES,
+        LeaseKeys.lease(id),
+        StoredValue.newBuilder().setValue(renewed.toByteString()).build());
+    return leaseResult(
+        state, id, renewed.getTtlMillis(), 0, renewed.getRenewals(), state.revision());
   }
 
   /** Deletes the lease and, at one new revision, every key still attached to it. */
-  private ApplyOutcome leaseRevoke(long id, StateWriter state, AuditTrail trail) {
+  private ApplyOutcome leaseRevoke(
+      LeaseRevoke revoke, long term, StateWriter state, AuditTrail trail) {
+    long id = revoke.getId();
     Optional<LeaseRecord> record = leaseRecord(id, state);
     if (record.isEmpty()) {
       return failed(state, leaseNotFound(id, "id"));
+    }
+    Optional<Failure> stale = staleExpiry(revoke, term, record.get());
+    if (stale.isPresent()) {
+      return failed(state, stale.get());
     }
     long revision = state.revision() + 1;
     List<Event> events = new ArrayList<>();
@@ -728,20 +751,61 @@ public final class Applier {
     }
     state.delete(TableNames.LEASES, LeaseKeys.lease(id));
     if (events.isEmpty()) {
-      return leaseResult(state, id, record.get().getTtlMillis(), 0, state.revision());
+      return leaseResult(state, id, record.get().getTtlMillis(), 0, 0, state.revision());
     }
     List<AuditRecord> audit = commitRevision(state, revision, events, trail);
-    ApplyOutcome o = leaseResult(state, id, record.get().getTtlMillis(), events.size(), revision);
+    ApplyOutcome o =
+        leaseResult(state, id, record.get().getTtlMillis(), events.size(), 0, revision);
     return new ApplyOutcome(o.result(), revision, events, audit);
   }
 
+  /**
+   * Why an expiry must not apply: decided by a leader of another term than the one that appended it
+   * (a deposed leader's, retried through its successor), or a keep-alive applied since the
+   * decision. Empty for a client's revocation and for expiries written before these checks.
+   */
+  private static Optional<Failure> staleExpiry(LeaseRevoke revoke, long term, LeaseRecord lease) {
+    if (!revoke.getExpired() || revoke.getTerm() == 0) {
+      return Optional.empty();
+    }
+    if (term != 0 && revoke.getTerm() != term) {
+      return CommandValidator.fail(
+          ErrorCode.INVALID_ARGUMENT,
+          "lease_revoke.term",
+          "the expiry of lease "
+              + revoke.getId()
+              + " was decided by the leader of term "
+              + revoke.getTerm()
+              + " and appended in term "
+              + term
+              + ": not applied, the leader of this term decides");
+    }
+    if (lease.getRenewals() != revoke.getRenewals()) {
+      return CommandValidator.fail(
+          ErrorCode.INVALID_ARGUMENT,
+          "lease_revoke.renewals",
+          "lease "
+              + revoke.getId()
+              + " was kept alive after its expiry was decided ("
+              + lease.getRenewals()
+              + " renewals, not "
+              + revoke.getRenewals()
+              + "): not expired");
+    }
+    return Optional.empty();
+  }
+
   private static ApplyOutcome leaseResult(
-      StateReader state, long id, long ttlMillis, long deleted, long revision) {
+      StateReader state, long id, long ttlMillis, long deleted, long renewals, long revision) {
     return new ApplyOutcome(
         ApplyResult.newBuilder()
             .setRevision(revision)
             .setLease(
-                LeaseResult.newBuilder().setId(id).setTtlMillis(ttlMillis).setDeleted(deleted))
+                LeaseResult.newBuilder()
+                    .setId(id)
+                    .setTtlMillis(ttlMillis)
+                    .setDeleted(deleted)
+                    .setRenewals(renewals))
             .build(),
         revision,
         List.of());

@@ -26,28 +26,45 @@ public final class Lessor {
 
   private static final class Tracked {
     long deadline;
+    long renewals;
     boolean revoking;
 
-    Tracked(long deadline) {
+    Tracked(long deadline, long renewals) {
       this.deadline = deadline;
+      this.renewals = renewals;
     }
   }
+
+  /** A lease as the state holds it. */
+  public record Granted(long ttlMillis, long renewals) {}
+
+  /**
+   * A lease past its deadline, with the renewals applied when its deadline was set: its revocation
+   * must not apply if a keep-alive applied since.
+   */
+  public record Expiry(long id, long renewals) {}
 
   /** A lessor on {@code nanos}, a monotonic clock ({@code System::nanoTime}). */
   public Lessor(LongSupplier nanos) {
     this.nanos = nanos;
   }
 
-  /** A grant or keep-alive of lease {@code id} was applied: its TTL starts again now. */
-  public synchronized void refreshed(long id, long ttlMillis) {
+  /**
+   * A grant or keep-alive of lease {@code id} was applied, its {@code renewals}-th: its TTL starts
+   * again now.
+   */
+  public synchronized void refreshed(long id, long ttlMillis, long renewals) {
     long ttl = TimeUnit.MILLISECONDS.toNanos(ttlMillis);
     long deadline = nanos.getAsLong() + ttl;
     Tracked t = leases.get(id);
     if (t == null) {
-      leases.put(id, new Tracked(deadline));
-    } else if (deadline - t.deadline > 0) {
+      leases.put(id, new Tracked(deadline, renewals));
+      return;
+    }
+    if (deadline - t.deadline > 0) {
       t.deadline = deadline;
     }
+    t.renewals = Math.max(t.renewals, renewals);
   }
 
   /** Lease {@code id} was revoked or expired, or does not exist. */
@@ -56,23 +73,23 @@ public final class Lessor {
   }
 
   /**
-   * This member leads in {@code term}: {@code ttlMillisById} is every lease its state holds. Each
-   * lives at least its TTL plus {@code extensionMillis} from now; leases not in the state are
-   * forgotten.
+   * This member leads in {@code term}: {@code byId} is every lease its state holds. Each lives at
+   * least its TTL plus {@code extensionMillis} from now; leases not in the state are forgotten.
    */
-  public synchronized void promote(long term, Map<Long, Long> ttlMillisById, long extensionMillis) {
+  public synchronized void promote(long term, Map<Long, Granted> byId, long extensionMillis) {
     long now = nanos.getAsLong();
     long extension = TimeUnit.MILLISECONDS.toNanos(extensionMillis);
-    leases.keySet().retainAll(ttlMillisById.keySet());
-    ttlMillisById.forEach(
-        (id, ttlMillis) -> {
-          long ttl = TimeUnit.MILLISECONDS.toNanos(ttlMillis);
+    leases.keySet().retainAll(byId.keySet());
+    byId.forEach(
+        (id, granted) -> {
+          long ttl = TimeUnit.MILLISECONDS.toNanos(granted.ttlMillis());
           long floor = now + ttl + extension;
           Tracked t = leases.get(id);
           if (t == null) {
-            leases.put(id, new Tracked(floor));
+            leases.put(id, new Tracked(floor, granted.renewals()));
           } else {
             t.revoking = false;
+            t.renewals = Math.max(t.renewals, granted.renewals());
             if (floor - t.deadline > 0) {
               t.deadline = floor;
             }
@@ -98,17 +115,17 @@ public final class Lessor {
    * The leases past their deadline, for a promoted leader to revoke; each is returned once, until
    * {@link #revokeFailed} or a keep-alive that applies first. Empty unless leading.
    */
-  public synchronized List<Long> expired() {
+  public synchronized List<Expiry> expired() {
     if (!leading) {
       return List.of();
     }
     long now = nanos.getAsLong();
-    List<Long> due = new ArrayList<>();
+    List<Expiry> due = new ArrayList<>();
     leases.forEach(
         (id, t) -> {
           if (!t.revoking && now - t.deadline >= 0) {
             t.revoking = true;
-            due.add(id);
+            due.add(new Expiry(id, t.renewals));
           }
         });
     return due;

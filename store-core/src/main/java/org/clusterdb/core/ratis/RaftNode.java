@@ -1328,6 +1328,83 @@ public final class RaftNode implements AutoCloseable {
     }
   }
 
+  /** When this member last asked to hand the lead to the primary, by System.nanoTime. */
+  private final java.util.concurrent.atomic.AtomicLong yieldAskedAt =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - Long.MAX_VALUE / 2);
+
+  /**
+   * Under {@code PRIMARY_ONLY}, a ready leader that is not the primary hands the lead to it once it
+   * answers and is nearly caught up. Ratis yields to a higher priority by itself only when it finds
+   * the primary's log level with its own at an idle moment, which traffic exempt from the policy
+   * (lease keep-alives, peer-owned rows) can put off for as long as it lasts; a transfer waits for
+   * the primary to catch up instead. At most one attempt per two election timeouts.
+   */
+  public void yieldToPrimary() {
+    if (config.writePolicy() != WritePolicy.PRIMARY_ONLY || readyLeaderTerm().isEmpty()) {
+      return;
+    }
+    RaftServer.Division division;
+    try {
+      division = server.getDivision(groupId);
+    } catch (IOException e) {
+      return;
+    }
+    Optional<String> primary = primaryOf(division.getRaftConf().getCurrentPeers());
+    if (primary.isEmpty() || primary.get().equals(config.memberId())) {
+      return;
+    }
+    Long lag = followerLag().get(primary.get());
+    boolean answering =
+        division.getInfo().getRoleInfoProto().getLeaderInfo().getFollowerInfoList().stream()
+            .anyMatch(
+                f ->
+                    f.getId().getId().toStringUtf8().equals(primary.get())
+                        && f.getLastRpcElapsedTimeMs() <= config.electionTimeoutMin().toMillis());
+    if (lag == null || lag > YIELD_MAX_LAG || !answering) {
+      return;
+    }
+    long now = System.nanoTime();
+    long last = yieldAskedAt.get();
+    if (now - last < 2 * config.electionTimeoutMax().toNanos()
+        || !yieldAskedAt.compareAndSet(last, now)) {
+      return;
+    }
+    LOG.info(
+        "handing the lead to the configuration primary member={} primary={} lag={}",
+        config.memberId(),
+        primary.get(),
+        lag);
+    admin.execute(
+        () -> {
+          try {
+            RaftClientReply reply =
+                client
+                    .get()
+                    .admin()
+                    .transferLeadership(
+                        RaftPeerId.valueOf(primary.get()),
+                        RaftPeerId.valueOf(config.memberId()),
+                        config.electionTimeoutMax().toMillis());
+            if (!reply.isSuccess()) {
+              LOG.info(
+                  "lead not handed over member={} primary={} reason={}",
+                  config.memberId(),
+                  primary.get(),
+                  String.valueOf(reply.getException()));
+            }
+          } catch (IOException | RuntimeException e) {
+            LOG.info(
+                "lead not handed over member={} primary={} reason={}",
+                config.memberId(),
+                primary.get(),
+                e.toString());
+          }
+        });
+  }
+
+  /** The primary's lag below which a transfer to it is asked: it then catches up within it. */
+  private static final long YIELD_MAX_LAG = 64;
+
   /** This member's clock of leases, fed by what it applies. */
   public Lessor lessor() {
     return stateMachine.lessor();

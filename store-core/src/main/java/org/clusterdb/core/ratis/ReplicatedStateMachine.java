@@ -443,10 +443,10 @@ final class ReplicatedStateMachine extends BaseStateMachine {
     try {
       try (WriteView batch = store.write()) {
         if (command.hasBatch()) {
-          outcomes = applier.applyBatch(command.getBatch(), batch);
+          outcomes = applier.applyBatch(command.getBatch(), batch, term);
           reply = Applier.batchResult(outcomes, batch.revision());
         } else {
-          ApplyOutcome outcome = applier.apply(command, batch);
+          ApplyOutcome outcome = applier.apply(command, batch, term);
           outcomes = List.of(outcome);
           reply = outcome.result();
         }
@@ -502,7 +502,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
       return;
     }
     if (reply.hasLease() && !command.hasLeaseRevoke()) {
-      lessor.refreshed(id, reply.getLease().getTtlMillis());
+      lessor.refreshed(id, reply.getLease().getTtlMillis(), reply.getLease().getRenewals());
     } else if (reply.hasLease()
         || reply.getError().getCode() == ErrorCode.LEASE_NOT_FOUND.number()) {
       lessor.revoked(id);

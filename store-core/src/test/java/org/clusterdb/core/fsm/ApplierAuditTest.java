@@ -78,7 +78,7 @@ class ApplierAuditTest {
                     .addEntries(audited(put("t", "a", "2"), context("bob"))))
             .build();
     try (WriteView w = store.write()) {
-      applier.applyBatch(batch.getBatch(), w);
+      applier.applyBatch(batch.getBatch(), w, 0);
       store.commit(w, null);
     }
 

@@ -127,6 +127,65 @@ class ApplierLeaseTest {
     return n[0];
   }
 
+  private ApplyOutcome applyInTerm(LogEntry entry, long term) {
+    try (WriteView w = store.write()) {
+      ApplyOutcome out = applier.apply(entry, w, term);
+      store.commit(w, null);
+      return out;
+    }
+  }
+
+  private static LogEntry expiry(long id, long term, long renewals) {
+    return entry(
+        LogEntry.newBuilder()
+            .setLeaseRevoke(
+                LeaseRevoke.newBuilder()
+                    .setId(id)
+                    .setExpired(true)
+                    .setTerm(term)
+                    .setRenewals(renewals)));
+  }
+
+  /**
+   * The chaos suite's find: a leader cut off from the others decides an expiry on its own clock;
+   * its member retries the revocation through the new leader, which appends it in its own term.
+   */
+  @Test
+  void anExpiryDecidedInAnotherTermDoesNotApply() {
+    apply(grant(9, 4000));
+    apply(txn(List.of(), List.of(leasedPut("t", "k", "v", 9))));
+    ApplyOutcome stale = applyInTerm(expiry(9, 1, 0), 2);
+    assertThat(stale.result().getError().getField()).isEqualTo("lease_revoke.term");
+    assertThat(row("t", "k")).isNotNull();
+    assertThat(status(9).hasLease()).isTrue();
+    // The leader of the term that appends it decides.
+    ApplyOutcome ok = applyInTerm(expiry(9, 2, 0), 2);
+    assertThat(ok.result().getLease().getDeleted()).isEqualTo(1);
+    assertThat(row("t", "k")).isNull();
+  }
+
+  @Test
+  void anExpiryDoesNotApplyOverAKeepAliveAppliedSinceItWasDecided() {
+    apply(grant(9, 4000));
+    apply(txn(List.of(), List.of(leasedPut("t", "k", "v", 9))));
+    assertThat(applyInTerm(keepAlive(9), 3).result().getLease().getRenewals()).isEqualTo(1);
+    // Decided after the first keep-alive; a second was ordered before the revocation.
+    assertThat(applyInTerm(keepAlive(9), 3).result().getLease().getRenewals()).isEqualTo(2);
+    ApplyOutcome stale = applyInTerm(expiry(9, 3, 1), 3);
+    assertThat(stale.result().getError().getField()).isEqualTo("lease_revoke.renewals");
+    assertThat(row("t", "k")).isNotNull();
+    assertThat(applyInTerm(expiry(9, 3, 2), 3).result().getLease().getDeleted()).isEqualTo(1);
+    assertThat(row("t", "k")).isNull();
+  }
+
+  @Test
+  void anExpiryWrittenBeforeTheChecksAppliesAsItDidThen() {
+    apply(grant(9, 4000));
+    apply(keepAlive(9));
+    assertThat(applyInTerm(revoke(9), 5).result().hasLease()).isTrue();
+    assertThat(status(9).hasLease()).isFalse();
+  }
+
   @Test
   void grantingChangesNoRevisionAndTheLeaseCanBeRead() {
     long before = store.revision();

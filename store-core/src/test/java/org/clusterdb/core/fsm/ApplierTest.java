@@ -1031,7 +1031,7 @@ class ApplierTest {
       try (WriteView w = other.write()) {
         batched =
             applier.applyBatch(
-                org.clusterdb.proto.log.v1.Batch.newBuilder().addAllEntries(entries).build(), w);
+                org.clusterdb.proto.log.v1.Batch.newBuilder().addAllEntries(entries).build(), w, 0);
         other.commit(w, null);
       }
       assertThat(batched).hasSize(entries.size());
