@@ -31,8 +31,8 @@ public final class Main implements Callable<Integer> {
       names = "--workload",
       split = ",",
       description =
-          "register, set, watch, primary, or all; comma-separated runs one after another (default:"
-              + " register).")
+          "register, set, watch, primary, lease, or all; a+b runs a and b together on one"
+              + " cluster; comma-separated runs one after another (default: register).")
   List<String> workloads = List.of("register");
 
   @Option(

@@ -9,7 +9,8 @@ import java.util.Locale;
 /**
  * One chaos run's settings.
  *
- * @param workload one of {@link #WORKLOADS}
+ * @param workload one of {@link #WORKLOADS}, or several of them joined by {@code +} (run together
+ *     on one cluster, each with its own checker)
  * @param nemesis the faults, as {@link org.clusterdb.chaos.nemesis.Nemesis#parse} takes them
  * @param time how long operations and faults run, before the heal and the final phase
  * @param concurrency client threads
@@ -33,13 +34,20 @@ public record RunOptions(
     boolean unsafeLocalReads,
     Duration opTimeout,
     boolean keepData) {
-  public static final List<String> WORKLOADS = List.of("register", "set", "watch", "primary");
+  public static final List<String> WORKLOADS =
+      List.of("register", "set", "watch", "primary", "lease");
 
   /** Every problem, each naming its option; empty when valid. */
   public List<String> problems() {
     List<String> p = new ArrayList<>();
-    if (!WORKLOADS.contains(workload)) {
-      p.add("--workload: unknown '" + workload + "'; known: " + String.join(", ", WORKLOADS));
+    List<String> parts = List.of(workload.split("\\+", -1));
+    for (String part : parts) {
+      if (!WORKLOADS.contains(part)) {
+        p.add("--workload: unknown '" + part + "'; known: " + String.join(", ", WORKLOADS));
+      }
+    }
+    if (new java.util.HashSet<>(parts).size() < parts.size()) {
+      p.add("--workload: '" + workload + "' names a workload twice");
     }
     if (time.isNegative() || time.isZero()) {
       p.add("--time: must be positive");

@@ -23,6 +23,8 @@ import org.clusterdb.chaos.nemesis.FaultContext;
 import org.clusterdb.chaos.nemesis.IsolatePrimary;
 import org.clusterdb.chaos.nemesis.Nemesis;
 import org.clusterdb.chaos.net.Network;
+import org.clusterdb.chaos.workload.CombinedWorkload;
+import org.clusterdb.chaos.workload.LeaseWorkload;
 import org.clusterdb.chaos.workload.PrimaryWorkload;
 import org.clusterdb.chaos.workload.RegisterWorkload;
 import org.clusterdb.chaos.workload.SetWorkload;
@@ -57,12 +59,24 @@ final class Worker {
     this.out = out;
   }
 
+  /**
+   * The workload {@code name} names: one of {@link RunOptions#WORKLOADS}, or several joined by +.
+   */
   static Workload workload(String name) {
+    List<String> parts = List.of(name.split("\\+", -1));
+    if (parts.size() == 1) {
+      return single(name, false);
+    }
+    return new CombinedWorkload(parts.stream().map(p -> single(p, true)).toList());
+  }
+
+  private static Workload single(String name, boolean combined) {
     return switch (name) {
       case "register" -> new RegisterWorkload();
       case "set" -> new SetWorkload();
       case "watch" -> new WatchWorkload();
       case "primary" -> new PrimaryWorkload();
+      case "lease" -> combined ? LeaseWorkload.companion() : new LeaseWorkload();
       default -> throw new IllegalArgumentException("--workload: unknown " + name);
     };
   }

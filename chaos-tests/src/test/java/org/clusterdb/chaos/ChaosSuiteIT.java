@@ -16,9 +16,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The bounded chaos suite every CI run executes: each workload under the mixed nemesis (every
- * fault), then the deliberately broken server, which the checker must flag. Real server processes
- * in network namespaces; needs root. The seed is random per run and printed; {@code -Dchaos.seed=N}
- * replays one.
+ * fault), register and primary with the lease workload beside them on the same cluster (one run,
+ * two checkers), then the deliberately broken server, which the checker must flag. Real server
+ * processes in network namespaces; needs root. The seed is random per run and printed; {@code
+ * -Dchaos.seed=N} replays one.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChaosSuiteIT {
@@ -29,25 +30,25 @@ class ChaosSuiteIT {
   @Test
   @Order(1)
   void registerStaysLinearizableUnderEveryFault() throws Exception {
-    assertValid("register");
+    assertValid("register", true);
   }
 
   @Test
   @Order(2)
   void setLosesNoAcknowledgedAddUnderEveryFault() throws Exception {
-    assertValid("set");
+    assertValid("set", false);
   }
 
   @Test
   @Order(3)
   void watchersSeeOneGaplessSequenceUnderEveryFault() throws Exception {
-    assertValid("watch");
+    assertValid("watch", false);
   }
 
   @Test
   @Order(4)
   void noWriteIsAcceptedWhileThePrimaryIsCutOffAndWritesResumeAfterTheChange() throws Exception {
-    assertValid("primary");
+    assertValid("primary", true);
   }
 
   /** The checker must be able to fail: stale local reads served as linearizable ones are caught. */
@@ -65,9 +66,15 @@ class ChaosSuiteIT {
         .isPositive();
   }
 
-  private void assertValid(String workload) throws Exception {
+  /**
+   * Runs {@code workload}, with the lease workload beside it when {@code withLeases}; every checker
+   * must pass. Leases ride with register (every fault) and primary (the primary cut off, where
+   * leases must go on): beside set and watch, whose logs grow fastest, a re-added peer's catch-up
+   * doubled those runs' time for no new fault.
+   */
+  private void assertValid(String workload, boolean withLeases) throws Exception {
     // Each workload gets its own fault schedule, all replayed by the one printed seed.
-    RunOptions o = options(workload, "all", false);
+    RunOptions o = options(withLeases ? workload + "+lease" : workload, "all", false);
     o =
         new RunOptions(
             o.workload(),
@@ -97,6 +104,23 @@ class ChaosSuiteIT {
       assertThat(out.dir().resolve(f)).isNotEmptyFile();
     }
     assertThat(out.dir().resolve("nodes/n1/server.log")).isNotEmptyFile();
+    if (!withLeases) {
+      return;
+    }
+    assertThat(out.dir().resolve("lease/history.jsonl")).isNotEmptyFile();
+    JsonNode lease = null;
+    for (JsonNode check : summary.path("checks")) {
+      if (check.path("checker").asText().equals("lease")) {
+        lease = check;
+      }
+    }
+    assertThat(lease).as(describe(out)).isNotNull();
+    assertThat(lease.path("outcome").asText()).isEqualTo("VALID");
+    // Leases held while keys were read, and some expiries judged: the checker had work to do.
+    JsonNode stats = lease.path("stats");
+    assertThat(stats.path("keysAttached").asInt()).as(describe(out)).isGreaterThan(5);
+    assertThat(stats.path("readsWhileKeptAlive").asLong()).as(describe(out)).isPositive();
+    assertThat(stats.path("expiryJudged").asInt()).as(describe(out)).isPositive();
   }
 
   private static RunOptions options(String workload, String nemesis, boolean unsafe) {

@@ -71,6 +71,23 @@ class MainTest {
   }
 
   @Test
+  void anUnknownWorkloadInACombinationIsAUsageErrorBeforeAnyRun() {
+    int code =
+        Main.execute(
+            "--workload",
+            "lease,register+bogus",
+            "--jar",
+            jar.toString(),
+            "--results",
+            dir.toString());
+
+    assertThat(code).isEqualTo(Main.USAGE);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("chaos-tests/run: --workload: unknown 'bogus'");
+    assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("chaos run:");
+  }
+
+  @Test
   void unknownOptionIsAUsageError() {
     int code = Main.execute("--bogus");
 

@@ -61,6 +61,31 @@ class RunOptionsTest {
   }
 
   @Test
+  void workloadsJoinedByPlusAreValid() {
+    for (String w : List.of("register+lease", "set+lease", "watch+lease", "primary+lease")) {
+      assertThat(with(w, "all", Duration.ofSeconds(25), 8, 3, jar).problems()).as(w).isEmpty();
+    }
+  }
+
+  @Test
+  void anUnknownPartOfACombinationIsAProblem() {
+    assertThat(with("register+bank", "kill", Duration.ofSeconds(60), 10, 3, jar).problems())
+        .singleElement()
+        .asString()
+        .startsWith("--workload: unknown 'bank'");
+    assertThat(with("register+", "kill", Duration.ofSeconds(60), 10, 3, jar).problems())
+        .singleElement()
+        .asString()
+        .startsWith("--workload: unknown ''");
+  }
+
+  @Test
+  void aWorkloadNamedTwiceInACombinationIsAProblem() {
+    assertThat(with("lease+lease", "kill", Duration.ofSeconds(60), 10, 3, jar).problems())
+        .containsExactly("--workload: 'lease+lease' names a workload twice");
+  }
+
+  @Test
   void zeroOrNegativeTimeIsAProblem() {
     assertThat(with("set", "kill", Duration.ZERO, 10, 3, jar).problems())
         .singleElement()

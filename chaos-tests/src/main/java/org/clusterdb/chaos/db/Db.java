@@ -26,6 +26,12 @@ public final class Db implements AutoCloseable {
   public static final int CLIENT_PORT = 7101;
   public static final String CLUSTER_NAME = "chaos.clusterdb";
 
+  /**
+   * The servers' {@code raft.electionTimeoutMax}: a new leader extends every lease by it, and the
+   * shortest lease TTL is twice it.
+   */
+  public static final Duration ELECTION_TIMEOUT_MAX = Duration.ofSeconds(2);
+
   private final Network net;
   private final Path jar;
   private final Path dir;
@@ -98,7 +104,9 @@ public final class Db implements AutoCloseable {
     y.append("  healthCheckInterval: 500ms\n  peerFailureTimeout: 3s\n  syncCheckInterval: 20s\n");
     y.append("member: ").append(member(i)).append('\n');
     y.append("dataDir: ").append(nodeDir(i).resolve("data")).append('\n');
-    y.append("raft:\n  electionTimeoutMin: 1s\n  electionTimeoutMax: 2s\n");
+    y.append("raft:\n  electionTimeoutMin: 1s\n  electionTimeoutMax: ")
+        .append(ELECTION_TIMEOUT_MAX.toMillis())
+        .append("ms\n");
     y.append("  snapshotEveryEntries: 2000\n");
     y.append("requests:\n  timeout: 5s\n");
     // The watch workload reads its whole history back at the end of a long run.

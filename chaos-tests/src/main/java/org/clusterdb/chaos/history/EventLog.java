@@ -71,6 +71,35 @@ public final class EventLog {
     }
   }
 
+  /**
+   * The events of a file {@link #writeJsonLines} wrote, for checking a history offline. Numbers in
+   * values come back as {@code Integer} or {@code Long}, lists as lists, objects as maps.
+   *
+   * @throws IOException if the file cannot be read or a line is not such an event
+   */
+  public static List<Event> readJsonLines(Path file) throws IOException {
+    List<Event> events = new ArrayList<>();
+    int lineNumber = 0;
+    for (String line : Files.readAllLines(file)) {
+      lineNumber++;
+      if (line.isBlank()) {
+        continue;
+      }
+      Map<?, ?> m = JSON.readValue(line, Map.class);
+      if (!(m.get("type") instanceof String type)
+          || !(m.get("f") instanceof String f)
+          || !(m.get("time") instanceof Number time)
+          || !(m.get("index") instanceof Number index)
+          || !(m.get("process") instanceof Number || NEMESIS.equals(m.get("process")))) {
+        throw new IOException(file + ":" + lineNumber + ": not an event: " + line);
+      }
+      Object process =
+          m.get("process") instanceof Number n ? (Object) n.intValue() : (Object) NEMESIS;
+      events.add(new Event(type, process, f, m.get("value"), index.longValue(), time.longValue()));
+    }
+    return events;
+  }
+
   public void writeEdn(Path file) throws IOException {
     try (BufferedWriter w = Files.newBufferedWriter(file)) {
       for (Event e : events()) {

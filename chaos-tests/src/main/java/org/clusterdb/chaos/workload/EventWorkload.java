@@ -46,6 +46,10 @@ abstract class EventWorkload implements Workload {
 
   @Override
   public void writeHistory(Path dir) throws IOException {
+    if (log == null) {
+      // The cluster never formed, so setup never ran: no history, and the run is inconclusive.
+      return;
+    }
     log.writeJsonLines(dir.resolve("history.jsonl"));
     log.writeEdn(dir.resolve("history.edn"));
   }

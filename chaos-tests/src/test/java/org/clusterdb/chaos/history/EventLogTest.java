@@ -71,6 +71,43 @@ class EventLogTest {
   }
 
   @Test
+  void jsonLinesReadBackGiveTheSameEvents() throws Exception {
+    EventLog log = new EventLog(System.nanoTime());
+    log.add("invoke", EventLog.NEMESIS, "start-kill", null);
+    log.add("ok", 3, "read", Map.of("keys", List.of("l1", "l2"), "term", 4L));
+    log.add("fail", 4, "keep-alive", Map.of("lease", 8_000_000_000_000_000_000L));
+    Path file = dir.resolve("history.jsonl");
+    log.writeJsonLines(file);
+    Files.writeString(file, "\n", java.nio.file.StandardOpenOption.APPEND);
+
+    List<Event> back = EventLog.readJsonLines(file);
+
+    assertThat(back).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      Event e = log.events().get(i);
+      assertThat(back.get(i).type()).isEqualTo(e.type());
+      assertThat(back.get(i).process()).isEqualTo(e.process());
+      assertThat(back.get(i).f()).isEqualTo(e.f());
+      assertThat(back.get(i).index()).isEqualTo(e.index());
+      assertThat(back.get(i).timeNanos()).isEqualTo(e.timeNanos());
+    }
+    assertThat(back.get(0).value()).isNull();
+    // Small numbers come back as Integer, large ones as Long: readers use Number.
+    assertThat(back.get(1).value()).isEqualTo(Map.of("keys", List.of("l1", "l2"), "term", 4));
+    assertThat(back.get(2).value()).isEqualTo(Map.of("lease", 8_000_000_000_000_000_000L));
+  }
+
+  @Test
+  void aLineThatIsNotAnEventIsAnError() throws Exception {
+    Path file = dir.resolve("history.jsonl");
+    Files.writeString(file, "{\"type\":\"ok\",\"process\":1,\"f\":\"read\"}\n");
+
+    assertThatThrownBy(() -> EventLog.readJsonLines(file))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("history.jsonl:1: not an event");
+  }
+
+  @Test
   void ednOfANemesisEventHasKeywordProcessAndNilValue() throws Exception {
     EventLog log = new EventLog(System.nanoTime());
     Event e = log.add("invoke", EventLog.NEMESIS, "start-kill", null);
