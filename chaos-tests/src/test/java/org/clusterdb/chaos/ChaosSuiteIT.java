@@ -23,7 +23,17 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChaosSuiteIT {
-  private static final Duration TIME = Duration.ofSeconds(Long.getLong("chaos.time", 25));
+  private static final Duration TIME = Duration.ofSeconds(Long.getLong("chaos.time", 20));
+
+  /**
+   * The primary run's episode (cut, change of primary, a write taken, heal) needs about 15 s of the
+   * schedule; the others get a fault within 4 s.
+   */
+  private static final Duration PRIMARY_TIME = TIME.plusSeconds(5);
+
+  /** Stale reads show within seconds of the first cut, which comes 2 to 4 s in. */
+  private static final Duration BROKEN_TIME = Duration.ofSeconds(12);
+
   private static final long SEED =
       Long.getLong("chaos.seed", ThreadLocalRandom.current().nextLong(1, 1L << 40));
 
@@ -58,7 +68,7 @@ class ChaosSuiteIT {
     // A lone subordinate, the primary writing on: every schedule exposes stale local reads. Under
     // "partition" a seed could pick only primary cuts, which stop writes, and so hide them.
     Launcher.Outcome out =
-        Launcher.run(options("register", "isolate-subordinate", true), log("broken"));
+        Launcher.run(options("register", "isolate-subordinate", true, BROKEN_TIME), log("broken"));
     JsonNode summary = summary(out);
     assertThat(out.exitCode()).as(describe(out)).isEqualTo(Worker.ANOMALY);
     assertThat(summary.path("checks").get(0).path("outcome").asText()).isEqualTo("INVALID");
@@ -74,7 +84,12 @@ class ChaosSuiteIT {
    */
   private void assertValid(String workload, boolean withLeases) throws Exception {
     // Each workload gets its own fault schedule, all replayed by the one printed seed.
-    RunOptions o = options(withLeases ? workload + "+lease" : workload, "all", false);
+    RunOptions o =
+        options(
+            withLeases ? workload + "+lease" : workload,
+            "all",
+            false,
+            workload.equals("primary") ? PRIMARY_TIME : TIME);
     o =
         new RunOptions(
             o.workload(),
@@ -123,11 +138,12 @@ class ChaosSuiteIT {
     assertThat(stats.path("expiryJudged").asInt()).as(describe(out)).isPositive();
   }
 
-  private static RunOptions options(String workload, String nemesis, boolean unsafe) {
+  private static RunOptions options(
+      String workload, String nemesis, boolean unsafe, Duration time) {
     return new RunOptions(
         workload,
         nemesis,
-        TIME,
+        time,
         8,
         SEED,
         3,
