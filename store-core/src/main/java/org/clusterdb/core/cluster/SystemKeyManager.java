@@ -240,7 +240,7 @@ public final class SystemKeyManager implements AutoCloseable {
               && (!node.resumed()
                   || row.map(r -> r.getWantsSystemKey() && r.getJoining()).orElse(true));
       publish(row, grant.isPresent(), joining);
-      if (key != null && node.isLeader()) {
+      if (key != null && (node.isLeader() || leaderLacksKey())) {
         grantJoiners();
       }
       keyAlarm(joining);
@@ -315,7 +315,22 @@ public final class SystemKeyManager implements AutoCloseable {
     node.propose(entry().setPublishPeerKey(wanted).build()).join();
   }
 
-  /** On the leader: the key to each member that wants it and never held it. */
+  /**
+   * Whether the leader is a member still waiting for the key, such as a wiped primary that took the
+   * lead back as soon as it caught up: it cannot grant the key, not even to itself, so the members
+   * that hold it grant instead (two grants to one member are harmless: it unwraps either).
+   */
+  private boolean leaderLacksKey() {
+    Optional<String> leader = node.status().leaderId();
+    if (leader.isEmpty() || leader.get().equals(config.memberId())) {
+      return false;
+    }
+    return read(TableNames.PEER_KEY_PREFIX + leader.get(), PublishPeerKey.parser())
+        .map(r -> r.getWantsSystemKey() && r.getJoining())
+        .orElse(false);
+  }
+
+  /** On the leader, or for a leader without the key: the key to each member that wants it. */
   private void grantJoiners() {
     List<String> members = node.membership().map(Membership::ids).orElse(List.of());
     SystemKey k = key;
