@@ -271,10 +271,11 @@ final class ReplicatedStateMachine extends BaseStateMachine {
     // Ratis hands the leader's own context back to applyTransaction: the commit latency's start.
     trx.setStateMachineContext(System.nanoTime());
     Optional<Failure> refused;
+    Optional<LogEntry> entry = parse(request);
     String primaryId = currentPrimary();
     if (writePolicy == WritePolicy.PRIMARY_ONLY
         && !memberId.equals(primaryId)
-        && !exemptFromPrimary(request)) {
+        && !entry.map(this::exemptFromPrimary).orElse(false)) {
       refused =
           Optional.of(
               Failure.newBuilder()
@@ -288,7 +289,7 @@ final class ReplicatedStateMachine extends BaseStateMachine {
                           + ")")
                   .build());
     } else {
-      refused = validate(request);
+      refused = validate(entry);
     }
     refused.ifPresent(f -> trx.setException(RejectedCommand.of(f)));
     return trx;
@@ -300,25 +301,19 @@ final class ReplicatedStateMachine extends BaseStateMachine {
    * WritePolicy#PRIMARY_ONLY} and work while the primary is down. Which rows a member may write is
    * checked where the entry applies.
    */
-  private boolean exemptFromPrimary(RaftClientRequest request) {
-    LogEntry entry;
-    try {
-      entry = LogEntry.parseFrom(request.getMessage().getContent().asReadOnlyByteBuffer());
-    } catch (InvalidProtocolBufferException e) {
-      return false;
-    }
+  private boolean exemptFromPrimary(LogEntry entry) {
     if (!entry.hasBatch()) {
-      return exemptFromPrimary(entry);
+      return exemptCommand(entry);
     }
     for (LogEntry inner : entry.getBatch().getEntriesList()) {
-      if (!exemptFromPrimary(inner)) {
+      if (!exemptCommand(inner)) {
         return false;
       }
     }
     return entry.getBatch().getEntriesCount() > 0;
   }
 
-  private boolean exemptFromPrimary(LogEntry entry) {
+  private boolean exemptCommand(LogEntry entry) {
     if (entry.hasLeaseGrant() || entry.hasLeaseKeepAlive() || entry.hasLeaseRevoke()) {
       return true;
     }
@@ -385,15 +380,18 @@ final class ReplicatedStateMachine extends BaseStateMachine {
     return bootstrapPrimaryId;
   }
 
-  private Optional<Failure> validate(RaftClientRequest request) {
+  /** The request's log entry; empty if it is not one. */
+  private static Optional<LogEntry> parse(RaftClientRequest request) {
     try {
-      LogEntry entry = LogEntry.parseFrom(request.getMessage().getContent().asReadOnlyByteBuffer());
-      Optional<Failure> invalid = validator.validate(entry);
-      if (invalid.isPresent() || !entry.hasJoinRequest()) {
-        return invalid;
-      }
-      return joinGate.check(entry.getJoinRequest());
+      return Optional.of(
+          LogEntry.parseFrom(request.getMessage().getContent().asReadOnlyByteBuffer()));
     } catch (InvalidProtocolBufferException e) {
+      return Optional.empty();
+    }
+  }
+
+  private Optional<Failure> validate(Optional<LogEntry> parsed) {
+    if (parsed.isEmpty()) {
       return Optional.of(
           Failure.newBuilder()
               .setCode(ErrorCode.INVALID_ARGUMENT.number())
@@ -401,6 +399,12 @@ final class ReplicatedStateMachine extends BaseStateMachine {
               .setMessage("request: not a clusterdb log entry")
               .build());
     }
+    LogEntry entry = parsed.get();
+    Optional<Failure> invalid = validator.validate(entry);
+    if (invalid.isPresent() || !entry.hasJoinRequest()) {
+      return invalid;
+    }
+    return joinGate.check(entry.getJoinRequest());
   }
 
   @Override

@@ -59,19 +59,11 @@ public final class Pools {
     if (!licensed.admitted() || model.isEmpty()) {
       return licensed;
     }
-    Capacity.Figures figures = Capacity.of(model.get(), peers);
-    Verdict capacity;
-    if (Capacity.isCall(kind)) {
-      long used = slotsUsed(totals, model.get());
-      long need = n * Capacity.slots(model.get(), kind);
-      capacity = verdict(kind, used, need, figures.callSlots());
-    } else {
-      Long limit = figures.byKind().get(kind);
-      if (limit == null) {
-        return licensed;
-      }
-      capacity = verdict(kind, totals.getOrDefault(kind, 0L), n, limit);
+    Optional<Verdict> bound = byCapacity(kind, n, totals, model.get(), peers);
+    if (bound.isEmpty()) {
+      return licensed;
     }
+    Verdict capacity = bound.get();
     // Report the tighter bound: the one with less room.
     if (!capacity.admitted()
         || licensed.limit() == Long.MAX_VALUE
@@ -96,17 +88,32 @@ public final class Pools {
     if (model.isEmpty()) {
       return room;
     }
-    Capacity.Figures figures = Capacity.of(model.get(), Math.max(1, rows.size()));
-    long byCapacity;
-    if (Capacity.isCall(kind)) {
-      long used = slotsUsed(totals, model.get());
-      byCapacity = Math.max(0, figures.callSlots() - used) / Capacity.slots(model.get(), kind);
-    } else {
-      Long limit = figures.byKind().get(kind);
-      byCapacity =
-          limit == null ? Long.MAX_VALUE : Math.max(0, limit - totals.getOrDefault(kind, 0L));
-    }
+    Optional<Verdict> bound = byCapacity(kind, 1, totals, model.get(), Math.max(1, rows.size()));
+    long perOne = Capacity.isCall(kind) ? Capacity.slots(model.get(), kind) : 1;
+    long byCapacity =
+        bound.map(b -> Math.max(0, b.limit() - b.used()) / perOne).orElse(Long.MAX_VALUE);
     return Math.min(room, byCapacity);
+  }
+
+  /**
+   * {@code n} more of {@code kind} against the capacity of {@code peers} peers of {@code model}, in
+   * call slots for calls; empty when the figures do not name the kind.
+   */
+  private static Optional<Verdict> byCapacity(
+      String kind, long n, Map<String, Long> totals, Capacity.Model model, int peers) {
+    Capacity.Figures figures = Capacity.of(model, peers);
+    if (Capacity.isCall(kind)) {
+      return Optional.of(
+          verdict(
+              kind,
+              slotsUsed(totals, model),
+              n * Capacity.slots(model, kind),
+              figures.callSlots()));
+    }
+    Long limit = figures.byKind().get(kind);
+    return limit == null
+        ? Optional.empty()
+        : Optional.of(verdict(kind, totals.getOrDefault(kind, 0L), n, limit));
   }
 
   private static long slotsUsed(Map<String, Long> totals, Capacity.Model model) {
