@@ -344,7 +344,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
                 + " Member=\"{}\" Damage=\"{}\"",
             config.memberId(),
             damage.get());
-        throw new DatabaseFailedException(config.memberId(), damage.get(), alarmsNow, e);
+        throw new DatabaseFailedException(
+            config.memberId(), damage.get(), peerStore == null, alarmsNow, e);
       }
       if (e instanceof ClusterDbException c) {
         throw c;

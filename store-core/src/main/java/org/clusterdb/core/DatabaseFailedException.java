@@ -6,6 +6,7 @@ import org.clusterdb.api.Alarm;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.core.ratis.RatisErrors;
+import org.clusterdb.core.storage.DamagedStoreException;
 import org.clusterdb.core.storage.StateStore;
 import org.clusterdb.core.storage.UnknownFormatException;
 
@@ -19,15 +20,24 @@ public final class DatabaseFailedException extends ClusterDbException {
   private final transient List<Alarm> alarms;
   private final String memberId;
 
-  DatabaseFailedException(String memberId, String damage, List<Alarm> alarms, Throwable cause) {
+  /**
+   * @param ownTables the peer's own tables are what failed: a plain purge keeps them, so the
+   *     recovery is a purge of everything or a restore
+   */
+  DatabaseFailedException(
+      String memberId, String damage, boolean ownTables, List<Alarm> alarms, Throwable cause) {
     super(
         ErrorCode.UNAVAILABLE,
         "the database of peer "
             + memberId
             + " is damaged and the peer does not serve: "
             + damage
-            + ". Recover it: stop the peer, run clusterdb purge (or restore its backup), start it"
-            + " again (see docs/operations.md, Database failure)",
+            + ". Recover it: stop the peer, "
+            + (ownTables
+                ? "restore its backup, or run clusterdb purge --all (which also deletes the"
+                    + " peer's own tables: its clustering settings, alarms and peer tables)"
+                : "run clusterdb purge (or restore its backup)")
+            + ", start it again (see docs/operations.md, Database failure)",
         null,
         true,
         cause);
@@ -62,7 +72,7 @@ public final class DatabaseFailedException extends ClusterDbException {
   }
 
   private static Optional<String> damageOf(Throwable c) {
-    if (c instanceof UnknownFormatException) {
+    if (c instanceof UnknownFormatException || c instanceof DamagedStoreException) {
       return Optional.of(c.getMessage());
     }
     return StateStore.corruption(c).or(() -> RatisErrors.logCorruption(c));

@@ -60,8 +60,36 @@ public class CorruptionTest {
       List<Path> tables = files(cluster.config(2).dataDir().resolve("state"), ".sst");
       assertThat(tables).isNotEmpty();
       flip(tables.get(0), 20);
-      assertDatabaseFailed(cluster, 2, "checksum");
+      assertDatabaseFailed(cluster, 2, "state is damaged: block checksum mismatch");
       recover(cluster, 2);
+    }
+  }
+
+  @Test
+  void aDamagedPeerTableLogIsFoundAtStartAndPurgingEverythingRecovers() throws Exception {
+    try (MiniCluster cluster = MiniCluster.start(3, dir, CorruptionTest::quick)) {
+      fill(cluster);
+      ClusterDb db = cluster.member(2);
+      db.blocking().createTable("local", TableScope.PEER);
+      for (int i = 0; i < 30; i++) {
+        db.blocking().put("local", "k" + i, "peer-value-" + i);
+      }
+      cluster.stop(2);
+      // The peer tables' writes are still only in RocksDB's write-ahead log.
+      flipIn(files(cluster.config(2).dataDir().resolve("peer"), ".log"), "peer-value-17");
+      assertDatabaseFailed(cluster, 2, "peer is damaged: checksum mismatch");
+      assertThatThrownBy(() -> cluster.restart(2)).hasMessageContaining("purge --all");
+      Backups.purge(cluster.config(2), true);
+      ClusterDb again = cluster.restart(2);
+      // Its own tables went with the damage; the cluster's come back.
+      assertThatThrownBy(() -> again.blocking().get("local", "k17"))
+          .isInstanceOfSatisfying(
+              ClusterDbException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_TABLE));
+      await()
+          .atMost(WAIT)
+          .ignoreException(ClusterDbException.class)
+          .until(() -> cluster.holds(2, "zones", "k17"));
     }
   }
 

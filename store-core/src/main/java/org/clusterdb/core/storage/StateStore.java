@@ -20,6 +20,7 @@ import org.rocksdb.InfoLogLevel;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.Status;
+import org.rocksdb.WALRecoveryMode;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,6 +92,11 @@ public final class StateStore implements AutoCloseable {
             .setCreateMissingColumnFamilies(true)
             .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
             .setKeepLogFileNum(2);
+    if (syncWrites) {
+      // Every write was fsynced before it was acknowledged, so only an unacknowledged last record
+      // may be torn; damage anywhere else would otherwise drop acknowledged writes silently.
+      dbOptions.setWalRecoveryMode(WALRecoveryMode.TolerateCorruptedTailRecords);
+    }
     ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
     List<ColumnFamilyDescriptor> descriptors =
         List.of(
@@ -107,6 +113,9 @@ public final class StateStore implements AutoCloseable {
     } catch (RocksDBException e) {
       cfOptions.close();
       dbOptions.close();
+      if (corruption(e).isPresent()) {
+        throw new DamagedStoreException(dir, e.getMessage(), e);
+      }
       throw new IOException("cannot open state store " + dir + ": " + e.getMessage(), e);
     }
     WriteOptions writeOptions = new WriteOptions().setSync(syncWrites);
@@ -130,6 +139,9 @@ public final class StateStore implements AutoCloseable {
         throw new UnknownFormatException("state store " + dir, (int) Keys.revision(format));
       }
     } catch (RocksDBException e) {
+      if (corruption(e).isPresent()) {
+        throw new DamagedStoreException(dir, e.getMessage(), e);
+      }
       throw new IOException("cannot read state store format in " + dir, e);
     }
   }
@@ -138,13 +150,13 @@ public final class StateStore implements AutoCloseable {
    * Reads every table file and checks its checksums: a damaged file is found at start-up, not by
    * the first read that meets it.
    *
-   * @throws IOException naming the damage if a checksum does not match
+   * @throws DamagedStoreException naming the damage if a checksum does not match
    */
   public void verifyChecksums() throws IOException {
     try {
       db.verifyChecksum();
     } catch (RocksDBException e) {
-      throw new IOException("state store " + dir + " is damaged: " + e.getMessage(), e);
+      throw new DamagedStoreException(dir, e.getMessage(), e);
     }
   }
 
