@@ -278,6 +278,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
               new Applier(history, TableNames.PEER_AUDIT),
               peerHub,
               config.memberId());
+      Backups.checkNoInterruptedRestore(config.dataDir());
       boolean reset = ClusteringStore.resetPending(peerStore);
       if (reset) {
         FactoryReset.run(config, peerStore);

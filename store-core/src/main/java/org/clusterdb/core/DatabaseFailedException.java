@@ -5,16 +5,18 @@ import java.util.Optional;
 import org.clusterdb.api.Alarm;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ErrorCode;
+import org.clusterdb.core.backup.InterruptedRestoreException;
 import org.clusterdb.core.ratis.RatisErrors;
 import org.clusterdb.core.storage.DamagedStoreException;
 import org.clusterdb.core.storage.StateStore;
 import org.clusterdb.core.storage.UnknownFormatException;
 
 /**
- * A member found its local database damaged at start-up (a table file or Raft log segment whose
- * checksum does not match) and refused to start rather than serve wrong data. It raised "Database
- * failure" (20010); {@link #alarms()} are the peer's alarms then. The recovery is in
- * docs/operations.md: purge the peer (or restore its backup), then let it rejoin.
+ * A member found its local database damaged at start-up (a table file, write-ahead log or Raft log
+ * segment whose checksum does not match, a format it does not read, or a restore left unfinished)
+ * and refused to start rather than serve wrong data. It raised "Database failure" (20010); {@link
+ * #alarms()} are the peer's alarms then. The recovery is in docs/operations.md: purge the peer (or
+ * restore its backup), then let it rejoin.
  */
 public final class DatabaseFailedException extends ClusterDbException {
   private final transient List<Alarm> alarms;
@@ -72,7 +74,9 @@ public final class DatabaseFailedException extends ClusterDbException {
   }
 
   private static Optional<String> damageOf(Throwable c) {
-    if (c instanceof UnknownFormatException || c instanceof DamagedStoreException) {
+    if (c instanceof UnknownFormatException
+        || c instanceof DamagedStoreException
+        || c instanceof InterruptedRestoreException) {
       return Optional.of(c.getMessage());
     }
     return StateStore.corruption(c).or(() -> RatisErrors.logCorruption(c));

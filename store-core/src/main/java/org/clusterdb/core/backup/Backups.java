@@ -45,6 +45,9 @@ public final class Backups {
 
   private static final String STAGED = RaftNode.STAGED_RESTORE;
 
+  /** Present, naming the backup, from a restore's point of no return until it has finished. */
+  static final String RESTORING = "restore.incomplete";
+
   private Backups() {}
 
   /** What a backup holds. */
@@ -170,6 +173,17 @@ public final class Backups {
   public static Summary restore(
       ClusterDbConfig config, Path file, Optional<Path> systemKey, BackupArchive.Progress progress)
       throws IOException {
+    return restore(config, file, systemKey, progress, () -> {});
+  }
+
+  /** As above; {@code replacing} runs once the peer's database is being replaced. */
+  static Summary restore(
+      ClusterDbConfig config,
+      Path file,
+      Optional<Path> systemKey,
+      BackupArchive.Progress progress,
+      Runnable replacing)
+      throws IOException {
     Path dataDir = config.dataDir();
     ensureStopped(dataDir);
     Optional<SystemKey> key = Optional.empty();
@@ -196,7 +210,12 @@ public final class Backups {
       FileOps.deleteRecursively(stage);
       throw e;
     }
-    // From here the peer's database is replaced; an interrupted restore is run again.
+    // From here the peer's database is replaced: until the end, a start is refused.
+    Path restoring = dataDir.resolve(RESTORING);
+    Files.writeString(restoring, file.toAbsolutePath().toString());
+    FileOps.fsync(restoring);
+    FileOps.fsyncDir(dataDir);
+    replacing.run();
     purgeClusterState(dataDir);
     Path peerFiles = stage.resolve("peer");
     StateStore.restore(peerFiles, names(m, "peer"), dataDir.resolve("peer"));
@@ -213,6 +232,7 @@ public final class Backups {
       key.get().write(dataDir.resolve(SystemKeyManager.FILE));
     }
     FileOps.deleteRecursively(stage);
+    Files.delete(restoring);
     FileOps.fsyncDir(dataDir);
     LOG.warn(
         "Detail=\"Database restored from backup\" Member=\"{}\" File=\"{}\" Index=\"{}\""
@@ -223,6 +243,18 @@ public final class Backups {
         m.getRevision(),
         m.getSoftwareVersion());
     return Summary.of(m);
+  }
+
+  /**
+   * Refuses to let a peer start from a database a restore left half replaced.
+   *
+   * @throws InterruptedRestoreException naming the backup the restore was reading
+   */
+  public static void checkNoInterruptedRestore(Path dataDir) throws IOException {
+    Path restoring = dataDir.resolve(RESTORING);
+    if (Files.exists(restoring)) {
+      throw new InterruptedRestoreException(Files.readString(restoring).strip());
+    }
   }
 
   private static void checkRestorable(ClusterDbConfig config, Path file, BackupManifest m) {
@@ -285,6 +317,13 @@ public final class Backups {
     Path dataDir = config.dataDir();
     ensureStopped(dataDir);
     List<Path> deleted = purgeClusterState(dataDir);
+    for (String d : List.of(RESTORING, "restore.tmp")) {
+      Path p = dataDir.resolve(d);
+      if (Files.exists(p)) {
+        FileOps.deleteRecursively(p);
+        deleted.add(p);
+      }
+    }
     if (peerTables) {
       for (String d : List.of("peer", "peer.restore", "peer.old")) {
         Path p = dataDir.resolve(d);

@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import org.clusterdb.api.Alarm;
 import org.clusterdb.api.Bytes;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.Consistency;
@@ -26,6 +27,7 @@ import org.clusterdb.api.Table;
 import org.clusterdb.api.TableOptions;
 import org.clusterdb.api.TableScope;
 import org.clusterdb.core.ClusterDb;
+import org.clusterdb.core.DatabaseFailedException;
 import org.clusterdb.core.MiniCluster;
 import org.clusterdb.core.SensitiveTablesTest;
 import org.clusterdb.core.config.ClusterDbConfig;
@@ -44,6 +46,7 @@ public class BackupsTest {
   private static final String SECRET = "Sekr3t-Backup-Value-QWZX";
   private static final String CONTROL = "Pla1n-Backup-Control-MKVB";
   private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final int DATABASE_FAILURE = 20010;
 
   @TempDir Path dir;
 
@@ -233,6 +236,79 @@ public class BackupsTest {
               cluster.member(2).blocking().get("local", "nic").orElseThrow().value().toStringUtf8())
           .isEqualTo("eth1");
     }
+  }
+
+  @Test
+  void aRestoreInterruptedMidwayKeepsThePeerFromStartingUntilItIsRunAgainOrPurged()
+      throws Exception {
+    Path backup = dir.resolve("p3.cdb");
+    try (MiniCluster cluster = MiniCluster.start(3, dir.resolve("c"), BackupsTest::quick)) {
+      ClusterDb db = cluster.member(cluster.awaitLeader());
+      db.blocking().createTable("zones", TableScope.CLUSTER);
+      for (int i = 0; i < 20; i++) {
+        db.blocking().put("zones", "k" + i, "v" + i);
+      }
+      ClusterDb p3 = cluster.member(2);
+      p3.blocking().createTable("local", TableScope.PEER);
+      p3.blocking().put("local", "nic", "eth1");
+      cluster.awaitConverged();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      p3.backup(out, none());
+      Files.write(backup, out.toByteArray());
+      p3.blocking().put("local", "nic", "eth9");
+      cluster.stop(2);
+      ClusterDbConfig config = cluster.config(2);
+
+      interruptRestore(config, backup, "No space left on device");
+      assertThatThrownBy(() -> cluster.restart(2))
+          .isInstanceOfSatisfying(
+              DatabaseFailedException.class,
+              e ->
+                  assertThat(e.alarms())
+                      .filteredOn(Alarm::active)
+                      .extracting(Alarm::id)
+                      .contains(DATABASE_FAILURE))
+          .hasMessageContaining("a restore from " + backup.toAbsolutePath())
+          .hasMessageContaining("was interrupted");
+      assertThat(cluster.isRunning(2)).isFalse();
+
+      Backups.restore(config, backup, Optional.empty(), none());
+      db.blocking().put("zones", "while-away", "x");
+      ClusterDb again = cluster.restart(2);
+      await()
+          .atMost(WAIT)
+          .ignoreException(ClusterDbException.class)
+          .until(() -> cluster.holds(2, "zones", "while-away") && cluster.holds(2, "zones", "k19"));
+      assertThat(again.blocking().get("local", "nic").orElseThrow().value().toStringUtf8())
+          .as("the backup's own tables")
+          .isEqualTo("eth1");
+      await()
+          .atMost(WAIT)
+          .until(() -> !MiniCluster.activeAlarmIds(again).contains(DATABASE_FAILURE));
+
+      cluster.stop(2);
+      interruptRestore(config, backup, "interrupted");
+      assertThatThrownBy(() -> Backups.checkNoInterruptedRestore(config.dataDir()))
+          .isInstanceOf(InterruptedRestoreException.class);
+      assertThat(Backups.purge(config, false))
+          .contains(config.dataDir().resolve(Backups.RESTORING));
+      Backups.checkNoInterruptedRestore(config.dataDir());
+    }
+  }
+
+  /** A restore of {@code backup} that fails with {@code why} once it has begun replacing. */
+  private static void interruptRestore(ClusterDbConfig config, Path backup, String why) {
+    assertThatThrownBy(
+            () ->
+                Backups.restore(
+                    config,
+                    backup,
+                    Optional.empty(),
+                    none(),
+                    () -> {
+                      throw new IllegalStateException(why);
+                    }))
+        .hasMessage(why);
   }
 
   private static BackupArchive.Progress none() {
