@@ -894,7 +894,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     progress.report("discarding this peer's cluster tables and Raft log", 0, 0);
     close();
     discardForResync(config, index);
-    ClusterDb next = start(config);
+    ClusterDb next = start(config, metrics.registry());
     ResyncCheck check = next.resync.orElseThrow();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!check.caughtUp()) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +52,8 @@ public class ForceConfigUpdateTest {
 
   @Test
   void aDivergedSubordinateIsResyncedFromThePrimaryAndItsOwnTablesStay() throws Exception {
-    try (MiniCluster cluster = MiniCluster.start(3, dir, ForceConfigUpdateTest::quick)) {
+    MeterRegistry registry = new SimpleMeterRegistry();
+    try (MiniCluster cluster = MiniCluster.start(3, dir, registry, ForceConfigUpdateTest::quick)) {
       ClusterDb primary = cluster.member(cluster.awaitLeader());
       assertThat(primary.config().memberId()).isEqualTo("p1");
       primary.blocking().createTable("zones", TableScope.CLUSTER);
@@ -95,6 +98,9 @@ public class ForceConfigUpdateTest {
       assertThat(value(resynced, "k5")).isEqualTo("value-5");
       assertThat(MiniCluster.activeAlarmIds(resynced)).doesNotContain(REPLICATION_MANUAL_SYNC);
       assertThat(value(resynced, "lan", "address")).isEqualTo("10.0.0.3");
+      assertThat(registry.find("clusterdb.raft.apply").tag("member", "p3").timers())
+          .as("the member started again records into the registry it was given")
+          .hasSize(1);
       // It serves and replicates as before.
       primary.blocking().put("zones", "after", "resync");
       await()

@@ -106,6 +106,11 @@ public final class MemberMetrics implements RaftMetrics, AutoCloseable {
                 .register(registry));
   }
 
+  /** Where this member's meters are. */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
   /**
    * Registers the gauges that read the member's parts: Raft state, follower lag (refreshed every
    * {@code refreshEvery} for the followers of the moment), alarms and watchers.
