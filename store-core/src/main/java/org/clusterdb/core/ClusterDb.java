@@ -607,13 +607,18 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
    *     index that names no peer; as a write fails, if the configuration change does
    */
   public CompletableFuture<Void> setPrimary(int primary) {
+    return setPrimary(primary, Origin.LOCAL);
+  }
+
+  /** As {@link #setPrimary(int)}, audited as asked by {@code origin}. */
+  public CompletableFuture<Void> setPrimary(int primary, Origin origin) {
     ClusteringSettings own = settings.own();
     if (primary < 1 || primary > own.peers().size()) {
       return failed(
           ClusterDbException.invalid(
               "primary", "must be a peer index, 1 to " + own.peers().size() + ", was " + primary));
     }
-    return saveClusteringSettings(own.withPrimary(primary)).thenApply(s -> null);
+    return saveClusteringSettings(own.withPrimary(primary), false, origin).thenApply(s -> null);
   }
 
   /**
@@ -665,7 +670,18 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
    */
   public CompletableFuture<ClusteringSettings> saveClusteringSettings(
       ClusteringSettings s, boolean force) {
+    return saveClusteringSettings(s, force, Origin.LOCAL);
+  }
+
+  /**
+   * As {@link #saveClusteringSettings(ClusteringSettings, boolean)}, audited as asked by {@code
+   * origin}: each changed field is a row of this peer's audit table ({@code clusterdb.peer-audit}),
+   * and on the primary, of the cluster's too once the settings become the cluster's.
+   */
+  public CompletableFuture<ClusteringSettings> saveClusteringSettings(
+      ClusteringSettings s, boolean force, Origin origin) {
     Objects.requireNonNull(s, "settings");
+    Objects.requireNonNull(origin, "origin");
     try {
       s.validate();
     } catch (ClusterDbException e) {
@@ -693,7 +709,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
     String self = config.memberId();
     return supply(
             () -> {
-              settings.save(s);
+              settings.save(s, AuditContexts.of(origin, self, System.currentTimeMillis()));
               LOG.info("own clustering settings saved member={} settings={}", self, s);
               return s;
             })

@@ -2,6 +2,7 @@ package org.clusterdb.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -9,11 +10,14 @@ import ch.qos.logback.core.read.ListAppender;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.clusterdb.api.Bytes;
 import org.clusterdb.api.ClusterDbException;
+import org.clusterdb.api.ClusteringSettings;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.api.KeyRange;
 import org.clusterdb.api.KeyValue;
@@ -134,6 +138,65 @@ class AuditTest {
                     l.contains("Detail=\"xconfiguration zones - table dropped\"")
                         && l.contains("Member=\"" + member + "\""));
       }
+    }
+  }
+
+  @Test
+  void anAdminsClusteringChangeIsAuditedWithItsCallerOnThePeerAndInTheCluster() {
+    try (MiniCluster cluster = MiniCluster.start(3, dir)) {
+      ClusterDb primary = cluster.member(cluster.awaitLeader());
+      assertThat(primary.config().memberId()).isEqualTo("p1");
+      ClusteringSettings mapped = mapped(primary.clusteringSettings());
+      primary.saveClusteringSettings(mapped, false, ALICE).join();
+
+      assertThat(rows(primary, TableNames.PEER_AUDIT))
+          .as("the primary's own settings, one row per changed field")
+          .filteredOn(r -> r.getTable().equals(TableNames.PEER_SETTINGS))
+          .extracting(AuditTest::key, AuditTest::old, r -> r.getContext().getUser())
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("own.address_mapping", "false", "alice"),
+              org.assertj.core.groups.Tuple.tuple("own.mappings", "", "alice"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(rows(primary))
+                      .as("and, as they become the cluster's, the cluster's audit")
+                      .filteredOn(r -> r.getTable().equals(TableNames.CLUSTER))
+                      .filteredOn(r -> key(r).equals("settings.mappings"))
+                      .singleElement()
+                      .satisfies(
+                          r -> {
+                            assertThat(now(r)).contains("edge.example.test", "127.0.0.9");
+                            assertThat(r.getContext().getUser()).isEqualTo("alice");
+                            assertThat(r.getContext().getSourceIp()).isEqualTo("10.1.2.3");
+                          }));
+      int clusterRows = rows(primary).size();
+
+      // The admin repeats the change on a subordinate, as the seed's procedure has it.
+      ClusterDb p2 = cluster.member(1);
+      p2.saveClusteringSettings(mapped(p2.clusteringSettings()), false, ALICE).join();
+      assertThat(rows(p2, TableNames.PEER_AUDIT))
+          .filteredOn(r -> r.getTable().equals(TableNames.PEER_SETTINGS))
+          .extracting(AuditTest::key, r -> r.getContext().getSourcePort())
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("own.address_mapping", 53155),
+              org.assertj.core.groups.Tuple.tuple("own.mappings", 53155));
+      // Saved again unchanged: nothing new.
+      primary.saveClusteringSettings(mapped, false, ALICE).join();
+      primary.setPrimary(1, ALICE).join();
+      assertThat(rows(primary, TableNames.PEER_AUDIT))
+          .filteredOn(r -> r.getTable().equals(TableNames.PEER_SETTINGS))
+          .hasSize(2);
+      cluster.awaitConverged();
+      assertThat(rows(primary)).hasSize(clusterRows);
+      assertThat(messages())
+          .anyMatch(
+              l ->
+                  l.contains(
+                          "Detail=\"xconfiguration clusterdb.settings own.address_mapping -"
+                              + " changed from: 'false' to: 'true'\" User=\"alice\"")
+                      && l.contains("Member=\"p2\""));
     }
   }
 
@@ -273,6 +336,18 @@ class AuditTest {
     synchronized (lines) {
       return lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
+  }
+
+  /** {@code s} with address mapping on and one mapping. */
+  private static ClusteringSettings mapped(ClusteringSettings s) {
+    return new ClusteringSettings(
+        s.name(),
+        s.primary(),
+        s.tlsMode(),
+        s.ipVersion(),
+        s.peers(),
+        true,
+        Map.of("edge.example.test", "127.0.0.9"));
   }
 
   static List<AuditRecord> rows(ClusterDb db) {

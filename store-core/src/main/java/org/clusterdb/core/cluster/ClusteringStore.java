@@ -6,7 +6,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.clusterdb.api.ClusteringSettings;
 import org.clusterdb.core.config.ClusterDbConfig;
+import org.clusterdb.core.fsm.TableNames;
 import org.clusterdb.core.local.PeerStore;
+import org.clusterdb.proto.log.v1.AuditContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +20,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusteringStore {
   /** The reserved peer table holding the settings. */
-  public static final String TABLE = "clusterdb.settings";
+  public static final String TABLE = TableNames.PEER_SETTINGS;
 
-  private static final String OWN = "own";
+  private static final String OWN = TableNames.OWN_SETTINGS_KEY;
   private static final String STARTED = "started";
   private static final String CLUSTER = "cluster";
   private static final Logger LOG = LoggerFactory.getLogger(ClusteringStore.class);
@@ -29,6 +31,7 @@ public final class ClusteringStore {
   private final ClusteringSettings started;
   private final Optional<ClusteringSettings> previousStart;
   private ClusteringSettings own;
+  private AuditContext savedBy;
   private Optional<ClusteringSettings> lastCluster;
   private volatile Supplier<Optional<ClusteringSettings>> cluster = Optional::empty;
 
@@ -132,10 +135,22 @@ public final class ClusteringStore {
     return previousStart;
   }
 
-  /** Durably replaces this peer's own settings. */
-  public synchronized void save(ClusteringSettings settings) {
-    store.put(TABLE, OWN, SettingsCodec.encode(settings).toByteString());
+  /**
+   * Durably replaces this peer's own settings, as an admin does: audited in this peer's audit table
+   * as asked by {@code origin}, one row per changed field.
+   */
+  public synchronized void save(ClusteringSettings settings, AuditContext audit) {
+    store.put(TABLE, OWN, SettingsCodec.encode(settings).toByteString(), audit);
     own = settings;
+    savedBy = audit;
+  }
+
+  /**
+   * Who last saved the own settings while this process ran; empty when they are still those it
+   * started with (the configuration file's, or those saved before a restart).
+   */
+  public synchronized Optional<AuditContext> savedBy() {
+    return Optional.ofNullable(savedBy);
   }
 
   /** Sets where the cluster's settings are read, as this replica holds them. */

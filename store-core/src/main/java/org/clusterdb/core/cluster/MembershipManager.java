@@ -218,9 +218,15 @@ public final class MembershipManager implements AutoCloseable {
               .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
               .setSetClusterSettings(
                   SetClusterSettings.newBuilder().setSettings(SettingsCodec.encode(own)))
-              // Audited: the primary's settings, as an admin saved them, become the cluster's.
+              // Audited as the admin who saved them here; else (saved before a restart, or the
+              // configuration file's) as clusterdb itself.
               .setAudit(
-                  AuditContexts.of(Origin.SYSTEM, config.memberId(), System.currentTimeMillis()))
+                  settings
+                      .savedBy()
+                      .orElseGet(
+                          () ->
+                              AuditContexts.of(
+                                  Origin.SYSTEM, config.memberId(), System.currentTimeMillis())))
               .build());
       return true;
     }

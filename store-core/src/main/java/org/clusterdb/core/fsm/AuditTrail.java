@@ -65,8 +65,10 @@ public final class AuditTrail {
       return;
     }
     ByteString old = prev.map(StoredValue::getValue).orElse(null);
-    if (TableNames.CLUSTER.equals(table) && TableNames.SETTINGS_KEY.equals(utf8(key))) {
-      settings(table, old, next);
+    if (TableNames.CLUSTER.equals(table) && TableNames.SETTINGS_KEY.equals(utf8(key))
+        || TableNames.PEER_SETTINGS.equals(table)
+            && TableNames.OWN_SETTINGS_KEY.equals(utf8(key))) {
+      settings(table, utf8(key), old, next);
       return;
     }
     ByteString shownNext =
@@ -173,7 +175,7 @@ public final class AuditTrail {
    * One row per changed field, as the seed logs a change of its clustering page; the first settings
    * show the fields that are set.
    */
-  private void settings(String table, ByteString old, ByteString next) {
+  private void settings(String table, String key, ByteString old, ByteString next) {
     ClusteringSettings before = parse(old, ClusteringSettings.parser());
     ClusteringSettings after = parse(next, ClusteringSettings.parser());
     for (FieldDescriptor f : ClusteringSettings.getDescriptor().getFields()) {
@@ -184,7 +186,7 @@ public final class AuditTrail {
         add(
             AuditRecord.Action.PUT,
             table,
-            (TableNames.SETTINGS_KEY + "." + f.getName()).getBytes(StandardCharsets.UTF_8),
+            (key + "." + f.getName()).getBytes(StandardCharsets.UTF_8),
             was == null ? null : ByteString.copyFromUtf8(was),
             now == null ? null : ByteString.copyFromUtf8(now),
             false);

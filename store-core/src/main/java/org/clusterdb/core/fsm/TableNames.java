@@ -20,6 +20,12 @@ public final class TableNames {
   /** In {@link #CLUSTER}: the cluster's clustering settings, as the primary wrote them. */
   public static final String SETTINGS_KEY = "settings";
 
+  /** The peer table of this peer's own clustering settings, as its admin saved them. */
+  public static final String PEER_SETTINGS = RESERVED_PREFIX + "settings";
+
+  /** In {@link #PEER_SETTINGS}: the settings as the admin last saved them. */
+  public static final String OWN_SETTINGS_KEY = "own";
+
   /** In {@link #CLUSTER}: a peer's accepted join request, under this prefix and its member id. */
   public static final String JOIN_PREFIX = "join/";
 

@@ -27,6 +27,7 @@ import org.clusterdb.core.storage.WriteView;
 import org.clusterdb.core.util.DaemonThreads;
 import org.clusterdb.core.watch.WatchHub;
 import org.clusterdb.proto.log.v1.ApplyResult;
+import org.clusterdb.proto.log.v1.AuditContext;
 import org.clusterdb.proto.log.v1.CreateTable;
 import org.clusterdb.proto.log.v1.FormatVersion;
 import org.clusterdb.proto.log.v1.LogEntry;
@@ -114,10 +115,18 @@ public final class PeerStore implements AutoCloseable {
 
   /** Durably sets {@code key} of {@code table} to {@code value}; for clusterdb's own tables. */
   public void put(String table, String key, ByteString value) {
+    put(table, key, value, null);
+  }
+
+  /** As {@link #put(String, String, ByteString)}, audited with {@code audit} unless null. */
+  public void put(String table, String key, ByteString value, AuditContext audit) {
+    LogEntry.Builder entry = LogEntry.newBuilder().setFormatVersion(FormatVersion.FORMAT_VERSION_1);
+    if (audit != null) {
+      entry.setAudit(audit);
+    }
     ApplyResult r =
         apply(
-                LogEntry.newBuilder()
-                    .setFormatVersion(FormatVersion.FORMAT_VERSION_1)
+                entry
                     .setTxn(
                         Txn.newBuilder()
                             .addSuccess(

@@ -28,7 +28,12 @@ import picocli.CommandLine.Spec;
     description = {
       "List audited configuration changes, oldest first: who changed which key of which table,"
           + " from where, and its value before and after ('***' for a sensitive table).",
-      "Read from the cluster table " + TableNames.AUDIT + ", which keeps the latest 10,000."
+      "Read from the cluster table "
+          + TableNames.AUDIT
+          + ", which keeps the latest 10,000;"
+          + " with --peer, from the first endpoint's peer table "
+          + TableNames.PEER_AUDIT
+          + ": changes of its peer tables and of its own clustering settings."
     })
 final class AuditCommand implements Callable<Integer> {
   /** Rows fetched per read: well under the client's message size even with 1 KiB values. */
@@ -38,6 +43,11 @@ final class AuditCommand implements Callable<Integer> {
 
   @Option(names = "--table", paramLabel = "TABLE", description = "Only changes of TABLE.")
   String table;
+
+  @Option(
+      names = "--peer",
+      description = "The first endpoint's peer audit: its peer tables and own clustering settings.")
+  boolean peer;
 
   @Option(
       names = "--since",
@@ -65,16 +75,15 @@ final class AuditCommand implements Callable<Integer> {
     }
     boolean newest = since == 0 && limit > 0;
     ArrayDeque<AuditRecord> shown = new ArrayDeque<>();
-    try (ClusterDbClient db = client.connect()) {
+    String from = peer ? TableNames.PEER_AUDIT : TableNames.AUDIT;
+    // A peer's audit is that peer's alone: no failing over to another.
+    try (ClusterDbClient db = peer ? client.connectFirst() : client.connect()) {
       BlockingKeyValueStore store = db.blocking();
       // Rows are numbered in revision order: a range from the first, filtered by revision.
-      byte[] from = AuditTrail.key(0);
+      byte[] next = AuditTrail.key(0);
       while (true) {
         RangeResult page =
-            store.range(
-                TableNames.AUDIT,
-                KeyRange.from(Bytes.wrap(from)),
-                ReadOptions.DEFAULT.withLimit(PAGE));
+            store.range(from, KeyRange.from(Bytes.wrap(next)), ReadOptions.DEFAULT.withLimit(PAGE));
         for (KeyValue kv : page.kvs()) {
           AuditRecord r = parse(kv);
           if (r.getRevision() < since || table != null && !table.equals(r.getTable())) {
@@ -93,7 +102,7 @@ final class AuditCommand implements Callable<Integer> {
         }
         byte[] last = page.kvs().get(page.kvs().size() - 1).key().toByteArray();
         // The next key after the last one read.
-        from = Arrays.copyOf(last, last.length + 1);
+        next = Arrays.copyOf(last, last.length + 1);
       }
     }
     print(shown);

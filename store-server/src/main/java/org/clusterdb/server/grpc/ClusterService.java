@@ -30,6 +30,7 @@ import org.clusterdb.proto.api.v1.SetPrimaryResponse;
 import org.clusterdb.proto.api.v1.StatusRequest;
 import org.clusterdb.proto.api.v1.StatusResponse;
 import org.clusterdb.proto.wire.WireCodec;
+import org.clusterdb.server.auth.Caller;
 
 /** Membership and status as this member sees them. */
 public final class ClusterService extends ClusterGrpc.ClusterImplBase {
@@ -116,7 +117,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
     Calls.answer(
         out,
         () ->
-            db.setPrimary(request.getPrimary())
+            db.setPrimary(request.getPrimary(), Caller.current().origin())
                 .thenApply(
                     v ->
                         SetPrimaryResponse.newBuilder()
@@ -179,7 +180,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
                 "member_id", "names " + request.getMemberId() + ", but this peer is " + self);
           }
           ClusteringSettings settings = WireCodec.clusteringSettings(request);
-          return db.saveClusteringSettings(settings, request.getForce())
+          return db.saveClusteringSettings(settings, request.getForce(), Caller.current().origin())
               .thenApply(
                   saved ->
                       SaveClusteringSettingsResponse.newBuilder()

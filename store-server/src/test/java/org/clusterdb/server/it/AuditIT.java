@@ -79,6 +79,32 @@ class AuditIT {
       assertThat(accounts.out()).contains("alice", "role=admin password=set");
       assertThat(accounts.out()).doesNotContain("scrypt", "alice-password");
 
+      // A clustering change on the primary: its own audit, then the cluster's, name alice.
+      Cli mapping =
+          cli(Cli.concat(asAlice, "clustering", "set", "--map", "edge.example.test=127.0.0.9"));
+      assertThat(mapping.exit()).as(mapping.err()).isZero();
+      Cli own = cli(Cli.concat(asAlice, "audit", "--peer", "--table", "clusterdb.settings"));
+      assertThat(own.exit()).as(own.err()).isZero();
+      assertThat(own.out().lines())
+          .singleElement()
+          .asString()
+          .contains(
+              "alice@127.0.0.1:",
+              "xconfiguration clusterdb.settings own.mappings - changed from: '' to:",
+              "edge.example.test");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          cli(Cli.concat(asAlice, "audit", "--table", "clusterdb.cluster"))
+                              .out()
+                              .lines())
+                      .filteredOn(l -> l.contains("settings.mappings"))
+                      .singleElement()
+                      .asString()
+                      .contains("alice@127.0.0.1:", "edge.example.test"));
+
       String line =
           "Event=\"System Configuration Changed\" Detail=\"xconfiguration zones edge - changed"
               + " from: 'traversal' to: 'dmz'\" User=\"alice\" Src-ip=\"127.0.0.1\" Src-port=\"";
