@@ -23,6 +23,7 @@ import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.core.util.DaemonThreads;
 import org.clusterdb.proto.api.v1.Member;
 import org.clusterdb.server.auth.AuthInterceptor;
+import org.clusterdb.server.auth.BasicCredentials;
 import org.clusterdb.server.auth.ClientPortTls;
 import org.clusterdb.server.config.PeerEndpoint;
 import org.clusterdb.server.config.ServerConfig;
@@ -204,7 +205,11 @@ public final class ClusterDbServer implements AutoCloseable {
     HttpEndpoints http = null;
     if (httpAddress != null) {
       try {
-        http = HttpEndpoints.start(httpAddress, config.memberId());
+        http =
+            HttpEndpoints.start(
+                httpAddress,
+                config.memberId(),
+                config.httpTls() ? ClientPortTls.httpsContext(db.tlsIdentity()) : null);
       } catch (IOException e) {
         grpc.shutdownNow();
         db.close();
@@ -234,9 +239,44 @@ public final class ClusterDbServer implements AutoCloseable {
     return server;
   }
 
+  /**
+   * Why an HTTP request may not read the status page or the meters: once the cluster requires
+   * accounts, it must give one (any role) by Basic authentication. Probes need none.
+   */
+  private Optional<String> httpRefusal(com.sun.net.httpserver.HttpExchange request) {
+    if (!db.accounts().authEnabled()) {
+      return Optional.empty();
+    }
+    String authorization = request.getRequestHeaders().getFirst("Authorization");
+    if (authorization == null) {
+      return Optional.of("authentication required: give a user name and password");
+    }
+    try {
+      BasicCredentials.Checked checked = BasicCredentials.check(db, authorization);
+      if (checked.account().isPresent()) {
+        return Optional.empty();
+      }
+      LOG.info(
+          "http request refused: wrong user name or password user={} from={}",
+          checked.user(),
+          request.getRemoteAddress());
+      return Optional.of("wrong user name or password");
+    } catch (ClusterDbException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
   private void registerEndpoints(HttpEndpoints endpoints) {
+    if (!config.httpTls() && db.accounts().authEnabled()) {
+      LOG.warn(
+          "http listener is plain HTTP while authentication is on: its passwords cross the"
+              + " network unencrypted; set server.httpTls member={} httpAddress={}",
+          config.memberId(),
+          endpoints.address());
+    }
     endpoints.register(
         "/metrics",
+        this::httpRefusal,
         request ->
             new HttpEndpoints.Response(
                 200,
@@ -253,6 +293,7 @@ public final class ClusterDbServer implements AutoCloseable {
         });
     StatusPage.register(
         endpoints,
+        this::httpRefusal,
         new StatusPage.Source(
             () -> ClusterService.clusterStatus(db),
             () -> ClusterService.alarms(db),

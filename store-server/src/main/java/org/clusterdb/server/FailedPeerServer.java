@@ -79,10 +79,11 @@ public final class FailedPeerServer {
     ClusterDbException refusal =
         new ClusterDbException(ErrorCode.UNAVAILABLE, failure.getMessage(), null, true, null);
     Status status = new Status(config, failure);
+    PeerTls identity = PeerTls.open(member);
     Server grpc =
         NettyServerBuilder.forAddress(
                 new InetSocketAddress(config.clientBindHost(), self.clientPort()))
-            .sslContext(ClientPortTls.serverContext(PeerTls.open(member)))
+            .sslContext(ClientPortTls.serverContext(identity))
             .intercept(new Refuse(refusal))
             // Services not registered here, refused the same way rather than UNIMPLEMENTED.
             .fallbackHandlerRegistry(new Unregistered())
@@ -95,7 +96,9 @@ public final class FailedPeerServer {
       try {
         http =
             HttpEndpoints.start(
-                new InetSocketAddress(config.httpBindHost(), config.httpPort()), config.memberId());
+                new InetSocketAddress(config.httpBindHost(), config.httpPort()),
+                config.memberId(),
+                config.httpTls() ? ClientPortTls.httpsContext(identity) : null);
       } catch (IOException e) {
         grpc.shutdownNow();
         throw e;
@@ -105,8 +108,11 @@ public final class FailedPeerServer {
       http.register("/health", request -> HttpEndpoints.Response.text(200, "OK\n"));
       http.register(
           "/ready", request -> HttpEndpoints.Response.text(503, "not ready: database failed\n"));
+      // Open, as its status calls are: the accounts are in the database that failed.
       StatusPage.register(
-          http, new StatusPage.Source(status::clusterStatus, status::alarms, Optional::empty));
+          http,
+          HttpEndpoints.Gate.OPEN,
+          new StatusPage.Source(status::clusterStatus, status::alarms, Optional::empty));
     }
     LOG.error(
         "Detail=\"Database failure: serving status and alarms only\" Member=\"{}\""

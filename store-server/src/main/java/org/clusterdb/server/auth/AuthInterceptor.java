@@ -9,14 +9,10 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.StatusRuntimeException;
-import java.nio.CharBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -137,46 +133,15 @@ public final class AuthInterceptor implements ServerInterceptor {
   }
 
   private Caller password(String authorization, ServerCall<?, ?> call) {
-    String prefix = "Basic ";
-    if (!authorization.regionMatches(true, 0, prefix, 0, prefix.length())) {
-      throw unauthenticated("the authorization metadata must be 'Basic base64(user:password)'");
+    BasicCredentials.Checked checked = BasicCredentials.check(db, authorization);
+    if (checked.account().isEmpty()) {
+      LOG.info(
+          "call refused: wrong user name or password user={} from={}",
+          checked.user(),
+          remote(call));
+      throw unauthenticated("wrong user name or password");
     }
-    byte[] decoded;
-    try {
-      decoded = Base64.getDecoder().decode(authorization.substring(prefix.length()).trim());
-    } catch (IllegalArgumentException e) {
-      throw unauthenticated("the authorization metadata is not base64");
-    }
-    CharBuffer chars = StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(decoded));
-    Arrays.fill(decoded, (byte) 0);
-    char[] all = Arrays.copyOf(chars.array(), chars.limit());
-    Arrays.fill(chars.array(), '\0');
-    try {
-      int colon = -1;
-      for (int i = 0; i < all.length; i++) {
-        if (all[i] == ':') {
-          colon = i;
-          break;
-        }
-      }
-      if (colon < 0) {
-        throw unauthenticated("the authorization metadata must be 'Basic base64(user:password)'");
-      }
-      String user = new String(all, 0, colon);
-      char[] password = Arrays.copyOfRange(all, colon + 1, all.length);
-      try {
-        Optional<Account> account = db.accounts().authenticate(user, password);
-        if (account.isEmpty()) {
-          LOG.info("call refused: wrong user name or password user={} from={}", user, remote(call));
-          throw unauthenticated("wrong user name or password");
-        }
-        return new Caller(account, "password");
-      } finally {
-        Arrays.fill(password, '\0');
-      }
-    } finally {
-      Arrays.fill(all, '\0');
-    }
+    return new Caller(checked.account(), "password");
   }
 
   /** The account a trusted client certificate names; only in TLS mode Enforce. */

@@ -5,7 +5,10 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.net.Socket;
+import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -19,6 +22,20 @@ import org.clusterdb.core.security.PeerTls;
  */
 public final class ClientPortTls {
   private ClientPortTls() {}
+
+  /**
+   * The HTTP listener's TLS, with {@code server.httpTls}: the member's own certificate; no client
+   * certificate asked for (callers give a password).
+   */
+  public static SSLContext httpsContext(PeerTls identity) {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(new KeyManager[] {identity.keyManager()}, null, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("no TLS in this JVM: " + e.getMessage(), e);
+    }
+  }
 
   public static SslContext serverContext(PeerTls identity) throws SSLException {
     return GrpcSslContexts.configure(SslContextBuilder.forServer(identity.keyManager()))

@@ -204,6 +204,7 @@ public final class ConfigLoader {
       server.duration("shutdownGrace").ifPresent(b::shutdownGrace);
       server.index("httpPort").ifPresent(b::httpPort);
       server.string("httpBindHost", false).ifPresent(b::httpBindHost);
+      server.flag("httpTls").ifPresent(b::httpTls);
       server.finish();
 
       Section log = top.section("log", false);

@@ -91,6 +91,8 @@ import org.yaml.snakeyaml.Yaml;
  *     /health}, {@code /ready}, the status page at {@code /}); 0 means no listener
  * @param httpBindHost {@code server.httpBindHost}: the address the HTTP listener binds; null means
  *     {@code clientBindHost}, and the constructor puts that in its place
+ * @param httpTls {@code server.httpTls}: the HTTP listener speaks HTTPS with this peer's own
+ *     certificate, as the client port does; off by default
  * @param tls {@code tls}: this peer's {@code certificate} and {@code privateKey} and the {@code
  *     trustedCas} for the TLS between peers, relative paths resolved as {@code dataDir}'s; null (no
  *     section) for a self-signed certificate the peer makes on its first start
@@ -139,6 +141,7 @@ public record ServerConfig(
     String clientBindHost,
     int httpPort,
     String httpBindHost,
+    boolean httpTls,
     TlsFiles tls,
     Path logDir,
     long logMaxFileBytes,
@@ -573,6 +576,7 @@ public record ServerConfig(
     server.put("shutdownGrace", duration(shutdownGrace));
     server.put("httpPort", httpPort);
     server.put("httpBindHost", httpBindHost);
+    server.put("httpTls", httpTls);
     Map<String, Object> log = new LinkedHashMap<>();
     if (logDir != null) {
       log.put("dir", logDir.toString());
@@ -652,6 +656,7 @@ public record ServerConfig(
         .clientBindHost(clientBindHost)
         .httpPort(httpPort)
         .httpBindHost(httpBindHost)
+        .httpTls(httpTls)
         .tls(tls)
         .logDir(logDir)
         .logMaxFileBytes(logMaxFileBytes)
@@ -703,6 +708,7 @@ public record ServerConfig(
     private String clientBindHost;
     private int httpPort = DEFAULT_HTTP_PORT;
     private String httpBindHost;
+    private boolean httpTls;
     private TlsFiles tls;
     private Path logDir;
     private long logMaxFileBytes = DEFAULT_LOG_MAX_FILE_BYTES;
@@ -908,6 +914,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder httpTls(boolean v) {
+      httpTls = v;
+      return this;
+    }
+
     /** This peer's TLS files; null (the default) for a self-signed certificate. */
     public Builder tls(TlsFiles v) {
       tls = v;
@@ -979,6 +990,7 @@ public record ServerConfig(
           clientBindHost,
           httpPort,
           httpBindHost,
+          httpTls,
           tls,
           logDir,
           logMaxFileBytes,

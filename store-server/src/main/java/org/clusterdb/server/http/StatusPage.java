@@ -46,11 +46,12 @@ public final class StatusPage {
   private StatusPage() {}
 
   /** Serves the page at {@code /} and its data at {@link #JSON_PATH}. */
-  public static void register(HttpEndpoints http, Source source) {
+  public static void register(HttpEndpoints http, HttpEndpoints.Gate gate, Source source) {
     byte[] page = html();
-    http.register("/", request -> new HttpEndpoints.Response(200, HTML_TYPE, page));
+    http.register("/", gate, request -> new HttpEndpoints.Response(200, HTML_TYPE, page));
     http.register(
         JSON_PATH,
+        gate,
         request ->
             new HttpEndpoints.Response(
                 200, JSON_TYPE, json(source).getBytes(StandardCharsets.UTF_8)));

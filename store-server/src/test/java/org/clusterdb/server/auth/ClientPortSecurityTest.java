@@ -10,14 +10,25 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.clusterdb.api.Bytes;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ClusteringSettings.TlsMode;
@@ -60,24 +71,34 @@ class ClientPortSecurityTest {
   private ClusterDbServer server;
   private String endpoint;
 
+  /** Free for a tweak of {@link #start} to give the HTTP listener. */
+  private int httpPort;
+
   private void start(TlsMode mode) throws IOException {
+    start(mode, b -> b);
+  }
+
+  private void start(TlsMode mode, UnaryOperator<ServerConfig.Builder> tweak) throws IOException {
     ca = CertificateAuthority.create("test CA", YEAR, KeyType.EC, Instant.now());
     caFile = dir.resolve("ca.crt");
     Pem.writeCertificates(caFile, List.of(ca.certificate()));
     Path cert = dir.resolve("p1.crt");
     Path key = dir.resolve("p1.key");
     issue(ca, new SubjectNames("127.0.0.1", List.of(), List.of("127.0.0.1")), cert, key);
-    List<Integer> ports = MiniCluster.freePorts(2);
+    List<Integer> ports = MiniCluster.freePorts(3);
+    httpPort = ports.get(2);
     PeerEndpoint self = new PeerEndpoint("p1", "127.0.0.1", ports.get(0), ports.get(1));
     server =
         ClusterDbServer.start(
-            ServerConfig.builder()
-                .clusterName("auth.clusterdb")
-                .memberId("p1")
-                .peers(List.of(self))
-                .dataDir(dir.resolve("data"))
-                .tlsMode(mode)
-                .tls(new TlsFiles(cert, key, List.of(caFile)))
+            tweak
+                .apply(
+                    ServerConfig.builder()
+                        .clusterName("auth.clusterdb")
+                        .memberId("p1")
+                        .peers(List.of(self))
+                        .dataDir(dir.resolve("data"))
+                        .tlsMode(mode)
+                        .tls(new TlsFiles(cert, key, List.of(caFile))))
                 .build());
     endpoint = self.clientAddress();
     try (ClusterDbClient c = client(b -> {})) {
@@ -126,6 +147,72 @@ class ClientPortSecurityTest {
       return e;
     }
     throw new AssertionError("the call succeeded");
+  }
+
+  @Test
+  void theHttpListenerSpeaksHttpsAndAsksForAnAccountOnceAuthenticationIsOn() throws Exception {
+    start(TlsMode.PERMISSIVE, b -> b.httpPort(httpPort).httpTls(true));
+    HttpClient https = HttpClient.newBuilder().sslContext(trusting(caFile)).build();
+    String base = "https://127.0.0.1:" + httpPort;
+    assertThat(get(https, base + "/status.json", null).statusCode())
+        .as("open while authentication is off")
+        .isEqualTo(200);
+    assertThatThrownBy(() -> get(HttpClient.newHttpClient(), base + "/health", null))
+        .as("a client that does not trust the cluster's CA")
+        .isInstanceOf(IOException.class);
+
+    accountsAndAuthOn();
+    for (String path : List.of("/", "/status.json", "/metrics")) {
+      HttpResponse<String> none = get(https, base + path, null);
+      assertThat(none.statusCode()).as(path).isEqualTo(401);
+      assertThat(none.headers().firstValue("WWW-Authenticate"))
+          .contains("Basic realm=\"clusterdb\", charset=\"UTF-8\"");
+      assertThat(none.body()).contains("authentication required");
+      HttpResponse<String> wrong = get(https, base + path, basic("reader", "not-it"));
+      assertThat(wrong.statusCode()).as(path).isEqualTo(401);
+      assertThat(wrong.body()).contains("wrong user name or password");
+      assertThat(get(https, base + path, "Bearer x").body()).contains("Basic base64");
+      assertThat(get(https, base + path, basic("reader", READER_PASSWORD)).statusCode())
+          .as("%s for a read-only account", path)
+          .isEqualTo(200);
+    }
+    assertThat(get(https, base + "/status.json", basic("admin", ADMIN_PASSWORD)).body())
+        .contains("\"status\"", "\"alarms\"");
+    assertThat(get(https, base + "/health", null).statusCode())
+        .as("probes need no account")
+        .isEqualTo(200);
+    assertThat(get(https, base + "/ready", null).statusCode()).isIn(200, 503);
+  }
+
+  private static HttpResponse<String> get(HttpClient client, String uri, String authorization)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(10));
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String basic(String user, String password) {
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** TLS trusting only the certificates in {@code caFile}. */
+  private static SSLContext trusting(Path caFile) throws Exception {
+    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+    trust.load(null, null);
+    int i = 0;
+    for (X509Certificate c : Pem.readCertificates(caFile)) {
+      trust.setCertificateEntry("ca" + i++, c);
+    }
+    TrustManagerFactory f =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    f.init(trust);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, f.getTrustManagers(), null);
+    return context;
   }
 
   @Test

@@ -343,6 +343,7 @@ class ServerConfigTest {
                 + " requests.maxRequestBytes=2MiB watch.historyRevisions=10000"
                 + " watch.historyBytes=64MiB watch.maxPendingBytes=128MiB"
                 + " server.clientBindHost=10.0.0.2 server.shutdownGrace=10s server.httpPort=0"
-                + " server.httpBindHost=10.0.0.2 log.maxFileSize=10MiB log.totalSize=100MiB");
+                + " server.httpBindHost=10.0.0.2 server.httpTls=false log.maxFileSize=10MiB"
+                + " log.totalSize=100MiB");
   }
 }

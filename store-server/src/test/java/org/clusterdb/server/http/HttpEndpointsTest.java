@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,13 @@ class HttpEndpointsTest {
     http.register("/", request -> HttpEndpoints.Response.text(200, "root\n"));
     http.register("/page", request -> HttpEndpoints.Response.text(200, "page\n"));
     http.register(
+        "/guarded",
+        request ->
+            "Basic ok".equals(request.getRequestHeaders().getFirst("Authorization"))
+                ? Optional.empty()
+                : Optional.of("no"),
+        request -> HttpEndpoints.Response.text(200, "guarded\n"));
+    http.register(
         "/broken",
         request -> {
           throw new IllegalStateException("boom");
@@ -37,10 +45,33 @@ class HttpEndpointsTest {
   }
 
   private HttpResponse<String> send(String method, String path) throws Exception {
+    return send(method, path, null);
+  }
+
+  private HttpResponse<String> send(String method, String path, String authorization)
+      throws Exception {
     URI uri = URI.create("http://127.0.0.1:" + http.address().getPort() + path);
-    return client.send(
-        HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody());
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aGuardedEndpointAnswersOnlyWhomItsGateLetsInAndChallengesTheRest() throws Exception {
+    HttpResponse<String> refused = send("GET", "/guarded");
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(refused.body()).isEqualTo("unauthorized: no\n");
+    assertThat(refused.headers().firstValue("WWW-Authenticate"))
+        .contains("Basic realm=\"clusterdb\", charset=\"UTF-8\"");
+    assertThat(send("GET", "/guarded", "Basic wrong").statusCode()).isEqualTo(401);
+    HttpResponse<String> head = send("HEAD", "/guarded");
+    assertThat(head.statusCode()).isEqualTo(401);
+    assertThat(head.body()).isEmpty();
+    assertThat(send("GET", "/guarded", "Basic ok").body()).isEqualTo("guarded\n");
+    assertThat(send("GET", "/page").statusCode()).as("an open endpoint").isEqualTo(200);
   }
 
   @Test

@@ -100,7 +100,10 @@ class StatusPageTest {
 
   private void serve(Optional<GetClusteringSettingsResponse> settings) throws IOException {
     http = HttpEndpoints.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "p1");
-    StatusPage.register(http, new StatusPage.Source(() -> STATUS, () -> ALARMS, () -> settings));
+    StatusPage.register(
+        http,
+        HttpEndpoints.Gate.OPEN,
+        new StatusPage.Source(() -> STATUS, () -> ALARMS, () -> settings));
   }
 
   private HttpResponse<String> get(String path) throws Exception {
