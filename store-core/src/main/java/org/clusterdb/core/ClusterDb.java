@@ -334,6 +334,8 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
       }
       Optional<String> damage = DatabaseFailedException.damage(e);
       List<Alarm> alarmsNow = damage.isPresent() ? databaseFailed(config, peerStore) : List.of();
+      Optional<ClusteringStore.Saved> saved =
+          damage.isPresent() ? savedSettings(config, peerStore) : Optional.empty();
       if (peerStore != null) {
         peerStore.close();
       }
@@ -346,7 +348,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
             config.memberId(),
             damage.get());
         throw new DatabaseFailedException(
-            config.memberId(), damage.get(), peerStore == null, alarmsNow, e);
+            config.memberId(), damage.get(), peerStore == null, alarmsNow, saved, e);
       }
       if (e instanceof ClusterDbException c) {
         throw c;
@@ -357,6 +359,20 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
           null,
           true,
           e);
+    }
+  }
+
+  /** The clustering settings in the peer's own tables, when those could be opened. */
+  private static Optional<ClusteringStore.Saved> savedSettings(
+      ClusterDbConfig config, PeerStore peerStore) {
+    if (peerStore == null) {
+      return Optional.empty();
+    }
+    try {
+      return ClusteringStore.saved(peerStore);
+    } catch (RuntimeException e) {
+      LOG.warn("settings not read member={} error={}", config.memberId(), e.toString());
+      return Optional.empty();
     }
   }
 

@@ -6,6 +6,7 @@ import org.clusterdb.api.Alarm;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ErrorCode;
 import org.clusterdb.core.backup.InterruptedRestoreException;
+import org.clusterdb.core.cluster.ClusteringStore;
 import org.clusterdb.core.ratis.RatisErrors;
 import org.clusterdb.core.storage.DamagedStoreException;
 import org.clusterdb.core.storage.StateStore;
@@ -21,13 +22,19 @@ import org.clusterdb.core.storage.UnknownFormatException;
 public final class DatabaseFailedException extends ClusterDbException {
   private final transient List<Alarm> alarms;
   private final String memberId;
+  private final transient Optional<ClusteringStore.Saved> settings;
 
   /**
    * @param ownTables the peer's own tables are what failed: a plain purge keeps them, so the
    *     recovery is a purge of everything or a restore
    */
   DatabaseFailedException(
-      String memberId, String damage, boolean ownTables, List<Alarm> alarms, Throwable cause) {
+      String memberId,
+      String damage,
+      boolean ownTables,
+      List<Alarm> alarms,
+      Optional<ClusteringStore.Saved> settings,
+      Throwable cause) {
     super(
         ErrorCode.UNAVAILABLE,
         "the database of peer "
@@ -45,10 +52,19 @@ public final class DatabaseFailedException extends ClusterDbException {
         cause);
     this.memberId = memberId;
     this.alarms = List.copyOf(alarms);
+    this.settings = settings;
   }
 
   public String memberId() {
     return memberId;
+  }
+
+  /**
+   * This peer's own clustering settings and the cluster's as it last saw them, from its own tables;
+   * empty when those are what failed.
+   */
+  public Optional<ClusteringStore.Saved> settings() {
+    return settings;
   }
 
   /** This peer's alarms when it refused to start, "Database failure" among them. */

@@ -46,6 +46,14 @@ public class CorruptionTest {
       Path raft = cluster.config(2).dataDir().resolve("raft");
       flipIn(files(raft, "log_"), "value-17");
       assertDatabaseFailed(cluster, 2, "Raft log segment");
+      assertThatThrownBy(() -> cluster.restart(2))
+          .isInstanceOfSatisfying(
+              DatabaseFailedException.class,
+              e ->
+                  assertThat(e.settings())
+                      .as("its own tables are intact: it can still show its settings")
+                      .hasValueSatisfying(
+                          s -> assertThat(s.own().name()).isEqualTo("mini.cluster.test")));
       recover(cluster, 2);
     }
   }
@@ -78,7 +86,10 @@ public class CorruptionTest {
       // The peer tables' writes are still only in RocksDB's write-ahead log.
       flipIn(files(cluster.config(2).dataDir().resolve("peer"), ".log"), "peer-value-17");
       assertDatabaseFailed(cluster, 2, "peer is damaged: checksum mismatch");
-      assertThatThrownBy(() -> cluster.restart(2)).hasMessageContaining("purge --all");
+      assertThatThrownBy(() -> cluster.restart(2))
+          .isInstanceOfSatisfying(
+              DatabaseFailedException.class, e -> assertThat(e.settings()).isEmpty())
+          .hasMessageContaining("purge --all");
       Backups.purge(cluster.config(2), true);
       ClusterDb again = cluster.restart(2);
       // Its own tables went with the damage; the cluster's come back.

@@ -33,6 +33,8 @@ import org.clusterdb.proto.api.v1.AlarmsResponse;
 import org.clusterdb.proto.api.v1.ClusterGrpc;
 import org.clusterdb.proto.api.v1.ClusterStatusRequest;
 import org.clusterdb.proto.api.v1.ClusterStatusResponse;
+import org.clusterdb.proto.api.v1.GetClusteringSettingsRequest;
+import org.clusterdb.proto.api.v1.GetClusteringSettingsResponse;
 import org.clusterdb.proto.wire.WireCodec;
 import org.clusterdb.proto.wire.WireErrors;
 import org.clusterdb.server.auth.ClientPortTls;
@@ -58,6 +60,7 @@ public final class FailedPeerServer {
       Set.of(
           ClusterGrpc.getClusterStatusMethod().getFullMethodName(),
           ClusterGrpc.getAlarmsMethod().getFullMethodName(),
+          ClusterGrpc.getGetClusteringSettingsMethod().getFullMethodName(),
           "grpc.health.v1.Health/Check",
           "grpc.health.v1.Health/Watch");
 
@@ -112,7 +115,7 @@ public final class FailedPeerServer {
       StatusPage.register(
           http,
           HttpEndpoints.Gate.OPEN,
-          new StatusPage.Source(status::clusterStatus, status::alarms, Optional::empty));
+          new StatusPage.Source(status::clusterStatus, status::alarms, status::settings));
     }
     LOG.error(
         "Detail=\"Database failure: serving status and alarms only\" Member=\"{}\""
@@ -242,6 +245,31 @@ public final class FailedPeerServer {
 
     AlarmsResponse alarms() {
       return WireCodec.alarms(failure.alarms()).setHeader(WireCodec.header(header)).build();
+    }
+
+    @Override
+    public void getClusteringSettings(
+        GetClusteringSettingsRequest request, StreamObserver<GetClusteringSettingsResponse> out) {
+      Optional<GetClusteringSettingsResponse> s = settings();
+      if (s.isEmpty()) {
+        out.onError(
+            WireErrors.toStatus(
+                new ClusterDbException(
+                    ErrorCode.UNAVAILABLE, failure.getMessage(), null, true, null)));
+        return;
+      }
+      out.onNext(s.get());
+      out.onCompleted();
+    }
+
+    /** The settings in the peer's own tables; empty when those are what failed. */
+    Optional<GetClusteringSettingsResponse> settings() {
+      return failure
+          .settings()
+          .map(
+              saved ->
+                  WireCodec.clusteringSettingsResponse(
+                      header, config.memberId(), saved.own(), saved.cluster()));
     }
   }
 }

@@ -108,6 +108,17 @@ public final class ClusteringStore {
         config.mappings());
   }
 
+  /**
+   * The own settings (and the cluster's as this peer last saw them) saved in {@code store}, read
+   * without changing it: what a peer whose cluster database failed can still show.
+   */
+  public static Optional<Saved> saved(PeerStore store) {
+    return read(store, OWN).map(own -> new Saved(own, read(store, CLUSTER)));
+  }
+
+  /** This peer's own settings, and the cluster's as it last saw them. */
+  public record Saved(ClusteringSettings own, Optional<ClusteringSettings> cluster) {}
+
   private static Optional<ClusteringSettings> read(PeerStore store, String key) {
     return store.get(TABLE, key).map(ClusteringStore::parse);
   }

@@ -92,6 +92,13 @@ class DatabaseFailureIT {
           .isEqualTo("STOPPED");
       assertThat(status.getAsJsonObject("alarms").getAsJsonArray("alarms").toString())
           .contains("\"id\":20010");
+      assertThat(
+              status.getAsJsonObject("settings").getAsJsonObject("own").get("name").getAsString())
+          .as("its own settings, from its own tables, which are intact")
+          .isEqualTo("it.clusterdb");
+      Cli settings = cli(cluster, 2, "clustering");
+      assertThat(settings.exit()).as(settings.err()).isZero();
+      assertThat(settings.out()).contains("it.clusterdb");
       assertThat(get(http + "/").body()).contains("System &gt; Clustering");
       assertThat(get(http + "/ready").statusCode()).isEqualTo(503);
       assertThat(get(http + "/health").statusCode()).isEqualTo(200);
