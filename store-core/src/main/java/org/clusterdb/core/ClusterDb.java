@@ -343,7 +343,7 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
       DataDirs.closed(config.dataDir());
       if (damage.isPresent()) {
         LOG.error(
-            "Detail=\"Database failure: the local database is damaged; not serving\""
+            "Detail=\"Database failure: the local database cannot be used; not serving\""
                 + " Member=\"{}\" Damage=\"{}\"",
             config.memberId(),
             damage.get());

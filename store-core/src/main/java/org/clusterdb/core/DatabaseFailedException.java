@@ -39,7 +39,7 @@ public final class DatabaseFailedException extends ClusterDbException {
         ErrorCode.UNAVAILABLE,
         "the database of peer "
             + memberId
-            + " is damaged and the peer does not serve: "
+            + " cannot be used and the peer does not serve: "
             + damage
             + ". Recover it: stop the peer, "
             + (ownTables

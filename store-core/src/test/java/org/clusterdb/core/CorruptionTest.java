@@ -124,7 +124,7 @@ public class CorruptionTest {
                   .extracting(Alarm::id)
                   .contains(DATABASE_FAILURE);
             })
-        .hasMessageContaining("is damaged")
+        .hasMessageContaining("cannot be used and the peer does not serve")
         .hasMessageContaining(damage)
         .hasMessageContaining("purge");
     assertThat(cluster.isRunning(i)).isFalse();

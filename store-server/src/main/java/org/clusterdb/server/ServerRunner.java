@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ErrorCode;
+import org.clusterdb.core.DatabaseFailedException;
 import org.clusterdb.core.config.ClusterDbConfig;
 import org.clusterdb.server.config.ConfigException;
 import org.clusterdb.server.config.ConfigLoader;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * place when {@code Maintenance.Restart} asks: the running server shuts down as on SIGTERM (calls
  * in flight get the grace period, the database closes cleanly), then a new one starts in the same
  * process from the configuration file, re-read, on the same ports. So a restart also applies
- * settings that raise "Restart required".
+ * settings that raise "Restart required". A restart that finds the database damaged (20010) goes on
+ * as a first start would: serving status and alarms only ({@link FailedPeerServer}) until stopped.
  *
  * <p>Thread-safe: {@link #run} on one thread, restarts on gRPC threads, {@link #stop} on the
  * shutdown hook.
@@ -30,6 +32,7 @@ public final class ServerRunner {
   private final UnaryOperator<ClusterDbConfig> adjust;
   private final Object lock = new Object();
   private ClusterDbServer current;
+  private FailedPeerServer failed;
   private ServerConfig pending;
   private MaintenanceService.BeforeStart pendingWork;
   private boolean stopping;
@@ -62,9 +65,12 @@ public final class ServerRunner {
   /**
    * Blocks until the server is stopped, starting it again after each restart.
    *
-   * @throws ClusterDbException if a restarted server fails to start; the process should then exit
+   * @return false if it ended serving a database a restart found damaged, as {@link
+   *     FailedPeerServer}; true otherwise
+   * @throws ClusterDbException if a restarted server fails to start for another reason; the process
+   *     should then exit
    */
-  public void run() throws InterruptedException {
+  public boolean run() throws InterruptedException {
     while (true) {
       ClusterDbServer server;
       synchronized (lock) {
@@ -76,7 +82,7 @@ public final class ServerRunner {
       server.shutdown(server.config().shutdownGrace());
       synchronized (lock) {
         if (stopping || pending == null) {
-          return;
+          return true;
         }
         ServerConfig next = pending;
         MaintenanceService.BeforeStart work = pendingWork;
@@ -85,6 +91,13 @@ public final class ServerRunner {
         try {
           work.run(next);
           current = startServer(next);
+        } catch (DatabaseFailedException e) {
+          LOG.error(
+              "restart failed: the database cannot be used; serving status and alarms only"
+                  + " member={} error=\"{}\"",
+              next.memberId(),
+              e.getMessage());
+          failed = startFailed(next, e);
         } catch (IOException e) {
           LOG.error(
               "restart failed: the work before the start failed member={} error=\"{}\"",
@@ -98,17 +111,37 @@ public final class ServerRunner {
               e.getMessage());
           throw e;
         }
-        LOG.info("clusterdb server restarted in place member={}", next.memberId());
+        if (failed == null) {
+          LOG.info("clusterdb server restarted in place member={}", next.memberId());
+        }
       }
+      if (failed != null) {
+        failed.awaitTermination();
+        return false;
+      }
+    }
+  }
+
+  private FailedPeerServer startFailed(ServerConfig config, DatabaseFailedException e) {
+    try {
+      return FailedPeerServer.start(config, adjust.apply(config.toClusterDbConfig()), e);
+    } catch (IOException io) {
+      throw new java.io.UncheckedIOException(io);
     }
   }
 
   /** Stops the server for good (SIGTERM); {@link #run} then returns. Idempotent. */
   public void stop() {
     ClusterDbServer server;
+    FailedPeerServer failedNow;
     synchronized (lock) {
       stopping = true;
       server = current;
+      failedNow = failed;
+    }
+    if (failedNow != null) {
+      failedNow.shutdown();
+      return;
     }
     server.shutdown(server.config().shutdownGrace());
   }

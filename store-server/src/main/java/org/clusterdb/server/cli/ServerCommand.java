@@ -73,9 +73,9 @@ final class ServerCommand implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "clusterdb-shutdown"));
-    runner.run();
+    boolean healthy = runner.run();
     stopped.await();
-    return Main.OK;
+    return healthy ? Main.OK : Main.FAILED;
   }
 
   /**
