@@ -336,7 +336,8 @@ public final class ClusterDbServer implements AutoCloseable {
       return;
     }
     try {
-      boolean serving = db.status().leaderId().isPresent();
+      // As /ready: a member out of quorum or behind may still know a leader.
+      boolean serving = readiness().ready();
       health.setStatus(
           HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
           serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);

@@ -3,6 +3,10 @@ package org.clusterdb.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.clusterdb.core.MiniCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -90,6 +95,7 @@ class MetricsIT {
                 assertThat(ready.body()).startsWith("not ready: ");
               });
       assertThat(get(0, "/health").statusCode()).isEqualTo(200);
+      awaitGrpcHealth(cluster, 0, HealthCheckResponse.ServingStatus.NOT_SERVING);
 
       cluster.restart(1);
       cluster.restart(2);
@@ -97,8 +103,30 @@ class MetricsIT {
           .atMost(Duration.ofSeconds(90))
           .ignoreExceptions()
           .untilAsserted(() -> assertThat(get(0, "/ready").statusCode()).isEqualTo(200));
+      awaitGrpcHealth(cluster, 0, HealthCheckResponse.ServingStatus.SERVING);
       assertThat(get(0, "/health").statusCode()).isEqualTo(200);
       assertThat(get(0, "/nothing-here").statusCode()).isEqualTo(404);
+    }
+  }
+
+  /** Waits until peer {@code i}'s gRPC health service says {@code status}, as /ready does. */
+  private static void awaitGrpcHealth(
+      ServerProcesses cluster, int i, HealthCheckResponse.ServingStatus status) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
+        .untilAsserted(() -> assertThat(grpcHealth(cluster, i)).isEqualTo(status));
+  }
+
+  private static HealthCheckResponse.ServingStatus grpcHealth(ServerProcesses cluster, int i) {
+    ManagedChannel ch = GrpcApiIT.tlsChannel(cluster.peer(i).clientAddress());
+    try {
+      return HealthGrpc.newBlockingStub(ch)
+          .withDeadlineAfter(5, TimeUnit.SECONDS)
+          .check(HealthCheckRequest.getDefaultInstance())
+          .getStatus();
+    } finally {
+      ch.shutdownNow();
     }
   }
 
