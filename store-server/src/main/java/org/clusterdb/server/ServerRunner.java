@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * place when {@code Maintenance.Restart} asks: the running server shuts down as on SIGTERM (calls
  * in flight get the grace period, the database closes cleanly), then a new one starts in the same
  * process from the configuration file, re-read, on the same ports. So a restart also applies
- * settings that raise "Restart required". A restart that finds the database damaged (20010) goes on
- * as a first start would: serving status and alarms only ({@link FailedPeerServer}) until stopped.
+ * settings that raise "Restart required". A restart that finds the database unusable (20010) goes
+ * on as a first start would: serving status and alarms only ({@link FailedPeerServer}) until
+ * stopped.
  *
  * <p>Thread-safe: {@link #run} on one thread, restarts on gRPC threads, {@link #stop} on the
  * shutdown hook.
@@ -65,7 +66,7 @@ public final class ServerRunner {
   /**
    * Blocks until the server is stopped, starting it again after each restart.
    *
-   * @return false if it ended serving a database a restart found damaged, as {@link
+   * @return false if it ended serving a database a restart found unusable, as {@link
    *     FailedPeerServer}; true otherwise
    * @throws ClusterDbException if a restarted server fails to start for another reason; the process
    *     should then exit

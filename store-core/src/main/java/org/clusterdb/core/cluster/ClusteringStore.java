@@ -148,7 +148,7 @@ public final class ClusteringStore {
 
   /**
    * Durably replaces this peer's own settings, as an admin does: audited in this peer's audit table
-   * as asked by {@code origin}, one row per changed field.
+   * with {@code audit} (who asked, from where, when), one row per changed field.
    */
   public synchronized void save(ClusteringSettings settings, AuditContext audit) {
     store.put(TABLE, OWN, SettingsCodec.encode(settings).toByteString(), audit);
