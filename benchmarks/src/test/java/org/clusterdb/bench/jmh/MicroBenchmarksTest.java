@@ -51,6 +51,27 @@ class MicroBenchmarksTest {
   }
 
   @Test
+  void metricsBenchRecordsEachRequestAndEntryOnce() {
+    MetricsBench bench = new MetricsBench();
+    bench.registry = "prometheus";
+    bench.open();
+    try {
+      bench.requestOk();
+      bench.requestRefused();
+      bench.entry();
+      assertThat(bench.scrape())
+          .contains(
+              "clusterdb_requests_seconds_count{code=\"OK\",member=\"p1\",operation=\"put\"} 1",
+              "clusterdb_requests_seconds_count{code=\"UNKNOWN_TABLE\",member=\"p1\","
+                  + "operation=\"put\"} 1",
+              "clusterdb_raft_commit_seconds_count{member=\"p1\"} 1",
+              "clusterdb_raft_apply_seconds_count{member=\"p1\"} 1");
+    } finally {
+      bench.close();
+    }
+  }
+
+  @Test
   void readsFindTheRows() throws Exception {
     ApplyBench bench = new ApplyBench();
     ApplyBench.Readers r = new ApplyBench.Readers();
