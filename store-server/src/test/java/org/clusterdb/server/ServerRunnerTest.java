@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,13 +18,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.clusterdb.api.Alarm;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ClusterStatus;
-import org.clusterdb.api.ErrorCode;
 import org.clusterdb.api.TableScope;
 import org.clusterdb.client.ClusterDbClient;
 import org.clusterdb.core.MiniCluster;
+import org.clusterdb.proto.api.v1.KVGrpc;
+import org.clusterdb.proto.api.v1.RangeRequest;
 import org.clusterdb.server.config.PeerEndpoint;
 import org.clusterdb.server.config.ServerConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -42,6 +51,14 @@ class ServerRunnerTest {
     if (runner != null) {
       runner.stop();
     }
+  }
+
+  /** TLS without checking the member's certificate, as {@code grpcurl -insecure}. */
+  private static ManagedChannel insecureChannel(String address) throws SSLException {
+    return NettyChannelBuilder.forTarget(address)
+        .sslContext(
+            GrpcSslContexts.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build())
+        .build();
   }
 
   @Test
@@ -73,8 +90,7 @@ class ServerRunnerTest {
     try (ClusterDbClient client =
         ClusterDbClient.builder()
             .endpoints(self.clientAddress())
-            // A refusal is retried until this deadline: keep it short.
-            .requestTimeout(Duration.ofSeconds(3))
+            .requestTimeout(Duration.ofSeconds(10))
             .build()) {
       client.blocking().createTable("t", TableScope.CLUSTER);
       client.blocking().put("t", "k", "v");
@@ -88,10 +104,25 @@ class ServerRunnerTest {
           .ignoreException(ClusterDbException.class)
           .until(() -> client.clusterStatus().database() == ClusterStatus.Database.STOPPED);
       assertThat(client.alarms()).filteredOn(Alarm::active).extracting(Alarm::id).contains(20010);
-      assertThatThrownBy(() -> client.blocking().get("t", "k"))
-          .isInstanceOfSatisfying(
-              ClusterDbException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE))
-          .hasMessageContaining("a restore from /backups/p1.cdb was interrupted");
+      // One raw call: the client would retry the refusal until its deadline.
+      ManagedChannel ch = insecureChannel(self.clientAddress());
+      try {
+        assertThatThrownBy(
+                () ->
+                    KVGrpc.newBlockingStub(ch)
+                        .withDeadlineAfter(5, TimeUnit.SECONDS)
+                        .range(
+                            RangeRequest.newBuilder()
+                                .setTable("t")
+                                .setKey(ByteString.copyFromUtf8("k"))
+                                .build()))
+            .isInstanceOfSatisfying(
+                StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE))
+            .hasMessageContaining("a restore from /backups/p1.cdb was interrupted");
+      } finally {
+        ch.shutdownNow();
+      }
       assertThat(ended).isNotDone();
     }
     runner.stop();
