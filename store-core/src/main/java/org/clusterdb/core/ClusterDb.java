@@ -571,6 +571,14 @@ public final class ClusterDb implements KeyValueStore, AutoCloseable {
   }
 
   /**
+   * This peer's cluster database state as of its last health check: {@code
+   * clusterStatus().database()} without checking every peer's certificate to build the rest.
+   */
+  public ClusterStatus.Database databaseState() {
+    return monitor.status().database();
+  }
+
+  /**
    * The cluster as this peer sees it: the other peers' states, the database state and the alarms as
    * of its last health check (every {@code healthCheckInterval}); this peer's own commit and
    * applied indexes as of the call.

@@ -302,7 +302,7 @@ public final class ClusterDbServer implements AutoCloseable {
 
   /** Whether this member should get traffic now; see {@link Readiness}. */
   public Readiness readiness() {
-    return stopped ? Readiness.shuttingDown() : Readiness.of(db.status(), db.clusterStatus());
+    return stopped ? Readiness.shuttingDown() : Readiness.of(db.status(), db.databaseState());
   }
 
   /**

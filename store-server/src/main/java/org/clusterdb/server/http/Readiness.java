@@ -22,13 +22,14 @@ public record Readiness(boolean ready, String reason) {
   private static final Readiness READY = new Readiness(true, "ready");
 
   /**
-   * From this member's Raft status and its cluster status, both as fresh as the caller has them.
+   * From this member's Raft status and its cluster database state, both as fresh as the caller has
+   * them.
    */
-  public static Readiness of(MemberStatus member, ClusterStatus cluster) {
+  public static Readiness of(MemberStatus member, ClusterStatus.Database database) {
     if (member.role() == MemberStatus.Role.STOPPED) {
       return notReady("member stopped");
     }
-    switch (cluster.database()) {
+    switch (database) {
       case STOPPED -> {
         return notReady("database stopped");
       }

@@ -2,9 +2,7 @@ package org.clusterdb.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import java.util.Optional;
-import org.clusterdb.api.ClusterStatus;
 import org.clusterdb.api.ClusterStatus.Database;
 import org.clusterdb.api.MemberStatus;
 import org.clusterdb.api.MemberStatus.Role;
@@ -16,13 +14,9 @@ class ReadinessTest {
         "p1", role, Optional.ofNullable(leader), 3, commit, applied, -1, applied, 0);
   }
 
-  private static ClusterStatus cluster(Database database) {
-    return new ClusterStatus("p1", 1, "p1", 1, database, 0, 0, -1, List.of());
-  }
-
   @Test
   void aFollowerInAnActiveDatabaseWithALeaderAndNoBacklogIsReady() {
-    Readiness r = Readiness.of(member(Role.FOLLOWER, "p2", 500, 498), cluster(Database.ACTIVE));
+    Readiness r = Readiness.of(member(Role.FOLLOWER, "p2", 500, 498), Database.ACTIVE);
 
     assertThat(r).isEqualTo(new Readiness(true, "ready"));
   }
@@ -30,13 +24,10 @@ class ReadinessTest {
   @Test
   void aBacklogUpToTheLimitIsStillReadyAndOneMoreIsNot() {
     long limit = Readiness.MAX_APPLY_BACKLOG;
-    assertThat(
-            Readiness.of(member(Role.LEADER, "p1", 1000, 1000 - limit), cluster(Database.ACTIVE))
-                .ready())
+    assertThat(Readiness.of(member(Role.LEADER, "p1", 1000, 1000 - limit), Database.ACTIVE).ready())
         .isTrue();
 
-    Readiness behind =
-        Readiness.of(member(Role.LEADER, "p1", 1000, 999 - limit), cluster(Database.ACTIVE));
+    Readiness behind = Readiness.of(member(Role.LEADER, "p1", 1000, 999 - limit), Database.ACTIVE);
 
     assertThat(behind.ready()).isFalse();
     assertThat(behind.reason())
@@ -47,21 +38,20 @@ class ReadinessTest {
   void eachDatabaseStateButActiveIsNotReadyWithItsReason() {
     MemberStatus fine = member(Role.FOLLOWER, "p2", 10, 10);
 
-    assertThat(Readiness.of(fine, cluster(Database.NO_QUORUM)))
-        .isEqualTo(new Readiness(false, "no quorum"));
-    assertThat(Readiness.of(fine, cluster(Database.SYNCHRONISING)))
+    assertThat(Readiness.of(fine, Database.NO_QUORUM)).isEqualTo(new Readiness(false, "no quorum"));
+    assertThat(Readiness.of(fine, Database.SYNCHRONISING))
         .isEqualTo(new Readiness(false, "synchronising with the leader"));
-    assertThat(Readiness.of(fine, cluster(Database.JOINING)))
+    assertThat(Readiness.of(fine, Database.JOINING))
         .isEqualTo(new Readiness(false, "not a member of the cluster yet"));
-    assertThat(Readiness.of(fine, cluster(Database.STOPPED)))
+    assertThat(Readiness.of(fine, Database.STOPPED))
         .isEqualTo(new Readiness(false, "database stopped"));
   }
 
   @Test
   void noKnownLeaderOrAStoppedMemberIsNotReady() {
-    assertThat(Readiness.of(member(Role.CANDIDATE, null, 10, 10), cluster(Database.ACTIVE)))
+    assertThat(Readiness.of(member(Role.CANDIDATE, null, 10, 10), Database.ACTIVE))
         .isEqualTo(new Readiness(false, "no leader known"));
-    assertThat(Readiness.of(member(Role.STOPPED, null, -1, -1), cluster(Database.ACTIVE)))
+    assertThat(Readiness.of(member(Role.STOPPED, null, -1, -1), Database.ACTIVE))
         .isEqualTo(new Readiness(false, "member stopped"));
     assertThat(Readiness.shuttingDown()).isEqualTo(new Readiness(false, "shutting down"));
   }
