@@ -8,9 +8,6 @@ import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +15,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 import org.clusterdb.api.Alarm;
 import org.clusterdb.api.ClusterDbException;
 import org.clusterdb.api.ClusterStatus;
@@ -51,14 +47,6 @@ class ServerRunnerTest {
     if (runner != null) {
       runner.stop();
     }
-  }
-
-  /** TLS without checking the member's certificate, as {@code grpcurl -insecure}. */
-  private static ManagedChannel insecureChannel(String address) throws SSLException {
-    return NettyChannelBuilder.forTarget(address)
-        .sslContext(
-            GrpcSslContexts.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build())
-        .build();
   }
 
   @Test
@@ -105,7 +93,7 @@ class ServerRunnerTest {
           .until(() -> client.clusterStatus().database() == ClusterStatus.Database.STOPPED);
       assertThat(client.alarms()).filteredOn(Alarm::active).extracting(Alarm::id).contains(20010);
       // One raw call: the client would retry the refusal until its deadline.
-      ManagedChannel ch = insecureChannel(self.clientAddress());
+      ManagedChannel ch = GrpcTestChannels.insecure(self.clientAddress());
       try {
         assertThatThrownBy(
                 () ->

@@ -9,7 +9,6 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,6 +46,7 @@ import org.clusterdb.core.security.KeyType;
 import org.clusterdb.core.security.Pem;
 import org.clusterdb.core.security.SubjectNames;
 import org.clusterdb.server.ClusterDbServer;
+import org.clusterdb.server.GrpcTestChannels;
 import org.clusterdb.server.config.PeerEndpoint;
 import org.clusterdb.server.config.ServerConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -274,7 +274,7 @@ class ClientPortSecurityTest {
       assertThat(admin.authStatus(false).authenticatedBy()).isEqualTo("password");
     }
     // Health stays open, for load balancers.
-    ManagedChannel ch = GrpcTestChannels.unverified(endpoint);
+    ManagedChannel ch = GrpcTestChannels.insecure(endpoint);
     try {
       assertThat(
               HealthGrpc.newBlockingStub(ch)
@@ -423,24 +423,6 @@ class ClientPortSecurityTest {
     try (ClusterDbClient byCert = client(b -> b.tls(admin))) {
       assertThat(failure(() -> byCert.blocking().put("t", "k", "v")).code())
           .isEqualTo(ErrorCode.UNAUTHENTICATED);
-    }
-  }
-
-  /** Channels for calls the client library does not make (health). */
-  static final class GrpcTestChannels {
-    static ManagedChannel unverified(String address) {
-      try {
-        return NettyChannelBuilder.forTarget(address)
-            .sslContext(
-                io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.forClient()
-                    .trustManager(
-                        io.grpc.netty.shaded.io.netty.handler.ssl.util.InsecureTrustManagerFactory
-                            .INSTANCE)
-                    .build())
-            .build();
-      } catch (javax.net.ssl.SSLException e) {
-        throw new UncheckedIOException(e);
-      }
     }
   }
 }

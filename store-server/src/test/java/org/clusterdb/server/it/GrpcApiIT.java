@@ -8,9 +8,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
@@ -27,6 +24,7 @@ import org.clusterdb.proto.api.v1.KVGrpc;
 import org.clusterdb.proto.api.v1.PutRequest;
 import org.clusterdb.proto.api.v1.PutResponse;
 import org.clusterdb.proto.api.v1.RequestId;
+import org.clusterdb.server.GrpcTestChannels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,7 +76,7 @@ class GrpcApiIT {
   void healthAndReflectionServeStandardTools() throws Exception {
     try (ServerProcesses cluster = ServerProcesses.start(3, dir)) {
       cluster.awaitLeader();
-      ManagedChannel ch = tlsChannel(cluster.peer(1).clientAddress());
+      ManagedChannel ch = GrpcTestChannels.insecure(cluster.peer(1).clientAddress());
       try {
         await()
             .atMost(Duration.ofSeconds(30))
@@ -132,26 +130,12 @@ class GrpcApiIT {
 
   private static PutResponse send(ServerProcesses cluster, int peer, PutRequest put)
       throws InterruptedException {
-    ManagedChannel ch = tlsChannel(cluster.peer(peer).clientAddress());
+    ManagedChannel ch = GrpcTestChannels.insecure(cluster.peer(peer).clientAddress());
     try {
       return KVGrpc.newBlockingStub(ch).withDeadlineAfter(20, TimeUnit.SECONDS).put(put);
     } finally {
       ch.shutdownNow();
       ch.awaitTermination(5, TimeUnit.SECONDS);
-    }
-  }
-
-  /** What a grpcurl -insecure user gets: TLS, the member's certificate not checked. */
-  static ManagedChannel tlsChannel(String address) {
-    try {
-      return NettyChannelBuilder.forTarget(address)
-          .sslContext(
-              GrpcSslContexts.forClient()
-                  .trustManager(InsecureTrustManagerFactory.INSTANCE)
-                  .build())
-          .build();
-    } catch (javax.net.ssl.SSLException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

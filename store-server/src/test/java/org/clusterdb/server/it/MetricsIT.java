@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.clusterdb.core.MiniCluster;
+import org.clusterdb.server.GrpcTestChannels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,7 +120,7 @@ class MetricsIT {
   }
 
   private static HealthCheckResponse.ServingStatus grpcHealth(ServerProcesses cluster, int i) {
-    ManagedChannel ch = GrpcApiIT.tlsChannel(cluster.peer(i).clientAddress());
+    ManagedChannel ch = GrpcTestChannels.insecure(cluster.peer(i).clientAddress());
     try {
       return HealthGrpc.newBlockingStub(ch)
           .withDeadlineAfter(5, TimeUnit.SECONDS)
