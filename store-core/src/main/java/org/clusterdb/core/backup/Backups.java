@@ -317,27 +317,29 @@ public final class Backups {
     Path dataDir = config.dataDir();
     ensureStopped(dataDir);
     List<Path> deleted = purgeClusterState(dataDir);
-    for (String d : List.of(RESTORING, "restore.tmp")) {
-      Path p = dataDir.resolve(d);
-      if (Files.exists(p)) {
-        FileOps.deleteRecursively(p);
-        deleted.add(p);
-      }
-    }
+    deleteEach(dataDir, List.of(RESTORING, "restore.tmp"), deleted);
     if (peerTables) {
-      for (String d : List.of("peer", "peer.restore", "peer.old")) {
-        Path p = dataDir.resolve(d);
-        if (Files.exists(p)) {
-          FileOps.deleteRecursively(p);
-          deleted.add(p);
-        }
-      }
+      deleteEach(dataDir, List.of("peer", "peer.restore", "peer.old"), deleted);
     }
     if (Files.isDirectory(dataDir)) {
       FileOps.fsyncDir(dataDir);
     }
     LOG.warn("Detail=\"Database purged\" Member=\"{}\" Deleted=\"{}\"", config.memberId(), deleted);
     return deleted;
+  }
+
+  /**
+   * Deletes each of {@code names} under {@code dataDir} that exists, adding it to {@code deleted}.
+   */
+  private static void deleteEach(Path dataDir, List<String> names, List<Path> deleted)
+      throws IOException {
+    for (String name : names) {
+      Path p = dataDir.resolve(name);
+      if (Files.exists(p)) {
+        FileOps.deleteRecursively(p);
+        deleted.add(p);
+      }
+    }
   }
 
   /**
